@@ -1,0 +1,2 @@
+export * from './product.entity';
+export * from './catalog.errors';

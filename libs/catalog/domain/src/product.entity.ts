@@ -1,0 +1,81 @@
+import { CatalogError } from './catalog.errors';
+
+export interface ProductProps {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+  version: number;
+}
+
+const CURRENCY = /^[A-Z]{3}$/;
+const MAX_CENTS = 100_000_000_00;
+const MAX_STOCK = 1_000_000_000;
+
+/**
+ * A product for sale. It changes only through named actions, each of which
+ * checks its rule and bumps the version that events and read models carry.
+ */
+export class ProductEntity {
+  private constructor(private props: ProductProps) {}
+
+  static create(input: Omit<ProductProps, 'version' | 'description'> & { description?: string }): ProductEntity {
+    const props: ProductProps = { ...input, description: input.description ?? '', version: 1 };
+    ProductEntity.check(props);
+    return new ProductEntity(props);
+  }
+
+  static restore(props: ProductProps): ProductEntity {
+    return new ProductEntity({ ...props });
+  }
+
+  get snapshot(): Readonly<ProductProps> {
+    return { ...this.props };
+  }
+
+  /** Name, description, price and stock are what an admin may change. */
+  update(changes: Partial<Pick<ProductProps, 'name' | 'description' | 'priceCents' | 'stock'>>): void {
+    const next = { ...this.props, ...changes, version: this.props.version + 1 };
+    ProductEntity.check(next);
+    this.props = next;
+  }
+
+  /** Takes stock for an order; all or nothing for this product. */
+  reserve(quantity: number): void {
+    ProductEntity.checkQuantity(quantity);
+    if (quantity > this.props.stock) {
+      throw new CatalogError('INSUFFICIENT_STOCK', `only ${this.props.stock} of ${this.props.sku} left, ${quantity} asked`);
+    }
+    this.props = { ...this.props, stock: this.props.stock - quantity, version: this.props.version + 1 };
+  }
+
+  /** Gives back stock that an order had reserved. */
+  release(quantity: number): void {
+    ProductEntity.checkQuantity(quantity);
+    this.props = { ...this.props, stock: this.props.stock + quantity, version: this.props.version + 1 };
+  }
+
+  private static checkQuantity(quantity: number): void {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) {
+      throw new CatalogError('INVALID_PRODUCT', `quantity must be a positive integer, got ${quantity}`);
+    }
+  }
+
+  private static check(p: ProductProps): void {
+    const problems: string[] = [];
+    if (!p.sku.trim() || p.sku.length > 64) problems.push('sku must be 1 to 64 characters');
+    if (!p.name.trim() || p.name.length > 200) problems.push('name must be 1 to 200 characters');
+    if (p.description.length > 5_000) problems.push('description must be at most 5000 characters');
+    if (!Number.isSafeInteger(p.priceCents) || p.priceCents < 0 || p.priceCents > MAX_CENTS) {
+      problems.push(`priceCents must be an integer from 0 to ${MAX_CENTS}`);
+    }
+    if (!CURRENCY.test(p.currency)) problems.push('currency must be an ISO 4217 code such as EUR');
+    if (!Number.isSafeInteger(p.stock) || p.stock < 0 || p.stock > MAX_STOCK) {
+      problems.push(`stock must be an integer from 0 to ${MAX_STOCK}`);
+    }
+    if (problems.length) throw new CatalogError('INVALID_PRODUCT', problems.join('; '));
+  }
+}

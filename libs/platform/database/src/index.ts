@@ -1,0 +1,2 @@
+export * from './pg-adapter';
+export * from './sql-migrator';

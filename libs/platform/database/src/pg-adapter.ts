@@ -1,0 +1,52 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+
+export interface DatabaseOptions {
+  url: string;
+  /** The service's own Postgres schema; the adapter ignores `?schema=` in the URL. */
+  schema: string;
+  poolSize?: number;
+}
+
+/** A Prisma driver adapter bound to one service schema. */
+export function createPgAdapter(options: DatabaseOptions): PrismaPg {
+  return new PrismaPg(
+    {
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      // Every pooled connection resolves unqualified names in the service schema only.
+      options: `-c search_path=${options.schema}`,
+    },
+    { schema: options.schema },
+  );
+}
+
+interface RawQueryable {
+  $queryRawUnsafe<T = unknown>(query: string): Promise<T>;
+}
+
+/**
+ * Fails start-up when the connection does not land in the expected schema,
+ * so a wrong URL or role shows at once rather than as "table not found" later.
+ */
+export async function assertCurrentSchema(client: RawQueryable, expected: string): Promise<void> {
+  const rows = await client.$queryRawUnsafe<Array<{ schema: string | null }>>('select current_schema() as schema');
+  const actual = rows[0]?.schema;
+  if (actual !== expected) {
+    throw new Error(`database: connected to schema ${actual ?? '(none)'} but this service owns ${expected}`);
+  }
+}
+
+/** Turns a driver error into the one line an operator needs. */
+export function describeConnectionError(err: unknown, url: string): string {
+  const safe = new URL(url);
+  if (safe.password) safe.password = '***';
+  const where = `Postgres at ${safe.host}${safe.pathname} as ${safe.username || '(default user)'}`;
+  const e = err as { message?: string; meta?: { driverAdapterError?: { cause?: Record<string, unknown> } } };
+  const cause = e?.meta?.driverAdapterError?.cause;
+  if (cause?.kind === 'DatabaseNotReachable') return `cannot reach ${where}: connection refused or timed out`;
+  if (cause?.kind) return `cannot use ${where}: ${String(cause.kind)}${cause.message ? ` (${String(cause.message)})` : ''}`;
+  // Prisma prefixes its messages with the invocation; the last non-empty line is the cause.
+  const lines = (e?.message ?? String(err)).split('\n').map((l) => l.trim()).filter(Boolean);
+  return `cannot use ${where}: ${lines[lines.length - 1] ?? 'unknown error'}`;
+}

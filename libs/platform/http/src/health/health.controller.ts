@@ -1,0 +1,22 @@
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { HEALTH_CHECKS, HealthCheck, runChecks } from './health-check';
+
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
+
+  /** The process is up and its event loop answers; restart it if not. */
+  @Get('live')
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Every dependency answered just now; take traffic only then. */
+  @Get('ready')
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    const report = await runChecks(this.checks);
+    await reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  }
+}

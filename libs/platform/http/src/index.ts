@@ -1,0 +1,6 @@
+export * from './bootstrap';
+export * from './health/health.module';
+export * from './health/health-check';
+export * from './metrics/metrics.module';
+export * from './problem/problem-details.filter';
+export * from './logging/pino-logger';

@@ -1,0 +1,85 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** RFC 9457 problem details, the shape of every error the platform returns. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: Array<{ path: string; message: string }>;
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problem(status: number, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra };
+}
+
+/** An HttpException whose body is already a problem document. */
+export class ProblemException extends HttpException {
+  constructor(status: number, detail: string, extra: Partial<ProblemDetails> = {}) {
+    super(problem(status, detail, extra), status);
+  }
+}
+
+/**
+ * Maps every error to application/problem+json. Framework errors (Fastify's
+ * body limit, bad JSON, unknown routes) keep their 4xx status; anything
+ * unexpected is a 500 with no internals in the body.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const body = this.toProblem(exception);
+    body.instance ??= request.url;
+    if (body.status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
+    void reply.code(body.status).header('content-type', 'application/problem+json').send(body);
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response && 'type' in response && 'status' in response) {
+        return { ...(response as ProblemDetails) };
+      }
+      const message =
+        typeof response === 'string'
+          ? response
+          : Array.isArray((response as { message?: unknown }).message)
+            ? ((response as { message: string[] }).message).join('; ')
+            : String((response as { message?: unknown }).message ?? exception.message);
+      return problem(status, message);
+    }
+    const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
+    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      const detail =
+        fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'request body is larger than the 1 MiB limit'
+          : (fastifyError.message ?? 'bad request');
+      return problem(fastifyError.statusCode, detail);
+    }
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'the server could not complete the request');
+  }
+}

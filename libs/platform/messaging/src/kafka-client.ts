@@ -1,0 +1,64 @@
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  /** Connection and request timeouts; kept short so readiness answers fast. */
+  connectionTimeoutMs?: number;
+}
+
+/** One kafkajs client per process; producers, consumers and admins are made from it. */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: 10_000,
+    logLevel: logLevel.WARN,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+  };
+  return new Kafka(config);
+}
+
+/**
+ * Readiness of the broker connection: a metadata round trip through an admin
+ * client that stays connected, so a probe every few seconds costs one request.
+ */
+export class KafkaHealth {
+  private readonly admin;
+  private connected?: Promise<void>;
+
+  constructor(kafka: Kafka) {
+    this.admin = kafka.admin({ retry: { retries: 0 } });
+  }
+
+  async check(timeoutMs = 2_000): Promise<void> {
+    const attempt = (async () => {
+      this.connected ??= this.admin.connect().catch((err) => {
+        this.connected = undefined;
+        throw err;
+      });
+      await this.connected;
+      await this.admin.describeCluster();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Kafka within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([attempt, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Called by Nest at shutdown when registered as a provider. */
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.admin.disconnect().catch(() => undefined);
+    this.connected = undefined;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './postgres';
+export * from './kafka';
+export * from './workspace';

@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The repository root, found from this file so tests run from any folder. */
+export function workspaceRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('testing: cannot find the workspace root (nx.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** A short random suffix so parallel suites and reruns never share state. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The local infrastructure tooling (plain JS, shared with `npm start` and CI). */
+export function infra<T>(name: 'postgres' | 'kafka'): T {
+  return require(join(workspaceRoot(), 'tools', 'infra', `${name}.js`)) as T;
+}

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The boundaries in eslint.config.mjs must bite: lint deliberate violations
+ * as if they were files of real projects and expect the rule to refuse them.
+ */
+const root = join(__dirname, '..', '..');
+
+// ESLint runs in its own process: its flat config is an ES module, which Jest's VM cannot load.
+async function lint(file: string, code: string): Promise<string[]> {
+  const bin = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
+  const run = spawnSync(process.execPath, [bin, '--stdin', '--stdin-filename', join(root, file), '--format', 'json'], {
+    cwd: root,
+    input: code,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  if (!run.stdout) throw new Error(`eslint did not run: ${run.stderr}`);
+  const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ severity: number; ruleId: string; message: string }> }>;
+  return result.messages.filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('module boundaries', () => {
+  jest.setTimeout(60_000);
+
+  beforeAll(() => {
+    // The rule reads Nx's cached project graph; any nx command brings it up to date.
+    const nx = spawnSync(process.execPath, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    });
+    expect(nx.stdout).toContain('catalog-domain');
+  });
+
+  it('refuses a platform library that reaches into a service', async () => {
+    const errors = await lint(
+      'libs/platform/messaging/src/violation.ts',
+      "import { CatalogPrismaService } from '@shop/catalog/data-access';\nexport const x = CatalogPrismaService;\n",
+    );
+    expect(errors.join('\n')).toMatch(/@nx\/enforce-module-boundaries: A project tagged with "scope:platform" can only depend on libs tagged with "scope:shared", "scope:platform"/);
+  });
+
+  it('refuses production code that imports the test helpers', async () => {
+    const errors = await lint('apps/catalog/src/violation.ts', "import { useKafka } from '@shop/testing';\nexport const x = useKafka;\n");
+    expect(errors.join('\n')).toContain('test helpers are for tests only');
+  });
+
+  it('refuses a domain library that imports a framework, an ORM or a broker client', async () => {
+    for (const banned of ['@nestjs/common', '@prisma/client', 'kafkajs']) {
+      const errors = await lint('libs/catalog/domain/src/violation.ts', `import * as banned from '${banned}';\nexport const x = banned;\n`);
+      expect(errors.join('\n')).toMatch(new RegExp(`enforce-module-boundaries: .*${banned.replace('/', '\\/')}`));
+    }
+  });
+
+  it('accepts the same imports where they belong', async () => {
+    expect(await lint('apps/catalog/src/fine.ts', "import { CatalogPrismaService } from '@shop/catalog/data-access';\nexport const x = CatalogPrismaService;\n")).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** Schemas for variables that every app reads the same way. */
-export const portVar = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+/** 0 asks the OS for a free port (tests). */
+export const portVar = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 export const postgresUrlVar = z
   .string()

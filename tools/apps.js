@@ -5,21 +5,36 @@
  */
 const path = require('node:path');
 
-/** @typedef {{ adminUrl: string, dbName: string, brokers: string }} Infra */
+/** The local stack's token secret; compose and k8s take theirs from secrets. */
+const LOCAL_JWT_SECRET = process.env.JWT_SECRET || 'local-dev-secret-change-me-0123456789';
 
 const APPS = [
   { name: 'catalog', port: 3001, database: { role: 'svc_catalog', schema: 'catalog' } },
+  { name: 'order', port: 3002, database: { role: 'svc_order', schema: 'orders' } },
+  { name: 'payment', port: 3003, database: { role: 'svc_payment', schema: 'payments' } },
+  {
+    name: 'delivery',
+    port: 3004,
+    database: { role: 'svc_delivery', schema: 'deliveries' },
+    env: {
+      DELIVERY_DISPATCH_DELAY_MS: process.env.DELIVERY_DISPATCH_DELAY_MS ?? '3000',
+      DELIVERY_COMPLETE_DELAY_MS: process.env.DELIVERY_COMPLETE_DELAY_MS ?? '5000',
+    },
+  },
+  { name: 'review', port: 3005, database: { role: 'svc_review', schema: 'reviews' } },
 ];
 
 /**
  * @param {typeof APPS[number]} app
- * @param {Infra} infra
+ * @param {{ adminUrl: string, dbName: string, brokers: string }} infra
  */
 function appEnv(app, infra, serviceDatabaseUrl) {
   const env = {
     PORT: String(app.port),
     KAFKA_BROKERS: infra.brokers,
+    JWT_SECRET: LOCAL_JWT_SECRET,
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    ...(app.env ?? {}),
   };
   if (app.database) {
     env.DATABASE_URL = serviceDatabaseUrl(infra.adminUrl, infra.dbName, app.database.role);
@@ -36,4 +51,4 @@ function migrationsDir(root, app) {
   return path.join(root, 'libs', app.name, 'data-access', 'prisma', 'migrations');
 }
 
-module.exports = { APPS, appEnv, appEntry, migrationsDir };
+module.exports = { APPS, appEnv, appEntry, migrationsDir, LOCAL_JWT_SECRET };

@@ -1,37 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { CatalogDataAccessModule, CatalogPrismaService } from '@shop/catalog/data-access';
-import { HealthModule, MetricsModule } from '@shop/platform/http';
-import { createKafka, KafkaHealth } from '@shop/platform/messaging';
+import { ServiceModule } from '@shop/platform/service';
 import type { CatalogConfig } from './config/catalog.config';
-
-const KAFKA_HEALTH = Symbol('KAFKA_HEALTH');
+import { CreateProductHandler } from './products/create-product/create-product.handler';
+import { CreateProductHttpController } from './products/create-product/create-product.http.controller';
+import { GetProductHttpController } from './products/get-product/get-product.http.controller';
+import { ListProductsHttpController } from './products/list-products/list-products.http.controller';
+import { UpdateProductHandler } from './products/update-product/update-product.handler';
+import { UpdateProductHttpController } from './products/update-product/update-product.http.controller';
+import { RecordRatingEventController, RecordRatingHandler } from './ratings/record-rating/record-rating.event.controller';
+import { ReleaseStockEventController } from './stock/release-stock/release-stock.event.controller';
+import { ReleaseStockHandler } from './stock/release-stock/release-stock.handler';
+import { ReserveStockEventController } from './stock/reserve-stock/reserve-stock.event.controller';
+import { ReserveStockHandler } from './stock/reserve-stock/reserve-stock.handler';
 
 @Module({})
 export class AppModule {
   static forRoot(config: CatalogConfig, registry: Registry): DynamicModule {
-    const kafkaHealth = {
-      provide: KAFKA_HEALTH,
-      useFactory: () => new KafkaHealth(createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS })),
-    };
     return {
       module: AppModule,
       imports: [
-        CatalogDataAccessModule.forRoot({
-          url: config.DATABASE_URL,
-          schema: config.DATABASE_SCHEMA,
-          poolSize: config.DATABASE_POOL_SIZE,
-        }),
-        MetricsModule.forRoot(registry),
-        HealthModule.forRoot({
-          inject: [CatalogPrismaService, KAFKA_HEALTH],
-          factory: (db: CatalogPrismaService, kafka: KafkaHealth) => [
-            { name: 'postgres', check: () => db.ping() },
-            { name: 'kafka', check: () => kafka.check() },
-          ],
-          providers: [kafkaHealth],
-        }),
+        CatalogDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        ServiceModule.forRoot({ service: 'catalog', config, registry, database: CatalogPrismaService }),
       ],
+      controllers: [
+        CreateProductHttpController,
+        UpdateProductHttpController,
+        ListProductsHttpController,
+        GetProductHttpController,
+        ReserveStockEventController,
+        ReleaseStockEventController,
+        RecordRatingEventController,
+      ],
+      providers: [CreateProductHandler, UpdateProductHandler, ReserveStockHandler, ReleaseStockHandler, RecordRatingHandler],
     };
   }
 }

@@ -1,111 +1,210 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
 import { CatalogPrismaService } from '@shop/catalog/data-access';
-import { createHttpApp, createMetricsRegistry } from '@shop/platform/http';
-import { createTestDatabase, TestDatabase, TestKafka, useKafka } from '@shop/testing';
-import { AppModule } from '../src/app.module';
-import { loadCatalogConfig } from '../src/config/catalog.config';
+import { closeService, startServiceForTest } from '@shop/platform/service';
+import { Envelope, EventType, Topics } from '@shop/shared/contracts';
+import {
+  authHeaders,
+  createTestDatabase,
+  eventually,
+  EventRecorder,
+  TEST_JWT_SECRET,
+  TestDatabase,
+  TestKafka,
+  useKafka,
+} from '@shop/testing';
+import { catalogService } from '../src/catalog.service';
 
-/** The catalog app against the real Postgres and Kafka: health, a Prisma write, a Kafka round trip. */
+/** The catalog service against the real Postgres and Kafka. */
 describe('catalog service (real Postgres and Kafka)', () => {
   let db: TestDatabase;
   let kafka: TestKafka;
   let app: NestFastifyApplication;
-  let baseUrl: string;
+  let url: string;
+  let recorder: EventRecorder;
+  let producer: Producer;
+  let admin: Record<string, string>;
+
+  const topic = (name: string) => kafka.topic(name);
+  const publish = async (type: EventType, aggregateId: string, data: unknown, id: string = randomUUID()) => {
+    const envelope: Envelope = { id, type, version: 1, source: type.split('.')[0], aggregateId, aggregateVersion: 1, occurredAt: new Date().toISOString(), data };
+    const t = type.startsWith('order.') ? Topics.orderOrders : Topics.reviewReviews;
+    await producer.send({ topic: topic(t), messages: [{ key: aggregateId, value: JSON.stringify(envelope), headers: { 'event-id': id, 'event-type': type } }] });
+    return envelope;
+  };
+  const createProduct = async (stock: number, priceCents = 1000) => {
+    const res = await fetch(`${url}/api/products`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ sku: `SKU-${randomUUID()}`, name: 'Teapot', priceCents, currency: 'EUR', stock }),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; stock: number; sku: string };
+  };
+  const stockOf = async (id: string) => ((await (await fetch(`${url}/api/products/${id}`)).json()) as { stock: number }).stock;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await db.migrate('catalog');
     kafka = useKafka();
-    const config = loadCatalogConfig({ DATABASE_URL: db.urlFor('catalog'), KAFKA_BROKERS: kafka.brokers.join(','), PORT: '3001' });
-    const { registry, httpDuration } = createMetricsRegistry('catalog');
-    app = await createHttpApp(AppModule.forRoot(config, registry), { name: 'catalog', logLevel: 'warn', httpDuration });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    ({ app, url } = await startServiceForTest(catalogService, {
+      DATABASE_URL: db.urlFor('catalog'),
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: `${kafka.prefix}.`,
+      JWT_SECRET: TEST_JWT_SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '200',
+    }));
+    await kafka.createTopics([topic(Topics.orderOrders), topic(Topics.reviewReviews)]);
+    recorder = new EventRecorder(kafka.kafka(), [topic(Topics.catalogProducts), topic(Topics.catalogReservations)]);
+    await recorder.start();
+    producer = kafka.kafka().producer();
+    await producer.connect();
+    admin = await authHeaders('admin-1', 'admin');
   });
 
   afterAll(async () => {
-    await app?.close();
+    await producer?.disconnect();
+    await recorder?.stop();
+    await closeService(app);
     await kafka?.cleanup();
     await db?.drop();
   });
 
   it('is live, and ready because Postgres and Kafka both answer', async () => {
-    expect((await fetch(`${baseUrl}/health/live`)).status).toBe(200);
-    const ready = await fetch(`${baseUrl}/health/ready`);
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
   });
 
-  it('serves Prometheus metrics, including request timings per route', async () => {
-    const res = await fetch(`${baseUrl}/metrics`);
-    expect(res.headers.get('content-type')).toContain('text/plain');
-    const text = await res.text();
+  it('serves Prometheus metrics, including request timings per route and the outbox', async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('process_resident_memory_bytes{app="catalog"}');
     expect(text).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/health\/ready"[^}]*\} \d+/);
+    expect(text).toMatch(/outbox_backlog\{app="catalog"\} \d+/);
   });
 
-  it('answers unknown routes with problem+json', async () => {
-    const res = await fetch(`${baseUrl}/no-such-route`);
-    expect(res.status).toBe(404);
-    expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(await res.json()).toMatchObject({ status: 404, title: 'Not Found' });
-  });
-
-  it('writes a product through Prisma into the catalog schema and round-trips it through Kafka', async () => {
-    const prisma = app.get(CatalogPrismaService);
-    const product = await prisma.product.create({
-      data: { id: randomUUID(), sku: `SKU-${randomUUID()}`, name: 'Teapot', priceCents: 2500, currency: 'EUR', stock: 3 },
-    });
-    const [where] = await prisma.$queryRawUnsafe<Array<{ schema: string }>>(
+  it('writes a product through Prisma into the catalog schema and round-trips its event through Kafka', async () => {
+    const product = await createProduct(3, 2500);
+    const stored = await app.get(CatalogPrismaService).product.findUniqueOrThrow({ where: { id: product.id } });
+    expect(stored).toMatchObject({ sku: product.sku, priceCents: 2500, stock: 3 });
+    const [{ schema }] = await app.get(CatalogPrismaService).$queryRawUnsafe<Array<{ schema: string }>>(
       `select table_schema as schema from information_schema.tables where table_name = 'products'`,
     );
-    expect(where.schema).toBe('catalog');
+    expect(schema).toBe('catalog');
 
-    const topic = kafka.topic('catalog.products.v1');
-    await kafka.createTopics([topic], 3);
-    const client = kafka.kafka('roundtrip');
-    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
-    const consumer = client.consumer({ groupId: `${kafka.prefix}-roundtrip` });
-    await Promise.all([producer.connect(), consumer.connect()]);
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const received = new Promise<{ key: string; value: unknown; headers: Record<string, string>; partition: number }>(
-        (resolve) => {
-          void consumer.run({
-            eachMessage: async ({ message, partition }) => {
-              const headers = Object.fromEntries(
-                Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']),
-              );
-              resolve({ key: String(message.key), value: JSON.parse(String(message.value)), headers, partition });
-            },
-          });
-        },
-      );
-      const eventId = randomUUID();
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [
-          {
-            key: product.id,
-            value: JSON.stringify({ id: eventId, type: 'catalog.product.created', data: { ...product } }),
-            headers: { 'event-id': eventId, 'event-type': 'catalog.product.created' },
-          },
-        ],
-      });
-      const message = await received;
-      expect(message.key).toBe(product.id);
-      expect(message.headers).toEqual({ 'event-id': eventId, 'event-type': 'catalog.product.created' });
-      expect(message.value).toMatchObject({
-        id: eventId,
-        type: 'catalog.product.created',
-        data: { id: product.id, sku: product.sku, priceCents: 2500, stock: 3 },
-      });
-      const stored = await prisma.product.findUniqueOrThrow({ where: { id: product.id } });
-      expect((message.value as { data: { name: string } }).data.name).toBe(stored.name);
-    } finally {
-      await Promise.all([consumer.disconnect(), producer.disconnect()]);
-    }
+    const record = await recorder.waitFor('catalog.product-upserted', product.id);
+    expect(record.key).toBe(product.id);
+    expect(record.headers).toMatchObject({ 'event-id': record.event.id, 'event-type': 'catalog.product-upserted' });
+    expect(record.event).toMatchObject({
+      type: 'catalog.product-upserted',
+      version: 1,
+      source: 'catalog',
+      aggregateId: product.id,
+      aggregateVersion: 1,
+      data: { productId: product.id, sku: product.sku, name: 'Teapot', priceCents: 2500, currency: 'EUR', productVersion: 1 },
+    });
+  });
+
+  it('refuses product writes without a token (401), from a customer (403), with bad input (400), and a duplicate sku (409)', async () => {
+    const body = JSON.stringify({ sku: 'X-1', name: 'X', priceCents: 1, currency: 'EUR', stock: 1 });
+    const noToken = await fetch(`${url}/api/products`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(noToken.status).toBe(401);
+    expect(noToken.headers.get('content-type')).toContain('application/problem+json');
+    const customer = await fetch(`${url}/api/products`, { method: 'POST', headers: await authHeaders('c-1'), body });
+    expect(customer.status).toBe(403);
+    const bad = await fetch(`${url}/api/products`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ sku: '', name: 'X', priceCents: -1, currency: 'euro', stock: 1.5, colour: 'red' }),
+    });
+    expect(bad.status).toBe(400);
+    const problem = (await bad.json()) as { errors: Array<{ path: string }> };
+    expect(problem.errors.map((e) => e.path).sort()).toEqual(['(body)', 'currency', 'priceCents', 'sku', 'stock']);
+    expect((await fetch(`${url}/api/products`, { method: 'POST', headers: admin, body })).status).toBe(201);
+    const dup = await fetch(`${url}/api/products`, { method: 'POST', headers: admin, body });
+    expect(dup.status).toBe(409);
+  });
+
+  it('lists newest first with keyset pages and search', async () => {
+    const a = await createProduct(1);
+    const b = await createProduct(1);
+    const first = (await (await fetch(`${url}/api/products?limit=1`)).json()) as { items: Array<{ id: string }>; nextCursor: string };
+    expect(first.items.map((p) => p.id)).toEqual([b.id]);
+    const second = (await (await fetch(`${url}/api/products?limit=1&cursor=${first.nextCursor}`)).json()) as { items: Array<{ id: string }> };
+    expect(second.items.map((p) => p.id)).toEqual([a.id]);
+    expect((await fetch(`${url}/api/products?limit=0`)).status).toBe(400);
+    expect((await fetch(`${url}/api/products?cursor=nonsense`)).status).toBe(400);
+    expect((await fetch(`${url}/api/products/not-a-uuid`)).status).toBe(404);
+    expect((await fetch(`${url}/api/products/${randomUUID()}`)).status).toBe(404);
+  });
+
+  it('reserves all items of an order once, even when the event arrives twice', async () => {
+    const p1 = await createProduct(5);
+    const p2 = await createProduct(5);
+    const orderId = randomUUID();
+    const data = { orderId, customerId: 'c-1', items: [{ productId: p1.id, quantity: 2, unitPriceCents: 1000 }, { productId: p2.id, quantity: 5, unitPriceCents: 1000 }], totalCents: 7000, currency: 'EUR' };
+    const placed = await publish('order.placed', orderId, data);
+    await publish('order.placed', orderId, data, placed.id); // redelivery of the same event
+    const reserved = await recorder.waitFor('catalog.stock-reserved', orderId);
+    expect(reserved.event.data).toEqual({ orderId, items: [{ productId: p1.id, quantity: 2 }, { productId: p2.id, quantity: 5 }] });
+    await eventually(async () => expect([await stockOf(p1.id), await stockOf(p2.id)]).toEqual([3, 0]));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(recorder.of('catalog.stock-reserved', orderId)).toHaveLength(1);
+    expect([await stockOf(p1.id), await stockOf(p2.id)]).toEqual([3, 0]);
+
+    // The cancellation gives back exactly that, once.
+    const cancelled = { orderId, customerId: 'c-1', reason: 'CUSTOMER_REQUEST', previousStatus: 'CONFIRMED' };
+    const cancel = await publish('order.cancelled', orderId, cancelled);
+    await publish('order.cancelled', orderId, cancelled, cancel.id);
+    await recorder.waitFor('catalog.stock-released', orderId);
+    await eventually(async () => expect([await stockOf(p1.id), await stockOf(p2.id)]).toEqual([5, 5]));
+    await new Promise((r) => setTimeout(r, 500));
+    expect([await stockOf(p1.id), await stockOf(p2.id)]).toEqual([5, 5]);
+  });
+
+  it('rejects the whole order when one item lacks stock, taking nothing', async () => {
+    const plenty = await createProduct(10);
+    const scarce = await createProduct(1);
+    const orderId = randomUUID();
+    await publish('order.placed', orderId, {
+      orderId,
+      customerId: 'c-2',
+      items: [{ productId: plenty.id, quantity: 3, unitPriceCents: 1000 }, { productId: scarce.id, quantity: 2, unitPriceCents: 1000 }],
+      totalCents: 5000,
+      currency: 'EUR',
+    });
+    const rejected = await recorder.waitFor('catalog.stock-rejected', orderId);
+    expect(rejected.event.data).toEqual({ orderId, reason: 'OUT_OF_STOCK', productIds: [scarce.id] });
+    expect([await stockOf(plenty.id), await stockOf(scarce.id)]).toEqual([10, 1]);
+  });
+
+  it('lets exactly as many racing orders through as there are units', async () => {
+    const last = await createProduct(10);
+    const orders = Array.from({ length: 50 }, () => randomUUID());
+    await Promise.all(
+      orders.map((orderId) =>
+        publish('order.placed', orderId, { orderId, customerId: 'racer', items: [{ productId: last.id, quantity: 1, unitPriceCents: 1000 }], totalCents: 1000, currency: 'EUR' }),
+      ),
+    );
+    await eventually(() => {
+      const decided = orders.filter((o) => recorder.of('catalog.stock-reserved', o).length + recorder.of('catalog.stock-rejected', o).length === 1);
+      expect(decided).toHaveLength(50);
+    }, 30_000);
+    expect(orders.filter((o) => recorder.of('catalog.stock-reserved', o).length)).toHaveLength(10);
+    expect(await stockOf(last.id)).toBe(0);
+  });
+
+  it('feeds the rating read model from review events, counting each once', async () => {
+    const product = await createProduct(1);
+    const review = (rating: number) => ({ reviewId: randomUUID(), productId: product.id, orderId: randomUUID(), customerId: 'c-3', rating });
+    const first = await publish('review.created', product.id, review(5));
+    await publish('review.created', product.id, first.data, first.id);
+    await publish('review.created', product.id, review(2));
+    await eventually(async () => {
+      const body = (await (await fetch(`${url}/api/products/${product.id}`)).json()) as { rating: unknown };
+      expect(body.rating).toEqual({ average: 3.5, count: 2 });
+    });
   });
 });

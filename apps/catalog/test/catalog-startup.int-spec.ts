@@ -31,7 +31,7 @@ describe('catalog start-up with bad configuration', () => {
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build (npm test does)`);
     db = await createTestDatabase();
     await db.migrate('catalog');
-    base = { DATABASE_URL: db.urlFor('catalog'), KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', LOG_LEVEL: 'silent' };
+    base = { DATABASE_URL: db.urlFor('catalog'), KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', JWT_SECRET: 'startup-test-secret-0123456789', LOG_LEVEL: 'silent' };
   });
 
   afterAll(() => db?.drop());

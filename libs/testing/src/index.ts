@@ -1,3 +1,5 @@
 export * from './postgres';
 export * from './kafka';
 export * from './workspace';
+export * from './auth';
+export * from './events';

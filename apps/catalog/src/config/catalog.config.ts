@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { kafkaBrokersVar, loadConfig, logLevelVar, portVar, postgresUrlVar, schemaNameVar } from '@shop/platform/config';
+import { loadConfig, needsTokenKey, serviceConfigShape } from '@shop/platform/config';
 
 /** Every environment variable the catalog service reads. */
-export const catalogConfigSchema = z.object({
-  PORT: portVar(3001),
-  DATABASE_URL: postgresUrlVar,
-  DATABASE_SCHEMA: schemaNameVar.default('catalog'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  KAFKA_BROKERS: kafkaBrokersVar,
-  KAFKA_CLIENT_ID: z.string().min(1).default('catalog'),
-  LOG_LEVEL: logLevelVar,
-});
+export const catalogConfigSchema = z
+  .object(serviceConfigShape({ port: 3001, schema: 'catalog' }))
+  .refine(needsTokenKey, { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] });
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;
 

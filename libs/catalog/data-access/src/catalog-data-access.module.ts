@@ -1,15 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { DatabaseOptions } from '@shop/platform/database';
-import { CATALOG_DATABASE_OPTIONS, CatalogPrismaService } from './catalog-prisma.service';
+import type { DynamicModule } from '@nestjs/common';
+import { databaseModule, DatabaseOptions } from '@shop/platform/database';
+import { CatalogPrismaService } from './catalog-prisma.service';
 
-@Module({})
-export class CatalogDataAccessModule {
-  static forRoot(options: DatabaseOptions): DynamicModule {
-    return {
-      module: CatalogDataAccessModule,
-      global: true,
-      providers: [{ provide: CATALOG_DATABASE_OPTIONS, useValue: options }, CatalogPrismaService],
-      exports: [CatalogPrismaService],
-    };
-  }
-}
+export const CatalogDataAccessModule = {
+  forRoot: (options: DatabaseOptions): DynamicModule => databaseModule(CatalogPrismaService, options),
+};

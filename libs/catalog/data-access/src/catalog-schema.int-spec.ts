@@ -47,6 +47,27 @@ describe('catalog migrations agree with schema.prisma', () => {
     expect(await prisma.product.count()).toBe(0);
   });
 
+  it('round-trips the rating read model, stock reservations, the outbox and the inbox', async () => {
+    const id = '5f0c7a8e-1b2c-4d3e-8f9a-0b1c2d3e4f50';
+    await prisma.product.create({ data: { id, sku: 'RATED', name: 'Rated', priceCents: 1, currency: 'EUR', stock: 1 } });
+    const rated = await prisma.product.update({ where: { id }, data: { ratingCount: { increment: 2 }, ratingSum: { increment: 9 } } });
+    expect(rated).toMatchObject({ ratingCount: 2, ratingSum: 9 });
+
+    const orderId = '6a1d8b9f-2c3d-4e5f-9a0b-1c2d3e4f5a61';
+    await prisma.stockReservation.create({ data: { orderId, status: 'RESERVED', items: [{ productId: id, quantity: 1 }] } });
+    const released = await prisma.stockReservation.update({ where: { orderId }, data: { status: 'RELEASED' } });
+    expect(released).toMatchObject({ status: 'RELEASED', items: [{ productId: id, quantity: 1 }] });
+
+    const eventId = '7b2e9c0a-3d4e-4f6a-8b1c-2d3e4f5a6b72';
+    const row = await prisma.outbox.create({ data: { id: eventId, topic: 't', key: orderId, type: 'x.y', payload: { a: 1 }, headers: { h: 'v' } } });
+    expect(row).toMatchObject({ id: eventId, payload: { a: 1 }, headers: { h: 'v' }, publishedAt: null });
+    expect(typeof row.seq).toBe('bigint');
+    await prisma.outbox.update({ where: { id: eventId }, data: { publishedAt: new Date() } });
+    await prisma.inbox.create({ data: { consumerGroup: 'catalog', eventId, eventType: 'x.y' } });
+    await expect(prisma.inbox.create({ data: { consumerGroup: 'catalog', eventId, eventType: 'x.y' } })).rejects.toMatchObject({ code: 'P2002' });
+    expect(await prisma.inbox.count()).toBe(1);
+  });
+
   it('enforces the unique sku and the stock and price checks', async () => {
     const base = { name: 'Mug', priceCents: 900, currency: 'EUR', stock: 1 };
     await prisma.product.create({ data: { ...base, id: '1d7a3a44-5a0e-4f4e-8a8f-0f6b1b2c3d01', sku: 'MUG' } });
@@ -65,7 +86,7 @@ describe('catalog migrations agree with schema.prisma', () => {
     const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
       'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
     );
-    expect(rows.map((r) => r.migration_name)).toEqual(['20261122000000_init']);
+    expect(rows.map((r) => r.migration_name)).toEqual(['20261122000000_init', '20261122010000_lifecycle']);
     expect(rows[0]).toMatchObject({ finished: true });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -73,6 +94,6 @@ describe('catalog migrations agree with schema.prisma', () => {
   it('applies nothing the second time', async () => {
     await db.migrate('catalog');
     const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
-    expect(Number(count)).toBe(1);
+    expect(Number(count)).toBe(2);
   });
 });

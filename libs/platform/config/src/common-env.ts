@@ -19,3 +19,28 @@ export const kafkaBrokersVar = z
   .refine((list) => list.length > 0 && list.every((b) => /^[^:\s]+:\d+$/.test(b)), 'must be host:port[,host:port]');
 
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/**
+ * The variables every service reads: its port, its own database and schema,
+ * the brokers, the token check, logging. A service adds its own beside these.
+ */
+export function serviceConfigShape(defaults: { port: number; schema: string }) {
+  return {
+    PORT: portVar(defaults.port),
+    DATABASE_URL: postgresUrlVar,
+    DATABASE_SCHEMA: schemaNameVar.default(defaults.schema),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    KAFKA_BROKERS: kafkaBrokersVar,
+    /** Prepended to topics and the consumer group; isolates test runs. Empty in production. */
+    KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
+    OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    JWT_JWKS_URL: z.url().optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().optional(),
+    LOG_LEVEL: logLevelVar,
+  };
+}
+
+/** Refinement for schemas built from serviceConfigShape: one way to verify tokens must be set. */
+export const needsTokenKey = (env: { JWT_SECRET?: string; JWT_JWKS_URL?: string }) => Boolean(env.JWT_SECRET || env.JWT_JWKS_URL);

@@ -1,2 +1,3 @@
 export * from './pg-adapter';
 export * from './sql-migrator';
+export * from './prisma-service';

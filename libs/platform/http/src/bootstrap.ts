@@ -14,11 +14,17 @@ export interface HttpAppOptions {
   host?: string;
   logLevel?: string;
   httpDuration?: Histogram<string>;
+  /** Runs before the app listens, e.g. to connect and start the event consumers. */
+  connect?: (app: NestFastifyApplication) => Promise<void>;
+  /** Runs first at shutdown, before the app closes its modules (stop consuming before the database goes). */
+  beforeClose?: (app: NestFastifyApplication) => Promise<void>;
+  /** Upper bound for a graceful shutdown before the process exits anyway. */
+  shutdownTimeoutMs?: number;
 }
 
 /**
  * Creates one of the platform's HTTP apps on Fastify: problem+json errors,
- * 1 MiB bodies, JSON logs, graceful shutdown on SIGTERM and SIGINT.
+ * 1 MiB bodies, JSON logs.
  */
 export async function createHttpApp(
   module: Type<unknown> | DynamicModule,
@@ -31,7 +37,6 @@ export async function createHttpApp(
     { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: true },
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
   if (options.httpDuration) recordRequestDurations(app, options.httpDuration);
   return app;
 }
@@ -44,6 +49,7 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
   let app: NestFastifyApplication | undefined;
   try {
     app = await createHttpApp(module, options);
+    await options.connect?.(app);
     await app.listen(options.port, options.host ?? '0.0.0.0');
   } catch (err) {
     await app?.close().catch(() => undefined);
@@ -51,8 +57,39 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
     if (e?.code === 'EADDRINUSE') exitWithMessage(options.name, new Error(`port ${options.port} is already in use (set PORT)`));
     exitWithMessage(options.name, err);
   }
-  createLogger(options.name, options.logLevel).info({ port: options.port }, `${options.name} listening on port ${options.port}`);
+  const logger = createLogger(options.name, options.logLevel);
+  logger.info({ port: options.port }, `${options.name} listening on port ${options.port}`);
+  closeOnSignals(app, options, logger);
   return app;
+}
+
+/**
+ * Graceful shutdown: stop taking work (consumers first), finish what is in
+ * flight, close modules (relay, producer, database), then exit; bounded so a
+ * stuck dependency cannot keep the process alive.
+ */
+function closeOnSignals(app: NestFastifyApplication, options: HttpAppOptions, logger: ReturnType<typeof createLogger>): void {
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, `${options.name} shutting down`);
+    const timer = setTimeout(() => {
+      logger.error(`${options.name} did not shut down within ${options.shutdownTimeoutMs ?? 15_000} ms`);
+      process.exit(1);
+    }, options.shutdownTimeoutMs ?? 15_000);
+    timer.unref();
+    try {
+      await options.beforeClose?.(app);
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, `${options.name} shutdown failed`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void close('SIGTERM'));
+  process.once('SIGINT', () => void close('SIGINT'));
 }
 
 function recordRequestDurations(app: NestFastifyApplication, histogram: Histogram<string>): void {

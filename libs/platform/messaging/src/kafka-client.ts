@@ -3,6 +3,8 @@ import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
+  /** Where kafkajs's own warnings and errors go (default: dropped). */
+  log?: (level: 'warn' | 'error', message: string) => void;
   /** Connection and request timeouts; kept short so readiness answers fast. */
   connectionTimeoutMs?: number;
 }
@@ -15,6 +17,14 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: 10_000,
     logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        // A one-time note about exactly-once transactions, which the platform does not use (inboxes deduplicate).
+        if (!options.log || log.message?.startsWith('Limiting retries for the idempotent producer')) return;
+        const text = `${log.message}${log.error ? `: ${String(log.error)}` : ''}`;
+        options.log(level === logLevel.ERROR ? 'error' : 'warn', text);
+      },
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
   };
   return new Kafka(config);

@@ -1,7 +1,9 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../public.decorator';
 import { HEALTH_CHECKS, HealthCheck, runChecks } from './health-check';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}

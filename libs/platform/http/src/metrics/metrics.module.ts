@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Public } from '../public.decorator';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
@@ -18,6 +19,7 @@ export function createMetricsRegistry(app: string): { registry: Registry; httpDu
   return { registry, httpDuration };
 }
 
+@Public()
 @Controller()
 class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Kafka, Producer } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { EventType, isEventType, topicOf } from '@shop/shared/contracts';
+import { EventConsumer, EventHandler } from '@shop/platform/messaging';
+import type { MessagingModuleOptions } from './messaging.tokens';
+import type { MessagingMetrics } from './messaging.metrics';
+
+/**
+ * A Nest microservice transport over kafkajs, so consumers are plain
+ * `@EventPattern('<event type>')` handlers. It subscribes to the topics of the
+ * patterns it finds, dead-letters instead of blocking a partition, and drains
+ * on close. (Nest's built-in Kafka transport has neither.)
+ */
+export class KafkaEventTransport extends Server implements CustomTransportStrategy {
+  private consumer?: EventConsumer;
+  private readonly log = new Logger('KafkaEventTransport');
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly options: MessagingModuleOptions,
+    private readonly metrics?: MessagingMetrics,
+  ) {
+    super();
+  }
+
+  get groupId(): string {
+    return `${this.options.topicPrefix ?? ''}${this.options.service}`;
+  }
+
+  async listen(callback: (...args: unknown[]) => void): Promise<void> {
+    const handlers = new Map<string, EventHandler>();
+    for (const [pattern, handler] of this.messageHandlers) {
+      if (!isEventType(pattern)) throw new Error(`@EventPattern('${pattern}') is not an event type of the contracts`);
+      handlers.set(pattern, async (event, context) => lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined }));
+    }
+    if (handlers.size === 0) return callback();
+    const prefix = this.options.topicPrefix ?? '';
+    const topics = [...new Set([...handlers.keys()].map((type) => prefix + topicOf(type as EventType)))];
+    this.consumer = new EventConsumer({
+      kafka: this.kafka,
+      producer: this.producer,
+      groupId: this.groupId,
+      topics,
+      handlers,
+      ...this.options.consumer,
+      log: (level, message) => this.log[level === 'info' ? 'log' : level](message),
+      onOutcome: (outcome, topic) => this.metrics?.records.inc({ topic, group: this.groupId, outcome }),
+    });
+    try {
+      await this.consumer.start();
+    } catch (err) {
+      return callback(err);
+    }
+    this.log.log(`consuming ${topics.join(', ')} as group ${this.groupId}`);
+    callback();
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  on(): void {
+    throw new Error('KafkaEventTransport has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.kafka as T;
+  }
+}
+
+interface AppWithMicroservices {
+  get<T>(token: new (...args: never[]) => T): T;
+  connectMicroservice(options: { strategy: CustomTransportStrategy }, hybrid?: { inheritAppConfig: boolean }): unknown;
+  startAllMicroservices(): Promise<unknown>;
+}
+
+/** Starts the app's `@EventPattern` handlers on the Kafka transport. */
+export async function startEventConsumers(app: AppWithMicroservices): Promise<void> {
+  app.connectMicroservice({ strategy: app.get(KafkaEventTransport) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+}
+
+/** Stops consuming and lets in-flight handlers commit; call before the app closes its database. */
+export async function stopEventConsumers(app: AppWithMicroservices): Promise<void> {
+  await app.get(KafkaEventTransport).close();
+}

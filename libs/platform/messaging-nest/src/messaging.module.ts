@@ -1,0 +1,133 @@
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@shop/platform/http';
+import { EventCatalog } from '@shop/shared/contracts';
+import { createKafka, ensureTopics, KafkaHealth, Outbox, OutboxRelay } from '@shop/platform/messaging';
+import { KafkaEventTransport } from './kafka-event.transport';
+import { MessagingMetrics } from './messaging.metrics';
+import { KAFKA, KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
+
+export { KAFKA, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
+export type { MessagingModuleOptions } from './messaging.tokens';
+export { MessagingMetrics } from './messaging.metrics';
+
+/** Runs the service's outbox relay for as long as the app runs. */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly relay: OutboxRelay;
+  private readonly log = new Logger('OutboxRelay');
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(KAFKA_PRODUCER) producer: Producer,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    this.relay = new OutboxRelay({
+      databaseUrl: options.database.url,
+      schema: options.database.schema,
+      producer,
+      topicPrefix: options.topicPrefix,
+      pollIntervalMs: options.relay?.pollIntervalMs,
+      batchSize: options.relay?.batchSize,
+      log: (level, message) => this.log[level === 'info' ? 'log' : level](message),
+      onPublished: (count, lags) => {
+        metrics.published.inc(count);
+        for (const lag of lags) metrics.publishLag.observe(lag);
+      },
+    });
+    metrics.backlogSource = () => this.relay.backlog();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.relay?.enabled === false) return;
+    await this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+/**
+ * Kafka for one service: a client, one idempotent acks=all producer, the
+ * outbox writer and relay, the consumer transport, broker health, metrics.
+ */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: KAFKA,
+          useFactory: () => {
+            const log = new Logger('kafkajs');
+            return createKafka({ clientId: options.service, brokers: options.brokers, log: (level, msg) => log[level](msg) });
+          },
+        },
+        {
+          provide: KAFKA_PRODUCER,
+          inject: [KAFKA],
+          useFactory: async (kafka: Kafka) => {
+            const prefix = options.topicPrefix ?? '';
+            const owned = Object.values(EventCatalog).filter((d) => d.source === options.service).map((d) => prefix + d.topic);
+            await ensureTopics(kafka, owned);
+            const producer = kafka.producer({
+              idempotent: true,
+              maxInFlightRequests: 1,
+              allowAutoTopicCreation: false,
+              createPartitioner: Partitioners.DefaultPartitioner,
+            });
+            await producer.connect();
+            return producer;
+          },
+        },
+        {
+          provide: Outbox,
+          useFactory: () => new Outbox({ source: options.service, schema: options.database.schema }),
+        },
+        {
+          provide: MessagingMetrics,
+          inject: [{ token: METRICS_REGISTRY, optional: true }],
+          useFactory: (registry?: Registry) => new MessagingMetrics(registry ?? new Registry()),
+        },
+        OutboxRelayService,
+        {
+          provide: KafkaEventTransport,
+          inject: [KAFKA, KAFKA_PRODUCER, MessagingMetrics],
+          useFactory: (kafka: Kafka, producer: Producer, metrics: MessagingMetrics) =>
+            new KafkaEventTransport(kafka, producer, options, metrics),
+        },
+        { provide: KafkaHealth, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaHealth(kafka) },
+        ProducerCloser,
+      ],
+      exports: [KAFKA, KAFKA_PRODUCER, Outbox, OutboxRelayService, KafkaEventTransport, KafkaHealth, MessagingMetrics, MESSAGING_OPTIONS],
+    };
+  }
+}
+
+/** Disconnects the shared producer last, after the relay and the consumers stopped using it. */
+@Injectable()
+class ProducerCloser implements OnModuleDestroy {
+  constructor(
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Optional() private readonly relay?: OutboxRelayService,
+  ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay?.relay.stop();
+    await this.producer.disconnect();
+  }
+}

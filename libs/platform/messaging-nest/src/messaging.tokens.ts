@@ -1,0 +1,16 @@
+import type { ServiceName } from '@shop/shared/contracts';
+
+export const KAFKA = Symbol('KAFKA');
+export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingModuleOptions {
+  service: ServiceName;
+  brokers: string[];
+  /** Prepended to topic names and the group id; isolates test runs on a shared broker. */
+  topicPrefix?: string;
+  /** The service's own database, where its outbox lives. */
+  database: { url: string; schema: string };
+  relay?: { enabled?: boolean; pollIntervalMs?: number; batchSize?: number };
+  consumer?: { maxAttempts?: number; backoffMs?: number; partitionsConsumedConcurrently?: number };
+}

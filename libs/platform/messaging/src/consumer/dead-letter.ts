@@ -1,0 +1,55 @@
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+
+/** Spring Kafka's header names, so existing tooling reads our dead letters. */
+export const DltHeaders = {
+  originalTopic: 'kafka_dlt-original-topic',
+  originalPartition: 'kafka_dlt-original-partition',
+  originalOffset: 'kafka_dlt-original-offset',
+  originalTimestamp: 'kafka_dlt-original-timestamp',
+  originalConsumerGroup: 'kafka_dlt-original-consumer-group',
+  exceptionFqcn: 'kafka_dlt-exception-fqcn',
+  exceptionMessage: 'kafka_dlt-exception-message',
+  exceptionStacktrace: 'kafka_dlt-exception-stacktrace',
+  attempts: 'retry_topic-attempts',
+} as const;
+
+export function deadLetterTopic(topic: string, group: string): string {
+  return `${topic}.${group}.dlt`;
+}
+
+export function retryTopic(topic: string, group: string, tier: number): string {
+  return `${topic}.${group}.retry-${tier}`;
+}
+
+/**
+ * The dead-letter record: the original key, value and headers, plus where it
+ * came from and why it failed, as UTF-8 strings.
+ */
+export function deadLetterMessage(
+  source: { topic: string; partition: number; message: KafkaMessage },
+  group: string,
+  error: unknown,
+  attempts: number,
+): { key: Buffer | null; value: Buffer | null; headers: IHeaders } {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const original = source.message.headers ?? {};
+  const headers: IHeaders = { ...original };
+  // A replayed record keeps its first origin, not the retry topic it came back through.
+  const keep = (name: string, value: string) => (headers[name] = original[name] ?? value);
+  keep(DltHeaders.originalTopic, source.topic);
+  keep(DltHeaders.originalPartition, String(source.partition));
+  keep(DltHeaders.originalOffset, source.message.offset);
+  keep(DltHeaders.originalTimestamp, source.message.timestamp);
+  headers[DltHeaders.originalConsumerGroup] = group;
+  headers[DltHeaders.exceptionFqcn] = err.name;
+  headers[DltHeaders.exceptionMessage] = err.message.slice(0, 2_000);
+  headers[DltHeaders.exceptionStacktrace] = (err.stack ?? '').slice(0, 8_000);
+  headers[DltHeaders.attempts] = String(attempts);
+  return { key: source.message.key, value: source.message.value, headers };
+}
+
+export function headerString(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v[0]?.toString() : v.toString();
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { money } from './envelope';
+
+/** A product as others may copy it (order's snapshot). Sent on create and on every admin change; stock is not part of it. */
+export const productUpsertedV1 = z.object({
+  productId: z.uuid(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: money.cents,
+  currency: money.currency,
+  productVersion: z.number().int().min(1),
+});
+export type ProductUpsertedV1 = z.infer<typeof productUpsertedV1>;
+
+const reservedItem = z.object({ productId: z.uuid(), quantity: z.number().int().min(1) });
+
+/** Every item of the order was reserved, in one transaction. */
+export const stockReservedV1 = z.object({ orderId: z.uuid(), items: z.array(reservedItem).min(1) });
+export type StockReservedV1 = z.infer<typeof stockReservedV1>;
+
+/** Nothing was reserved: at least one item lacked stock or is unknown. */
+export const stockRejectedV1 = z.object({
+  orderId: z.uuid(),
+  reason: z.enum(['OUT_OF_STOCK', 'UNKNOWN_PRODUCT']),
+  productIds: z.array(z.uuid()),
+});
+export type StockRejectedV1 = z.infer<typeof stockRejectedV1>;
+
+/** A reservation was given back (order cancelled). */
+export const stockReleasedV1 = z.object({ orderId: z.uuid(), items: z.array(reservedItem) });
+export type StockReleasedV1 = z.infer<typeof stockReleasedV1>;

@@ -1,0 +1,15 @@
+/** `<service>.<aggregate>.v<major>`; a breaking change gets a new major. */
+export const Topics = {
+  catalogProducts: 'catalog.products.v1',
+  catalogReservations: 'catalog.reservations.v1',
+  orderOrders: 'order.orders.v1',
+  paymentPayments: 'payment.payments.v1',
+  deliveryDeliveries: 'delivery.deliveries.v1',
+  reviewReviews: 'review.reviews.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/** Consumer group ids are the consuming service's name. */
+export const ServiceNames = ['catalog', 'order', 'payment', 'delivery', 'review'] as const;
+export type ServiceName = (typeof ServiceNames)[number];

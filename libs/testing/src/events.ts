@@ -1,0 +1,64 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Envelope } from '@shop/shared/contracts';
+
+export interface RecordedEvent {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  event: Envelope;
+}
+
+/**
+ * Records every event on some topics from the beginning, for assertions such
+ * as "an order.placed for this order was published once".
+ */
+export class EventRecorder {
+  readonly events: RecordedEvent[] = [];
+  private consumer?: Consumer;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: string[],
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer = this.kafka.consumer({ groupId: `recorder-${Math.random().toString(36).slice(2)}` });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        this.events.push({ topic, key: String(message.key), headers, event: JSON.parse(String(message.value)) });
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  of(type: string, aggregateId?: string): RecordedEvent[] {
+    return this.events.filter((e) => e.event.type === type && (!aggregateId || e.event.aggregateId === aggregateId));
+  }
+
+  async waitFor(type: string, aggregateId?: string, timeoutMs = 15_000): Promise<RecordedEvent> {
+    return eventually(() => {
+      const found = this.of(type, aggregateId)[0];
+      if (!found) throw new Error(`no ${type}${aggregateId ? ` for ${aggregateId}` : ''} within ${timeoutMs} ms`);
+      return found;
+    }, timeoutMs);
+  }
+}
+
+/** Retries an assertion until it passes or the time is up (then throws its last error). */
+export async function eventually<T>(assertion: () => T | Promise<T>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}

@@ -27,6 +27,8 @@ export default [
             { sourceTag: 'scope:review', onlyDependOnLibsWithTags: ['scope:review', 'scope:shared', 'scope:platform'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'scope:platform'] },
             { sourceTag: 'scope:storefront', onlyDependOnLibsWithTags: ['scope:storefront', 'scope:shared'] },
+            // End-to-end tests reach the services only over HTTP and Kafka, like any client.
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
             {
               sourceTag: 'type:domain',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
@@ -36,6 +38,7 @@ export default [
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform', 'type:testing'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:platform'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:platform', 'type:testing'] },
           ],
         },
@@ -46,7 +49,7 @@ export default [
   {
     // Tests may reach the testing helpers (allowed by the tags above); production code may not.
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**', 'libs/testing/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'libs/testing/**', 'e2e/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@shop/testing'], message: 'test helpers are for tests only' }] }],
     },

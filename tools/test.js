@@ -63,7 +63,7 @@ function main() {
     failures.push(err.message);
   }
 
-  for (const project of ['unit', 'integration']) {
+  for (const project of ['unit', 'integration', 'e2e']) {
     say(`${project} tests`);
     const error = jestRun(project, totals);
     if (error) failures.push(error.message);

@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './workspace';
 export * from './auth';
 export * from './events';
+export * from './platform';

@@ -21,3 +21,8 @@ export function uniqueSuffix(): string {
 export function infra<T>(name: 'postgres' | 'kafka'): T {
   return require(join(workspaceRoot(), 'tools', 'infra', `${name}.js`)) as T;
 }
+
+/** The platform's app list, as `npm start` runs it (tools/apps.js). */
+export function appsRegistry(): { APPS: Array<{ name: string; port: number; database?: { role: string; schema: string } }> } {
+  return require(join(workspaceRoot(), 'tools', 'apps.js'));
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { OrderDataAccessModule, OrderPrismaService } from '@shop/order/data-access';
+import { ServiceModule } from '@shop/platform/service';
+import type { OrderConfig } from './config/order.config';
+import { CancelOrderHandler } from './orders/cancel-order/cancel-order.handler';
+import { CancelOrderHttpController } from './orders/cancel-order/cancel-order.http.controller';
+import { AdvanceOrderHandler } from './orders/follow-lifecycle/advance-order.handler';
+import { FollowLifecycleEventController } from './orders/follow-lifecycle/follow-lifecycle.event.controller';
+import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
+import { ListOrdersHttpController } from './orders/list-orders/list-orders.http.controller';
+import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
+import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
+import {
+  RecordProductSnapshotEventController,
+  RecordProductSnapshotHandler,
+} from './products/record-product-snapshot/record-product-snapshot.event.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: OrderConfig, registry: Registry): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        OrderDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        ServiceModule.forRoot({ service: 'order', config, registry, database: OrderPrismaService }),
+      ],
+      controllers: [
+        PlaceOrderHttpController,
+        ListOrdersHttpController,
+        GetOrderHttpController,
+        CancelOrderHttpController,
+        FollowLifecycleEventController,
+        RecordProductSnapshotEventController,
+      ],
+      providers: [PlaceOrderHandler, CancelOrderHandler, AdvanceOrderHandler, RecordProductSnapshotHandler],
+    };
+  }
+}

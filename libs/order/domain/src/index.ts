@@ -1,0 +1,2 @@
+export * from './order.entity';
+export * from './order.errors';

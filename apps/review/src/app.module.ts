@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { ReviewDataAccessModule, ReviewPrismaService } from '@shop/review/data-access';
+import { ServiceModule } from '@shop/platform/service';
+import type { ReviewConfig } from './config/review.config';
+import { GrantReviewsEventController } from './grants/grant-reviews/grant-reviews.event.controller';
+import { GrantReviewsHandler } from './grants/grant-reviews/grant-reviews.handler';
+import { CreateReviewHandler } from './reviews/create-review/create-review.handler';
+import { CreateReviewHttpController } from './reviews/create-review/create-review.http.controller';
+import { ListReviewsHttpController } from './reviews/list-reviews/list-reviews.http.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ReviewConfig, registry: Registry): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ReviewDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        ServiceModule.forRoot({ service: 'review', config, registry, database: ReviewPrismaService }),
+      ],
+      controllers: [CreateReviewHttpController, ListReviewsHttpController, GrantReviewsEventController],
+      providers: [CreateReviewHandler, GrantReviewsHandler],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './review.entity';
+export * from './review-grant.value';
+export * from './review.errors';

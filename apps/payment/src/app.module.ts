@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { PaymentDataAccessModule, PaymentPrismaService } from '@shop/payment/data-access';
+import { PaymentProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
+import { ServiceModule } from '@shop/platform/service';
+import type { PaymentConfig } from './config/payment.config';
+import { AuthorizePaymentEventController } from './payments/authorize-payment/authorize-payment.event.controller';
+import { AuthorizePaymentHandler } from './payments/authorize-payment/authorize-payment.handler';
+import { ListPaymentsHttpController } from './payments/list-payments/list-payments.http.controller';
+import { PAYMENT_PROVIDER } from './payments/payment.tokens';
+import { RefundPaymentEventController } from './payments/refund-payment/refund-payment.event.controller';
+import { RefundPaymentHandler } from './payments/refund-payment/refund-payment.handler';
+
+export interface PaymentAppOptions {
+  /** A real provider's adapter; the simulated one (DESIGN §3) when not given. */
+  paymentProvider?: PaymentProvider;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: PaymentConfig, registry: Registry, options: PaymentAppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PaymentDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        ServiceModule.forRoot({ service: 'payment', config, registry, database: PaymentPrismaService }),
+      ],
+      controllers: [AuthorizePaymentEventController, RefundPaymentEventController, ListPaymentsHttpController],
+      providers: [
+        { provide: PAYMENT_PROVIDER, useValue: options.paymentProvider ?? new SimulatedPaymentProvider() },
+        AuthorizePaymentHandler,
+        RefundPaymentHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { loadConfig, needsTokenKey, serviceConfigShape } from '@shop/platform/config';
+
+/** Every environment variable the payment service reads. */
+export const paymentConfigSchema = z
+  .object(serviceConfigShape({ port: 3003, schema: 'payments' }))
+  .refine(needsTokenKey, { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] });
+
+export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
+
+export const loadPaymentConfig = (env: NodeJS.ProcessEnv = process.env): PaymentConfig => loadConfig(paymentConfigSchema, env);

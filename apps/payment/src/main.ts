@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@shop/platform/service';
+import { paymentService } from './payment.service';
+
+runService(paymentService);

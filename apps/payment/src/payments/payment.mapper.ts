@@ -1,0 +1,77 @@
+import { NonRetryableError, OutboundEvent } from '@shop/platform/messaging';
+import type { PaymentRecord } from '@shop/payment/data-access';
+import { PaymentEntity, PaymentError } from '@shop/payment/domain';
+import type { PaymentView } from '@shop/shared/contracts';
+
+export function toPaymentView(p: PaymentRecord): PaymentView {
+  return {
+    id: p.id,
+    orderId: p.orderId,
+    status: p.status,
+    amountCents: p.amountCents,
+    currency: p.currency,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+export function toEntity(p: PaymentRecord): PaymentEntity {
+  return PaymentEntity.restore({
+    id: p.id,
+    orderId: p.orderId,
+    customerId: p.customerId,
+    status: p.status,
+    amountCents: p.amountCents,
+    currency: p.currency,
+    providerReference: p.providerReference,
+    declineReason: p.declineReason,
+    refundReference: p.refundReference,
+  });
+}
+
+/** The row a new payment becomes. */
+export function toRecord(payment: PaymentEntity): Omit<PaymentRecord, 'createdAt' | 'updatedAt'> {
+  return { ...payment.snapshot };
+}
+
+/*
+ * Events about a payment are keyed by its order: there is one payment per
+ * order (the database enforces it), so the order id names the payment and
+ * keeps one order's payment events in one partition, in order.
+ */
+
+export function paymentDecided(payment: PaymentEntity): OutboundEvent<'payment.authorized'> | OutboundEvent<'payment.declined'> {
+  const p = payment.snapshot;
+  if (p.status === 'AUTHORIZED') {
+    return {
+      type: 'payment.authorized',
+      aggregateId: p.orderId,
+      aggregateVersion: payment.version,
+      data: { paymentId: p.id, orderId: p.orderId, amountCents: p.amountCents, currency: p.currency },
+    };
+  }
+  if (p.status === 'DECLINED' && p.declineReason) {
+    return {
+      type: 'payment.declined',
+      aggregateId: p.orderId,
+      aggregateVersion: payment.version,
+      data: { paymentId: p.id, orderId: p.orderId, reason: p.declineReason },
+    };
+  }
+  throw new Error(`payment ${p.id} is ${p.status}, not a decision`);
+}
+
+export function paymentRefunded(payment: PaymentEntity): OutboundEvent<'payment.refunded'> {
+  const p = payment.snapshot;
+  return {
+    type: 'payment.refunded',
+    aggregateId: p.orderId,
+    aggregateVersion: payment.version,
+    data: { paymentId: p.id, orderId: p.orderId, amountCents: p.amountCents, currency: p.currency },
+  };
+}
+
+/** A broken payment rule will break the same way on every retry: park the event in the dead-letter topic at once. */
+export function toDeadLetter(err: unknown): unknown {
+  return err instanceof PaymentError ? new NonRetryableError(err.message, err.code) : err;
+}

@@ -1,0 +1,292 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
+import { PaymentPrismaService } from '@shop/payment/data-access';
+import { SimulatedPaymentProvider } from '@shop/payment/domain';
+import { closeService, startServiceForTest } from '@shop/platform/service';
+import { Envelope, EventType, OrderAwaitingPaymentV1, Topics } from '@shop/shared/contracts';
+import {
+  authHeaders,
+  createTestDatabase,
+  EventRecorder,
+  TEST_JWT_SECRET,
+  TestDatabase,
+  TestKafka,
+  useKafka,
+} from '@shop/testing';
+import { AuthorizePaymentHandler } from '../src/payments/authorize-payment/authorize-payment.handler';
+import { PAYMENT_PROVIDER } from '../src/payments/payment.tokens';
+import { paymentService } from '../src/payment.service';
+
+/** The payment service against the real Postgres and Kafka. */
+describe('payment service (real Postgres and Kafka)', () => {
+  let db: TestDatabase;
+  let kafka: TestKafka;
+  let app: NestFastifyApplication;
+  let url: string;
+  let recorder: EventRecorder;
+  let producer: Producer;
+  let prisma: PaymentPrismaService;
+
+  const topic = (name: string) => kafka.topic(name);
+  const publish = async (type: EventType, aggregateId: string, data: unknown, id: string = randomUUID()) => {
+    const envelope: Envelope = { id, type, version: 1, source: 'order', aggregateId, aggregateVersion: 1, occurredAt: new Date().toISOString(), data };
+    await producer.send({
+      topic: topic(Topics.orderOrders),
+      messages: [{ key: aggregateId, value: JSON.stringify(envelope), headers: { 'event-id': id, 'event-type': type } }],
+    });
+    return envelope;
+  };
+  const awaitingPayment = (over: Partial<OrderAwaitingPaymentV1> = {}): OrderAwaitingPaymentV1 => ({
+    orderId: randomUUID(),
+    customerId: `c-${randomUUID()}`,
+    amountCents: 4999,
+    currency: 'EUR',
+    paymentToken: 'tok_visa',
+    ...over,
+  });
+  const cancelled = (order: OrderAwaitingPaymentV1) => ({
+    orderId: order.orderId,
+    customerId: order.customerId,
+    reason: 'CUSTOMER_REQUEST',
+    previousStatus: 'CONFIRMED',
+  });
+  /**
+   * Waits until everything published so far under this key has been handled and its events relayed:
+   * a fresh order published under the same key lands behind them in the partition, and its event
+   * is written to the outbox after theirs, which the relay publishes in order.
+   */
+  const drained = async (key: string) => {
+    const marker = awaitingPayment();
+    await publish('order.awaiting-payment', key, marker);
+    await recorder.waitFor('payment.authorized', marker.orderId);
+  };
+  const paymentEvents = (orderId: string) => recorder.events.filter((e) => (e.event.data as { orderId: string }).orderId === orderId).map((e) => e.event.type);
+  const outboxRows = (orderId: string) => prisma.outbox.count({ where: { key: orderId } });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.migrate('payment');
+    kafka = useKafka();
+    await kafka.createTopics([topic(Topics.orderOrders)]);
+    ({ app, url } = await startServiceForTest(paymentService, {
+      DATABASE_URL: db.urlFor('payment'),
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: `${kafka.prefix}.`,
+      JWT_SECRET: TEST_JWT_SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '200',
+    }));
+    prisma = app.get(PaymentPrismaService);
+    recorder = new EventRecorder(kafka.kafka(), [topic(Topics.paymentPayments)]);
+    await recorder.start();
+    producer = kafka.kafka().producer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await recorder?.stop();
+    await closeService(app);
+    await kafka?.cleanup();
+    await db?.drop();
+  });
+
+  it('is live, and ready because Postgres and Kafka both answer', async () => {
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
+  });
+
+  it('uses the simulated provider unless another is plugged in', () => {
+    expect(app.get(PAYMENT_PROVIDER)).toBeInstanceOf(SimulatedPaymentProvider);
+  });
+
+  it('authorizes an approved token, stores the payment in the payments schema and publishes payment.authorized', async () => {
+    const order = awaitingPayment();
+    await publish('order.awaiting-payment', order.orderId, order);
+    const record = await recorder.waitFor('payment.authorized', order.orderId);
+    const stored = await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    expect(stored).toMatchObject({
+      customerId: order.customerId,
+      status: 'AUTHORIZED',
+      amountCents: 4999,
+      currency: 'EUR',
+      providerReference: `sim_auth_${order.orderId}`,
+      declineReason: null,
+      refundReference: null,
+    });
+    expect(record.key).toBe(order.orderId);
+    expect(record.headers).toMatchObject({ 'event-id': record.event.id, 'event-type': 'payment.authorized' });
+    expect(record.event).toMatchObject({
+      type: 'payment.authorized',
+      version: 1,
+      source: 'payment',
+      aggregateId: order.orderId,
+      aggregateVersion: 1,
+      data: { paymentId: stored.id, orderId: order.orderId, amountCents: 4999, currency: 'EUR' },
+    });
+    const [{ schema }] = await prisma.$queryRawUnsafe<Array<{ schema: string }>>(
+      `select table_schema as schema from information_schema.tables where table_name = 'payments'`,
+    );
+    expect(schema).toBe('payments');
+  });
+
+  it('charges exactly the amount and currency of the event', async () => {
+    const order = awaitingPayment({ amountCents: 123_457, currency: 'USD' });
+    await publish('order.awaiting-payment', order.orderId, order);
+    const record = await recorder.waitFor('payment.authorized', order.orderId);
+    expect(record.event.data).toMatchObject({ amountCents: 123_457, currency: 'USD' });
+    const stored = await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    expect([stored.amountCents, stored.currency]).toEqual([123_457, 'USD']);
+    const [view] = (await (await fetch(`${url}/api/payments?orderId=${order.orderId}`, { headers: await authHeaders(order.customerId) })).json()) as Array<{
+      amountCents: number;
+      currency: string;
+    }>;
+    expect(view).toMatchObject({ amountCents: 123_457, currency: 'USD' });
+  });
+
+  it('declines a tok_decline token and publishes payment.declined with the reason', async () => {
+    const order = awaitingPayment({ paymentToken: 'tok_decline_x' });
+    await publish('order.awaiting-payment', order.orderId, order);
+    const record = await recorder.waitFor('payment.declined', order.orderId);
+    const stored = await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    expect(stored).toMatchObject({ status: 'DECLINED', providerReference: null, declineReason: 'card_declined', amountCents: 4999 });
+    expect(record.event).toMatchObject({ aggregateId: order.orderId, data: { paymentId: stored.id, orderId: order.orderId, reason: 'card_declined' } });
+    expect(recorder.of('payment.authorized', order.orderId)).toHaveLength(0);
+  });
+
+  it('charges once and publishes once when the same event arrives twice, or the order is republished', async () => {
+    const order = awaitingPayment();
+    const first = await publish('order.awaiting-payment', order.orderId, order);
+    await publish('order.awaiting-payment', order.orderId, order, first.id); // redelivery of the same event
+    await recorder.waitFor('payment.authorized', order.orderId);
+    await publish('order.awaiting-payment', order.orderId, { ...order, paymentToken: 'tok_decline_late' }); // a republish, new event id
+    await drained(order.orderId);
+    expect(await prisma.payment.count({ where: { orderId: order.orderId } })).toBe(1);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } })).toMatchObject({ status: 'AUTHORIZED' });
+    expect(await outboxRows(order.orderId)).toBe(1);
+    expect(paymentEvents(order.orderId)).toEqual(['payment.authorized']);
+  });
+
+  it('lets exactly one of several racing deliveries for one order write a payment and an event', async () => {
+    const order = awaitingPayment();
+    const handler = app.get(AuthorizePaymentHandler);
+    const deliveries = Array.from({ length: 8 }, () => ({
+      id: randomUUID(),
+      type: 'order.awaiting-payment',
+      version: 1,
+      source: 'order',
+      aggregateId: order.orderId,
+      aggregateVersion: 1,
+      occurredAt: new Date().toISOString(),
+      data: order,
+    }));
+    // They all start before any commits, so most pass the "no payment yet" check: the unique order_id decides.
+    await Promise.all(deliveries.map((event) => handler.execute(event)));
+    expect(await prisma.payment.count({ where: { orderId: order.orderId } })).toBe(1);
+    expect(await outboxRows(order.orderId)).toBe(1);
+    await drained(order.orderId);
+    expect(paymentEvents(order.orderId)).toEqual(['payment.authorized']);
+  });
+
+  it('refunds an authorized payment once when the order is cancelled, even if the cancel arrives twice', async () => {
+    const order = awaitingPayment({ amountCents: 2500 });
+    await publish('order.awaiting-payment', order.orderId, order);
+    const authorized = await recorder.waitFor('payment.authorized', order.orderId);
+    const cancel = await publish('order.cancelled', order.orderId, cancelled(order));
+    await publish('order.cancelled', order.orderId, cancelled(order), cancel.id);
+    const refunded = await recorder.waitFor('payment.refunded', order.orderId);
+    expect(refunded.event).toMatchObject({
+      type: 'payment.refunded',
+      aggregateId: order.orderId,
+      aggregateVersion: 2,
+      data: { paymentId: (authorized.event.data as { paymentId: string }).paymentId, orderId: order.orderId, amountCents: 2500, currency: 'EUR' },
+    });
+    await publish('order.cancelled', order.orderId, cancelled(order)); // a republished cancel, new event id
+    await drained(order.orderId);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } })).toMatchObject({
+      status: 'REFUNDED',
+      providerReference: `sim_auth_${order.orderId}`,
+      refundReference: `sim_refund_${order.orderId}`,
+    });
+    expect(paymentEvents(order.orderId)).toEqual(['payment.authorized', 'payment.refunded']);
+    expect(await outboxRows(order.orderId)).toBe(2);
+  });
+
+  it('does nothing when a declined order, or an order never charged, is cancelled', async () => {
+    const declined = awaitingPayment({ paymentToken: 'tok_decline_x' });
+    await publish('order.awaiting-payment', declined.orderId, declined);
+    await recorder.waitFor('payment.declined', declined.orderId);
+    await publish('order.cancelled', declined.orderId, { ...cancelled(declined), reason: 'PAYMENT_DECLINED', previousStatus: 'AWAITING_PAYMENT' });
+    const neverCharged = awaitingPayment();
+    await publish('order.cancelled', neverCharged.orderId, { ...cancelled(neverCharged), reason: 'OUT_OF_STOCK', previousStatus: 'PENDING' });
+    await drained(declined.orderId);
+    await drained(neverCharged.orderId);
+    expect(await prisma.payment.findUniqueOrThrow({ where: { orderId: declined.orderId } })).toMatchObject({ status: 'DECLINED', refundReference: null });
+    expect(await prisma.payment.count({ where: { orderId: neverCharged.orderId } })).toBe(0);
+    expect(paymentEvents(declined.orderId)).toEqual(['payment.declined']);
+    expect(paymentEvents(neverCharged.orderId)).toEqual([]);
+    expect(await outboxRows(declined.orderId)).toBe(1);
+  });
+
+  describe('GET /api/payments?orderId=', () => {
+    let order: OrderAwaitingPaymentV1;
+    let paymentId: string;
+
+    beforeAll(async () => {
+      order = awaitingPayment({ amountCents: 777 });
+      await publish('order.awaiting-payment', order.orderId, order);
+      paymentId = ((await recorder.waitFor('payment.authorized', order.orderId)).event.data as { paymentId: string }).paymentId;
+    });
+
+    const get = async (query: string, headers: Record<string, string> = {}) => fetch(`${url}/api/payments${query}`, { headers });
+
+    it("lists the order's payment for its customer", async () => {
+      const res = await get(`?orderId=${order.orderId}`, await authHeaders(order.customerId));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual([
+        { id: paymentId, orderId: order.orderId, status: 'AUTHORIZED', amountCents: 777, currency: 'EUR', createdAt: expect.any(String), updatedAt: expect.any(String) },
+      ]);
+    });
+
+    it('lists it for an admin', async () => {
+      const res = await get(`?orderId=${order.orderId}`, await authHeaders('admin-1', 'admin'));
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Array<{ id: string }>).map((p) => p.id)).toEqual([paymentId]);
+    });
+
+    it("answers 404 to another customer, saying nothing of the payment", async () => {
+      const res = await get(`?orderId=${order.orderId}`, await authHeaders('someone-else'));
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const body = (await res.json()) as { status: number; detail: string };
+      expect(body.status).toBe(404);
+      expect(JSON.stringify(body)).not.toContain(paymentId);
+    });
+
+    it('answers an empty list for an order without payments', async () => {
+      const res = await get(`?orderId=${randomUUID()}`, await authHeaders(order.customerId));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual([]);
+    });
+
+    it('answers 401 without a token', async () => {
+      const res = await get(`?orderId=${order.orderId}`);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    });
+
+    it.each([
+      ['a missing orderId', '', ['orderId']],
+      ['an orderId that is not a uuid', '?orderId=not-a-uuid', ['orderId']],
+      ['an unknown parameter', `?orderId=${randomUUID()}&status=AUTHORIZED`, ['(body)']],
+    ])('answers 400 problem+json for %s', async (_, query, paths) => {
+      const res = await get(query, await authHeaders(order.customerId));
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const body = (await res.json()) as { errors: Array<{ path: string }> };
+      expect(body.errors.map((e) => e.path)).toEqual(paths);
+    });
+  });
+});

@@ -1,0 +1,128 @@
+import { createTestDatabase, TestDatabase } from '@shop/testing';
+import { createPgAdapter } from '@shop/platform/database';
+import { PaymentPrismaClient } from './index';
+
+/**
+ * The SQL migrations and schema.prisma must describe the same tables: migrate
+ * an empty schema from the SQL files alone, then use every model and field
+ * through the generated client.
+ */
+describe('payment migrations agree with schema.prisma', () => {
+  let db: TestDatabase;
+  let prisma: PaymentPrismaClient;
+  const base = { customerId: 'c-1', amountCents: 4999, currency: 'EUR' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.migrate('payment');
+    prisma = new PaymentPrismaClient({ adapter: createPgAdapter({ url: db.urlFor('payment'), schema: 'payments' }) });
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+
+  it('lands in the payments schema as the payment role', async () => {
+    const [row] = await prisma.$queryRawUnsafe<Array<{ schema: string; role: string }>>(
+      'select current_schema() as schema, current_user as role',
+    );
+    expect(row).toEqual({ schema: 'payments', role: 'svc_payment' });
+  });
+
+  it('round-trips every field of Payment through authorize and refund', async () => {
+    const id = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
+    const orderId = '1d2e3f4a-5b6c-4d7e-8f90-a1b2c3d4e5f6';
+    const created = await prisma.payment.create({ data: { ...base, id, orderId, status: 'AUTHORIZED', providerReference: 'auth-1' } });
+    expect(created).toEqual({
+      ...base,
+      id,
+      orderId,
+      status: 'AUTHORIZED',
+      providerReference: 'auth-1',
+      declineReason: null,
+      refundReference: null,
+      createdAt: expect.any(Date),
+      updatedAt: expect.any(Date),
+    });
+
+    const refunded = await prisma.payment.update({ where: { orderId }, data: { status: 'REFUNDED', refundReference: 'refund-1' } });
+    expect(refunded).toMatchObject({ status: 'REFUNDED', providerReference: 'auth-1', refundReference: 'refund-1' });
+    expect(refunded.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
+
+    const declined = await prisma.payment.create({
+      data: { ...base, customerId: 'c-2', id: '2e3f4a5b-6c7d-4e8f-9001-b2c3d4e5f6a7', orderId: '3f4a5b6c-7d8e-4f90-8112-c3d4e5f6a7b8', status: 'DECLINED', declineReason: 'card_declined' },
+    });
+    expect(declined).toMatchObject({ status: 'DECLINED', providerReference: null, declineReason: 'card_declined' });
+
+    const mine = await prisma.payment.findMany({ where: { customerId: 'c-1' } });
+    expect(mine.map((p) => p.id)).toEqual([id]);
+    await prisma.payment.deleteMany();
+    expect(await prisma.payment.count()).toBe(0);
+  });
+
+  it('refuses a second payment for the same order', async () => {
+    const orderId = '4a5b6c7d-8e9f-4a01-9223-d4e5f6a7b8c9';
+    await prisma.payment.create({ data: { ...base, id: '5b6c7d8e-9f0a-4b12-8334-e5f6a7b8c9d0', orderId, status: 'AUTHORIZED', providerReference: 'a' } });
+    await expect(
+      prisma.payment.create({ data: { ...base, id: '6c7d8e9f-0a1b-4c23-9445-f6a7b8c9d0e1', orderId, status: 'DECLINED', declineReason: 'x' } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
+    // What the consumer relies on when two deliveries race: the loser inserts nothing and gets no error.
+    const skipped = await prisma.payment.createMany({
+      data: [{ ...base, id: '7d8e9f0a-1b2c-4d34-8556-a7b8c9d0e1f2', orderId, status: 'DECLINED', declineReason: 'x' }],
+      skipDuplicates: true,
+    });
+    expect(skipped.count).toBe(0);
+    expect(await prisma.payment.count({ where: { orderId } })).toBe(1);
+  });
+
+  it('enforces a non-negative amount and what each status must carry', async () => {
+    const row = (n: number) => ({
+      ...base,
+      id: `8e9f0a1b-2c3d-4e45-9667-b8c9d0e1f2${String(n).padStart(2, '0')}`,
+      orderId: `9f0a1b2c-3d4e-4f56-8778-c9d0e1f2a3${String(n).padStart(2, '0')}`,
+    });
+    await expect(prisma.payment.create({ data: { ...row(1), amountCents: -1, status: 'AUTHORIZED', providerReference: 'a' } })).rejects.toThrow(
+      /payments_amount_cents_check/,
+    );
+    await expect(prisma.payment.create({ data: { ...row(2), status: 'AUTHORIZED' } })).rejects.toThrow(/payments_outcome_check/);
+    await expect(prisma.payment.create({ data: { ...row(3), status: 'DECLINED' } })).rejects.toThrow(/payments_outcome_check/);
+    await expect(
+      prisma.payment.create({ data: { ...row(4), status: 'DECLINED', declineReason: 'x', providerReference: 'a' } }),
+    ).rejects.toThrow(/payments_outcome_check/);
+    await expect(prisma.payment.create({ data: { ...row(5), status: 'REFUNDED', providerReference: 'a' } })).rejects.toThrow(/payments_outcome_check/);
+    await prisma.payment.create({ data: { ...row(6), status: 'DECLINED', declineReason: 'x' } });
+    await expect(
+      prisma.payment.update({ where: { id: row(6).id }, data: { status: 'REFUNDED', refundReference: 'r' } }),
+    ).rejects.toThrow(/payments_outcome_check/);
+    expect(await prisma.payment.findUnique({ where: { id: row(6).id } })).toMatchObject({ status: 'DECLINED' });
+  });
+
+  it('round-trips the outbox and the inbox', async () => {
+    const eventId = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+    const row = await prisma.outbox.create({ data: { id: eventId, topic: 't', key: 'k', type: 'x.y', payload: { a: 1 }, headers: { h: 'v' } } });
+    expect(row).toMatchObject({ id: eventId, payload: { a: 1 }, headers: { h: 'v' }, publishedAt: null });
+    expect(typeof row.seq).toBe('bigint');
+    const published = await prisma.outbox.update({ where: { id: eventId }, data: { publishedAt: new Date() } });
+    expect(published.publishedAt).toBeInstanceOf(Date);
+    expect(await prisma.outbox.findMany({ where: { key: 'k' }, orderBy: { seq: 'asc' } })).toHaveLength(1);
+    await prisma.inbox.create({ data: { consumerGroup: 'payment', eventId, eventType: 'x.y' } });
+    await expect(prisma.inbox.create({ data: { consumerGroup: 'payment', eventId, eventType: 'x.y' } })).rejects.toMatchObject({ code: 'P2002' });
+    expect(await prisma.inbox.findMany()).toEqual([{ consumerGroup: 'payment', eventId, eventType: 'x.y', processedAt: expect.any(Date) }]);
+  });
+
+  it('is recorded in _prisma_migrations like Prisma Migrate would', async () => {
+    const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
+      'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
+    );
+    expect(rows.map((r) => r.migration_name)).toEqual(['20261124000000_init']);
+    expect(rows[0]).toMatchObject({ finished: true });
+    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('applies nothing the second time', async () => {
+    await db.migrate('payment');
+    const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
+    expect(Number(count)).toBe(1);
+  });
+});

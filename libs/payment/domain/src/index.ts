@@ -1,0 +1,4 @@
+export * from './payment.entity';
+export * from './payment.errors';
+export * from './payment-provider.port';
+export * from './simulated-payment.provider';

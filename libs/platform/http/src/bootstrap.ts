@@ -34,9 +34,11 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000 }),
-    { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: true },
+    // bodyParser off: acceptEmptyJsonBodies installs the JSON parser itself.
+    { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: true, bodyParser: false },
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
+  acceptEmptyJsonBodies(app);
   if (options.httpDuration) recordRequestDurations(app, options.httpDuration);
   return app;
 }
@@ -90,6 +92,22 @@ function closeOnSignals(app: NestFastifyApplication, options: HttpAppOptions, lo
   };
   process.once('SIGTERM', () => void close('SIGTERM'));
   process.once('SIGINT', () => void close('SIGINT'));
+}
+
+/** A POST with a JSON content type and no body (an action such as `advance`) is a request without a body, not bad JSON. */
+function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const err = Object.assign(new Error('the request body is not valid JSON'), { statusCode: 400 });
+      done(err, undefined);
+    }
+  });
 }
 
 function recordRequestDurations(app: NestFastifyApplication, histogram: Histogram<string>): void {

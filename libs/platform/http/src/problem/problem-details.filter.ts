@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Observable, throwError } from 'rxjs';
 
 /** RFC 9457 problem details, the shape of every error the platform returns. */
 export interface ProblemDetails {
@@ -47,7 +48,10 @@ export class ProblemException extends HttpException {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Event handlers inherit the app's filters; their errors must reach the transport untouched
+    // so it can tell a retry from a dead letter.
+    if (host.getType() !== 'http') return throwError(() => exception);
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();

@@ -55,6 +55,8 @@ export class EventConsumer {
       groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // A fetch returns as soon as a record arrives; the wait bounds only idle fetches, and so shutdown.
+      maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@shop/platform/service';
+import { deliveryService } from './delivery.service';
+
+runService(deliveryService);

@@ -1,0 +1,7 @@
+import type { DynamicModule } from '@nestjs/common';
+import { databaseModule, DatabaseOptions } from '@shop/platform/database';
+import { DeliveryPrismaService } from './delivery-prisma.service';
+
+export const DeliveryDataAccessModule = {
+  forRoot: (options: DatabaseOptions): DynamicModule => databaseModule(DeliveryPrismaService, options),
+};

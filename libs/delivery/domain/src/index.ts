@@ -1,0 +1,2 @@
+export * from './delivery.entity';
+export * from './delivery.errors';

@@ -1,0 +1,44 @@
+import type { Consumer } from 'kafkajs';
+
+/**
+ * Commits only offsets of records that are finished: handled, or safely
+ * parked in a retry or dead-letter topic. kafkajs's auto-commit would also
+ * commit a record the retry consumer merely looked at and put back, so the
+ * consumers run with autoCommit off and flush this every interval and on stop.
+ */
+export class OffsetTracker {
+  private readonly done = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly intervalMs = 500,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** The record at `offset` is finished; the next to read is offset + 1. */
+  finished(topic: string, partition: number, offset: string): void {
+    const key = `${topic}\u0000${partition}`;
+    const next = BigInt(offset) + 1n;
+    const current = this.done.get(key);
+    if (!current || current.offset < next) this.done.set(key, { topic, partition, offset: next });
+  }
+
+  async flush(): Promise<void> {
+    if (this.done.size === 0) return;
+    const offsets = [...this.done.values()].map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() }));
+    this.done.clear();
+    // If this fails (a rebalance took the partition), the records are read again by their next owner and
+    // the inboxes absorb them; later flushes commit newer offsets anyway.
+    await this.consumer.commitOffsets(offsets);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush().catch(() => undefined);
+  }
+}

@@ -48,8 +48,14 @@ export class TestPlatform {
     const self = platform as { db: TestDatabase; kafka: TestKafka };
     self.db = await createTestDatabase();
     self.kafka = useKafka();
-    for (const app of options.apps) await platform.db.migrate(app);
-    await Promise.all(options.apps.map((app) => platform.startApp(app)));
+    try {
+      for (const app of options.apps) await platform.db.migrate(app);
+      await Promise.all(options.apps.map((app) => platform.startApp(app)));
+    } catch (err) {
+      // Leave no process behind: a child left running would keep Jest from ever exiting.
+      await platform.stop().catch(() => undefined);
+      throw err;
+    }
     return platform;
   }
 
@@ -74,6 +80,7 @@ export class TestPlatform {
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? 'warn',
       OUTBOX_POLL_INTERVAL_MS: '200',
+      RETRY_DELAYS_MS: '200,1000,3000',
       ...(this.options.env?.[app] ?? {}),
     };
     if (definition?.database) {
@@ -91,7 +98,10 @@ export class TestPlatform {
     this.running.set(app, { child, port, output });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`testing: ${app} exited with ${child.exitCode}:\n${output.join('')}`);
+      if (child.exitCode !== null) {
+        this.running.delete(app);
+        throw new Error(`testing: ${app} exited with ${child.exitCode}:\n${output.join('')}`);
+      }
       try {
         if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200) return;
       } catch {
@@ -99,6 +109,7 @@ export class TestPlatform {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    await this.killApp(app);
     throw new Error(`testing: ${app} not ready within 60 s:\n${output.join('')}`);
   }
 

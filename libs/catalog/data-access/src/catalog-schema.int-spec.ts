@@ -1,5 +1,6 @@
-import { createTestDatabase, TestDatabase } from '@shop/testing';
-import { createPgAdapter } from '@shop/platform/database';
+import { join } from 'node:path';
+import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
+import { createPgAdapter, readMigrations } from '@shop/platform/database';
 import { CatalogPrismaClient } from './index';
 
 /**
@@ -7,6 +8,8 @@ import { CatalogPrismaClient } from './index';
  * an empty schema from the SQL files alone, then use every model and field
  * through the generated client.
  */
+const migrationsDir = join(workspaceRoot(), 'libs', 'catalog', 'data-access', 'prisma', 'migrations');
+
 describe('catalog migrations agree with schema.prisma', () => {
   let db: TestDatabase;
   let prisma: CatalogPrismaClient;
@@ -86,7 +89,7 @@ describe('catalog migrations agree with schema.prisma', () => {
     const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
       'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
     );
-    expect(rows.map((r) => r.migration_name)).toEqual(['20261122000000_init', '20261122010000_lifecycle']);
+    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(migrationsDir).map((m) => m.name));
     expect(rows[0]).toMatchObject({ finished: true });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -94,6 +97,16 @@ describe('catalog migrations agree with schema.prisma', () => {
   it('applies nothing the second time', async () => {
     await db.migrate('catalog');
     const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
-    expect(Number(count)).toBe(2);
+    expect(Number(count)).toBe(readMigrations(migrationsDir).length);
   });
+
+  it('round-trips the dead-letter replay marks', async () => {
+    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.catalog.dlt', partition: 2, offset: 9007199254740993n } });
+    const [mark] = await prisma.deadLetterReplay.findMany();
+    expect(mark).toEqual({ topic: 'a.b.v1.catalog.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
+    await expect(
+      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.catalog.dlt', partition: 2, offset: 9007199254740993n } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
+  });
+
 });

@@ -87,4 +87,14 @@ describe('order migrations agree with schema.prisma', () => {
       prisma.$executeRawUnsafe(`update order_items set quantity = 0`),
     ).rejects.toThrow(/order_items_quantity_check/);
   });
+
+  it('round-trips the dead-letter replay marks', async () => {
+    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.order.dlt', partition: 2, offset: 9007199254740993n } });
+    const [mark] = await prisma.deadLetterReplay.findMany();
+    expect(mark).toEqual({ topic: 'a.b.v1.order.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
+    await expect(
+      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.order.dlt', partition: 2, offset: 9007199254740993n } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
+  });
+
 });

@@ -1,5 +1,6 @@
-import { createTestDatabase, TestDatabase } from '@shop/testing';
-import { createPgAdapter } from '@shop/platform/database';
+import { join } from 'node:path';
+import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
+import { createPgAdapter, readMigrations } from '@shop/platform/database';
 import { PaymentPrismaClient } from './index';
 
 /**
@@ -7,6 +8,8 @@ import { PaymentPrismaClient } from './index';
  * an empty schema from the SQL files alone, then use every model and field
  * through the generated client.
  */
+const migrationsDir = join(workspaceRoot(), 'libs', 'payment', 'data-access', 'prisma', 'migrations');
+
 describe('payment migrations agree with schema.prisma', () => {
   let db: TestDatabase;
   let prisma: PaymentPrismaClient;
@@ -111,11 +114,18 @@ describe('payment migrations agree with schema.prisma', () => {
     expect(await prisma.inbox.findMany()).toEqual([{ consumerGroup: 'payment', eventId, eventType: 'x.y', processedAt: expect.any(Date) }]);
   });
 
+  it('round-trips the order cancellation mark, once per order', async () => {
+    const orderId = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
+    const mark = await prisma.orderCancellation.create({ data: { orderId } });
+    expect(mark).toEqual({ orderId, cancelledAt: expect.any(Date) });
+    expect((await prisma.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true })).count).toBe(0);
+  });
+
   it('is recorded in _prisma_migrations like Prisma Migrate would', async () => {
     const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
       'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
     );
-    expect(rows.map((r) => r.migration_name)).toEqual(['20261124000000_init']);
+    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(migrationsDir).map((m) => m.name));
     expect(rows[0]).toMatchObject({ finished: true });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -123,6 +133,16 @@ describe('payment migrations agree with schema.prisma', () => {
   it('applies nothing the second time', async () => {
     await db.migrate('payment');
     const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
-    expect(Number(count)).toBe(1);
+    expect(Number(count)).toBe(readMigrations(migrationsDir).length);
   });
+
+  it('round-trips the dead-letter replay marks', async () => {
+    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.payment.dlt', partition: 2, offset: 9007199254740993n } });
+    const [mark] = await prisma.deadLetterReplay.findMany();
+    expect(mark).toEqual({ topic: 'a.b.v1.payment.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
+    await expect(
+      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.payment.dlt', partition: 2, offset: 9007199254740993n } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
+  });
+
 });

@@ -18,6 +18,13 @@ export const kafkaBrokersVar = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .refine((list) => list.length > 0 && list.every((b) => /^[^:\s]+:\d+$/.test(b)), 'must be host:port[,host:port]');
 
+/** `1000,10000,60000`: growing delays in milliseconds. */
+export const delayListVar = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean).map(Number))
+  .refine((list) => list.length <= 10 && list.every((n) => Number.isInteger(n) && n >= 0 && n <= 86_400_000), 'must be up to 10 comma-separated delays in ms')
+  .or(z.array(z.number()));
+
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 /**
@@ -34,6 +41,8 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
     /** Prepended to topics and the consumer group; isolates test runs. Empty in production. */
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /** One retry tier per delay; after the last, the dead-letter topic. */
+    RETRY_DELAYS_MS: delayListVar.default([1_000, 10_000, 60_000]),
     JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     JWT_JWKS_URL: z.url().optional(),
     JWT_ISSUER: z.string().optional(),

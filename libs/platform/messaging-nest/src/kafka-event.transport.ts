@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Kafka, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { EventType, isEventType, topicOf } from '@shop/shared/contracts';
-import { EventConsumer, EventHandler } from '@shop/platform/messaging';
+import { isEventType, topicOf } from '@shop/shared/contracts';
+import { DeadLetters, EventConsumer, EventHandler } from '@shop/platform/messaging';
 import type { MessagingModuleOptions } from './messaging.tokens';
 import type { MessagingMetrics } from './messaging.metrics';
 
@@ -30,6 +30,24 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     return `${this.options.topicPrefix ?? ''}${this.options.service}`;
   }
 
+  /** The topics this service's handlers consume (prefixed). */
+  get topics(): string[] {
+    const prefix = this.options.topicPrefix ?? '';
+    return [...new Set([...this.messageHandlers.keys()].filter(isEventType).map((type) => prefix + topicOf(type)))];
+  }
+
+  /** This group's dead-letter topics as a queue to list and replay. */
+  deadLetters(): DeadLetters {
+    return new DeadLetters({
+      kafka: this.kafka,
+      producer: this.producer,
+      groupId: this.groupId,
+      topics: this.topics,
+      databaseUrl: this.options.database.url,
+      schema: this.options.database.schema,
+    });
+  }
+
   async listen(callback: (...args: unknown[]) => void): Promise<void> {
     const handlers = new Map<string, EventHandler>();
     for (const [pattern, handler] of this.messageHandlers) {
@@ -37,8 +55,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
       handlers.set(pattern, async (event, context) => lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined }));
     }
     if (handlers.size === 0) return callback();
-    const prefix = this.options.topicPrefix ?? '';
-    const topics = [...new Set([...handlers.keys()].map((type) => prefix + topicOf(type as EventType)))];
+    const topics = this.topics;
     this.consumer = new EventConsumer({
       kafka: this.kafka,
       producer: this.producer,

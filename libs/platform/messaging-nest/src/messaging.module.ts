@@ -4,7 +4,6 @@ import {
   Injectable,
   Logger,
   Module,
-  OnApplicationBootstrap,
   OnModuleDestroy,
   Optional,
 } from '@nestjs/common';
@@ -12,51 +11,17 @@ import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@shop/platform/http';
 import { EventCatalog } from '@shop/shared/contracts';
-import { createKafka, ensureTopics, KafkaHealth, Outbox, OutboxRelay } from '@shop/platform/messaging';
+import { createKafka, ensureTopics, KafkaHealth, Outbox } from '@shop/platform/messaging';
 import { KafkaEventTransport } from './kafka-event.transport';
+import { MessagingAdminHttpController } from './messaging-admin.http.controller';
+import { OutboxRelayService } from './outbox-relay.service';
 import { MessagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
 
 export { KAFKA, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
 export type { MessagingModuleOptions } from './messaging.tokens';
 export { MessagingMetrics } from './messaging.metrics';
-
-/** Runs the service's outbox relay for as long as the app runs. */
-@Injectable()
-export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
-  readonly relay: OutboxRelay;
-  private readonly log = new Logger('OutboxRelay');
-
-  constructor(
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
-    @Inject(KAFKA_PRODUCER) producer: Producer,
-    private readonly metrics: MessagingMetrics,
-  ) {
-    this.relay = new OutboxRelay({
-      databaseUrl: options.database.url,
-      schema: options.database.schema,
-      producer,
-      topicPrefix: options.topicPrefix,
-      pollIntervalMs: options.relay?.pollIntervalMs,
-      batchSize: options.relay?.batchSize,
-      log: (level, message) => this.log[level === 'info' ? 'log' : level](message),
-      onPublished: (count, lags) => {
-        metrics.published.inc(count);
-        for (const lag of lags) metrics.publishLag.observe(lag);
-      },
-    });
-    metrics.backlogSource = () => this.relay.backlog();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.options.relay?.enabled === false) return;
-    await this.relay.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
-  }
-}
+export { OutboxRelayService } from './outbox-relay.service';
 
 /**
  * Kafka for one service: a client, one idempotent acks=all producer, the
@@ -68,6 +33,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      controllers: [MessagingAdminHttpController],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {

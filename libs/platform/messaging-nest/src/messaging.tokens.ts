@@ -12,5 +12,5 @@ export interface MessagingModuleOptions {
   /** The service's own database, where its outbox lives. */
   database: { url: string; schema: string };
   relay?: { enabled?: boolean; pollIntervalMs?: number; batchSize?: number };
-  consumer?: { maxAttempts?: number; backoffMs?: number; partitionsConsumedConcurrently?: number };
+  consumer?: { retryDelaysMs?: number[]; partitionsConsumedConcurrently?: number };
 }

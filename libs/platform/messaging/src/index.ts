@@ -7,3 +7,6 @@ export * from './inbox/inbox';
 export * from './consumer/errors';
 export * from './consumer/dead-letter';
 export * from './consumer/event-consumer';
+export * from './consumer/offset-tracker';
+export * from './topic-reader';
+export * from './dead-letters/dead-letters';

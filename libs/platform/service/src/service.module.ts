@@ -13,6 +13,7 @@ export interface ServiceConfig {
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_PREFIX: string;
   OUTBOX_POLL_INTERVAL_MS: number;
+  RETRY_DELAYS_MS: number[];
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
@@ -48,6 +49,7 @@ export class ServiceModule {
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           database: { url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA },
           relay: { pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS },
+          consumer: { retryDelaysMs: config.RETRY_DELAYS_MS },
         }),
         HealthModule.forRoot({
           inject: [options.database, KafkaHealth],

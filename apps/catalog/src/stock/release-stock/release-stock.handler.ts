@@ -23,7 +23,13 @@ export class ReleaseStockHandler {
         orderId,
       );
       const reservation = locked[0];
-      if (reservation?.status !== 'RESERVED') return; // nothing held: rejected, released, or never reserved
+      if (!reservation) {
+        // Cancelled before the order was reserved (its order.placed may sit in a retry tier): a released
+        // tombstone makes that late request change nothing.
+        await tx.stockReservation.create({ data: { orderId, status: 'RELEASED', items: [] } });
+        return;
+      }
+      if (reservation.status !== 'RESERVED') return; // nothing held: rejected or released already
       const ids = [...new Set(reservation.items.map((i) => i.productId))].sort();
       await tx.$queryRawUnsafe('select id from products where id = any($1::uuid[]) order by id for update', ids);
       const products = new Map((await tx.product.findMany({ where: { id: { in: ids } } })).map((p) => [p.id, toEntity(p)]));

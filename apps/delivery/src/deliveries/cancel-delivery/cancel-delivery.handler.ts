@@ -24,7 +24,11 @@ export class CancelDeliveryHandler {
     const { orderId, reason } = event.data;
     await processOnce(this.db, group, event, async (tx) => {
       const delivery = await this.deliveries.lock(tx, { orderId });
-      if (!delivery) return; // cancelled before it was confirmed: there is nothing to call off
+      if (!delivery) {
+        // Nothing to call off yet; the mark stops a confirmation that arrives late (from a retry tier).
+        await tx.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true });
+        return;
+      }
       try {
         delivery.cancel(reason, new Date());
       } catch (err) {

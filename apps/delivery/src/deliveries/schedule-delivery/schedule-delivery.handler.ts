@@ -22,6 +22,8 @@ export class ScheduleDeliveryHandler {
     const { orderId, customerId, shippingAddress } = event.data;
     let scheduled = false;
     await processOnce(this.db, group, event, async (tx) => {
+      // Cancelled while this confirmation waited in a retry tier: no parcel for a cancelled order.
+      if (await tx.orderCancellation.findUnique({ where: { orderId } })) return;
       const delivery = DeliveryEntity.schedule({ id: randomUUID(), orderId, customerId, shippingAddress, at: new Date() });
       scheduled = await this.deliveries.insert(tx, delivery);
     });

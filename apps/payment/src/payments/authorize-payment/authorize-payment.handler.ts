@@ -25,6 +25,8 @@ export class AuthorizePaymentHandler {
     const { orderId, customerId, amountCents, currency, paymentToken } = event.data;
     // Decided already (redelivery, republish, replay): the provider is not asked again.
     if (await this.db.payment.findUnique({ where: { orderId }, select: { id: true } })) return;
+    // Cancelled while this request waited in a retry tier: charging now would hold money for nothing.
+    if (await this.db.orderCancellation.findUnique({ where: { orderId } })) return;
 
     const decision = await this.provider.authorize({ orderId, amountCents, currency, token: paymentToken });
     const charge = { id: randomUUID(), orderId, customerId, amountCents, currency };

@@ -23,8 +23,15 @@ export class RefundPaymentHandler {
   async execute(event: Envelope<OrderCancelledV1>, group = PAYMENT_GROUP): Promise<void> {
     const { orderId } = event.data;
     const found = await this.db.payment.findUnique({ where: { orderId } });
-    // Declined, refunded already, or never charged (cancelled before payment): nothing to give back.
-    if (found?.status !== 'AUTHORIZED' || !found.providerReference) return;
+    if (!found) {
+      // Not charged (yet): remember the cancellation so a late payment request is not charged.
+      await processOnce(this.db, group, event, async (tx) => {
+        await tx.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true });
+      });
+      return;
+    }
+    // Declined or refunded already: nothing to give back.
+    if (found.status !== 'AUTHORIZED' || !found.providerReference) return;
 
     try {
       const refund = await this.provider.refund({

@@ -11,6 +11,8 @@ export const DltHeaders = {
   exceptionMessage: 'kafka_dlt-exception-message',
   exceptionStacktrace: 'kafka_dlt-exception-stacktrace',
   attempts: 'retry_topic-attempts',
+  /** When a record in a retry tier is due (epoch milliseconds), as Spring Kafka's retry topics name it. */
+  dueAt: 'retry_topic-backoff-timestamp',
 } as const;
 
 export function deadLetterTopic(topic: string, group: string): string {
@@ -22,14 +24,17 @@ export function retryTopic(topic: string, group: string, tier: number): string {
 }
 
 /**
- * The dead-letter record: the original key, value and headers, plus where it
- * came from and why it failed, as UTF-8 strings.
+ * The record parked in a retry tier or the dead-letter topic: the original
+ * key, value and headers, plus where it first came from, the group, why it
+ * failed and how often, as UTF-8 strings. A record that already went through
+ * a tier keeps its first origin.
  */
-export function deadLetterMessage(
+export function parkedMessage(
   source: { topic: string; partition: number; message: KafkaMessage },
   group: string,
   error: unknown,
   attempts: number,
+  dueAt?: number,
 ): { key: Buffer | null; value: Buffer | null; headers: IHeaders } {
   const err = error instanceof Error ? error : new Error(String(error));
   const original = source.message.headers ?? {};
@@ -45,6 +50,8 @@ export function deadLetterMessage(
   headers[DltHeaders.exceptionMessage] = err.message.slice(0, 2_000);
   headers[DltHeaders.exceptionStacktrace] = (err.stack ?? '').slice(0, 8_000);
   headers[DltHeaders.attempts] = String(attempts);
+  if (dueAt === undefined) delete headers[DltHeaders.dueAt];
+  else headers[DltHeaders.dueAt] = String(dueAt);
   return { key: source.message.key, value: source.message.value, headers };
 }
 

@@ -1,8 +1,9 @@
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ContractViolation, Envelope, parseEnvelope } from '@shop/shared/contracts';
-import { deadLetterMessage, deadLetterTopic } from './dead-letter';
-import { isRetryable } from './errors';
 import { ensureTopics } from '../topics';
+import { deadLetterTopic, DltHeaders, headerString, parkedMessage, retryTopic } from './dead-letter';
+import { isRetryable } from './errors';
+import { OffsetTracker } from './offset-tracker';
 
 export interface EventContext {
   topic: string;
@@ -14,44 +15,82 @@ export interface EventContext {
 
 export type EventHandler = (event: Envelope, context: EventContext) => Promise<unknown>;
 
+export type ConsumerOutcome = 'processed' | 'skipped' | 'retried' | 'dead-lettered';
+
 export interface EventConsumerOptions {
   kafka: Kafka;
-  /** Shared idempotent producer, used to park records in the dead-letter topic. */
+  /** Shared idempotent producer, used to park records in retry and dead-letter topics. */
   producer: Producer;
   groupId: string;
   topics: string[];
   /** Event type → handler; records of other types on the same topics are skipped. */
   handlers: Map<string, EventHandler>;
-  /** In-process attempts before dead-lettering a retryable failure. */
-  maxAttempts?: number;
-  backoffMs?: number;
+  /** One retry tier per delay, e.g. [1000, 10000, 60000]; after the last, the dead-letter topic. */
+  retryDelaysMs?: number[];
   partitionsConsumedConcurrently?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: object) => void;
-  onOutcome?: (outcome: 'processed' | 'skipped' | 'retried' | 'dead-lettered', topic: string) => void;
+  onOutcome?: (outcome: ConsumerOutcome, topic: string) => void;
 }
 
 /**
- * Consumes events with kafkajs `eachMessage`. A record's offset is committed
- * only after its handler resolved (the effect is stored) or after it was
- * parked in the dead-letter topic, so nothing is lost and no poison record
- * blocks its partition.
+ * Consumes events with kafkajs `eachMessage` and never lets one record block
+ * its partition. A failing record is parked in the group's next retry tier
+ * (`<topic>.<group>.retry-<n>`, due after that tier's delay) or, when it can
+ * never succeed or the tiers are spent, in `<topic>.<group>.dlt`. A retry
+ * consumer pauses a tier's partition until its head record is due instead of
+ * sleeping in a handler. Offsets are committed only for records whose effect
+ * is stored or that are safely parked, so nothing is lost.
  */
 export class EventConsumer {
-  private consumer?: Consumer;
-  private readonly maxAttempts: number;
-  private readonly backoffMs: number;
+  private main?: Consumer;
+  private retry?: Consumer;
+  private readonly trackers: OffsetTracker[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly delays: number[];
   private readonly log: NonNullable<EventConsumerOptions['log']>;
 
   constructor(private readonly options: EventConsumerOptions) {
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.backoffMs = options.backoffMs ?? 200;
+    this.delays = options.retryDelaysMs ?? [1_000, 10_000, 60_000];
     this.log = options.log ?? (() => undefined);
+  }
+
+  get retryTopics(): string[] {
+    return this.options.topics.flatMap((t) => this.delays.map((_, i) => retryTopic(t, this.options.groupId, i + 1)));
   }
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    await ensureTopics(kafka, [...topics, ...topics.map((t) => deadLetterTopic(t, groupId))]);
-    const consumer = kafka.consumer({
+    // Topics another service has just created may have no leader yet: retry what the broker calls retriable.
+    await withRetries(async () => {
+      await ensureTopics(kafka, topics);
+      await ensureTopics(kafka, [...this.retryTopics, ...topics.map((t) => deadLetterTopic(t, groupId))]);
+    });
+    this.main = await withRetries(() => this.run(groupId, topics, (payload, tracker) => this.onSource(payload, tracker)));
+    if (this.delays.length) {
+      // Its own group: kafkajs's assigners assume every member of a group subscribes to the same topics.
+      this.retry = await withRetries(() =>
+        this.run(`${groupId}.retry`, this.retryTopics, (payload, tracker) => this.onRetry(payload, tracker)),
+      );
+    }
+  }
+
+  /** Stops fetching, lets in-flight handlers finish, commits what is finished, disconnects. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all([this.main?.stop(), this.retry?.stop()]);
+    await Promise.all(this.trackers.map((t) => t.stop()));
+    await Promise.all([this.main?.disconnect(), this.retry?.disconnect()]);
+    this.main = this.retry = undefined;
+    this.trackers.length = 0;
+  }
+
+  private async run(
+    groupId: string,
+    topics: string[],
+    handle: (payload: EachMessagePayload, tracker: OffsetTracker) => Promise<void>,
+  ): Promise<Consumer> {
+    const consumer = this.options.kafka.consumer({
       groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
@@ -60,69 +99,108 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });
-    this.consumer = consumer;
+    const tracker = new OffsetTracker(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
+    try {
+      await consumer.subscribe({ topics, fromBeginning: true });
+    } catch (err) {
+      await consumer.disconnect();
+      throw err;
+    }
+    this.trackers.push(tracker);
     await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 500,
+      autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: (payload) => this.handle(payload),
+      eachMessage: (payload) => handle(payload, tracker),
     });
+    tracker.start();
+    return consumer;
   }
 
-  /** Stops fetching, lets in-flight handlers finish, commits, disconnects. */
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+  private async onSource(payload: EachMessagePayload, tracker: OffsetTracker): Promise<void> {
+    await this.process(payload, 0);
+    tracker.finished(payload.topic, payload.partition, payload.message.offset);
   }
 
-  private async handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async onRetry(payload: EachMessagePayload, tracker: OffsetTracker): Promise<void> {
+    const { topic, partition, message } = payload;
+    const dueAt = Number(headerString(message.headers, DltHeaders.dueAt) ?? 0);
+    const wait = dueAt - Date.now();
+    if (wait > 0) {
+      // Not due: stop this tier's partition and read the record again when it is. Records of a tier
+      // are in due order, so nothing behind it is due earlier.
+      const resume = payload.pause();
+      this.retry?.seek({ topic, partition, offset: message.offset });
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resume();
+      }, wait);
+      this.timers.add(timer);
+      return;
+    }
+    const attempts = Number(headerString(message.headers, DltHeaders.attempts) ?? 0);
+    await this.process(payload, attempts);
+    tracker.finished(topic, partition, message.offset);
+  }
+
+  /** Handles one record; on failure parks it one tier further, or dead-letters it. */
+  private async process(payload: EachMessagePayload, attemptsBefore: number): Promise<void> {
+    const { topic, partition, message, heartbeat } = payload;
     let event: Envelope;
     try {
       event = parseEnvelope(JSON.parse(message.value?.toString() ?? ''));
     } catch (err) {
       const violation = err instanceof ContractViolation ? err : new ContractViolation(`not JSON: ${(err as Error).message}`);
-      return this.deadLetter(topic, partition, message, violation, 1);
+      return this.park(payload, violation, attemptsBefore + 1, 'dlt');
     }
     const handler = this.options.handlers.get(event.type);
     if (!handler) {
-      this.options.onOutcome?.('skipped', topic);
+      this.options.onOutcome?.('skipped', this.sourceTopic(topic, message));
       return;
     }
-    const context: EventContext = { topic, partition, offset: message.offset, heartbeat };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await handler(event, context);
-        this.options.onOutcome?.('processed', topic);
-        return;
-      } catch (err) {
-        if (!isRetryable(err) || attempt >= this.maxAttempts) {
-          return this.deadLetter(topic, partition, message, err, attempt);
-        }
-        this.options.onOutcome?.('retried', topic);
-        this.log('warn', `${event.type} ${event.id} failed (attempt ${attempt}), retrying: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (attempt - 1)));
-        await heartbeat();
-      }
+    try {
+      await handler(event, { topic, partition, offset: message.offset, heartbeat });
+      this.options.onOutcome?.('processed', this.sourceTopic(topic, message));
+    } catch (err) {
+      const attempts = attemptsBefore + 1;
+      const next = isRetryable(err) && attemptsBefore < this.delays.length ? attemptsBefore + 1 : 'dlt';
+      if (next !== 'dlt') this.log('warn', `${event.type} ${event.id} failed (attempt ${attempts}), retry tier ${next}: ${(err as Error).message}`);
+      await this.park(payload, err, attempts, next);
     }
   }
 
-  private async deadLetter(
-    topic: string,
-    partition: number,
-    message: EachMessagePayload['message'],
-    error: unknown,
-    attempts: number,
-  ): Promise<void> {
-    const target = deadLetterTopic(topic, this.options.groupId);
-    // If this send fails, eachMessage throws and kafkajs redelivers the record: it is never lost.
+  /** The first topic a record came from, also when it is read back from a retry tier. */
+  private sourceTopic(topic: string, message: KafkaMessage): string {
+    return headerString(message.headers, DltHeaders.originalTopic) ?? topic;
+  }
+
+  private async park(payload: EachMessagePayload, error: unknown, attempts: number, tier: number | 'dlt'): Promise<void> {
+    const { topic, partition, message } = payload;
+    const source = this.sourceTopic(topic, message);
+    const target = tier === 'dlt' ? deadLetterTopic(source, this.options.groupId) : retryTopic(source, this.options.groupId, tier);
+    const dueAt = tier === 'dlt' ? undefined : Date.now() + (this.delays[tier - 1] ?? 0);
+    // If this send fails, eachMessage throws, the offset is not committed and the record is read again: never lost.
     await this.options.producer.send({
       topic: target,
       acks: -1,
-      messages: [deadLetterMessage({ topic, partition, message }, this.options.groupId, error, attempts)],
+      messages: [parkedMessage({ topic, partition, message }, this.options.groupId, error, attempts, dueAt)],
     });
-    this.options.onOutcome?.('dead-lettered', topic);
-    this.log('error', `dead-lettered ${topic}[${partition}]@${message.offset} to ${target}: ${(error as Error)?.message ?? error}`);
+    this.options.onOutcome?.(tier === 'dlt' ? 'dead-lettered' : 'retried', source);
+    if (tier === 'dlt') {
+      this.log('error', `dead-lettered ${topic}[${partition}]@${message.offset} to ${target} after ${attempts} attempt(s): ${(error as Error)?.message ?? error}`);
+    }
+  }
+}
+
+/** Retries an operation while kafkajs reports retriable errors (no leader yet, coordinator loading), up to about 30 s. */
+async function withRetries<T>(operation: () => Promise<T>, attempts = 15): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test((err as Error).message);
+      if (!retriable || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2_000)));
+    }
   }
 }

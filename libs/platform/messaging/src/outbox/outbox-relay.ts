@@ -85,6 +85,23 @@ export class OutboxRelay {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /**
+   * Event re-publish: puts published events back in the queue, all or those
+   * since a time and/or of one aggregate, in their original order and with
+   * their original ids (consumers deduplicate). Returns how many.
+   */
+  async republish(filter: { since?: Date; aggregateId?: string } = {}): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `update outbox set published_at = null
+        where published_at is not null
+          and ($1::timestamptz is null or created_at >= $1)
+          and ($2::text is null or key = $2)`,
+      [filter.since ?? null, filter.aggregateId ?? null],
+    );
+    if (this.leader) void this.wake();
+    return rowCount ?? 0;
+  }
+
   /** Publishes everything pending now; resolves when the outbox is empty or leadership is lost. */
   wake(): Promise<void> {
     if (this.draining) {

@@ -1,0 +1,42 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import { OutboxRelay } from '@shop/platform/messaging';
+import { MessagingMetrics } from './messaging.metrics';
+import { KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
+
+/** Runs the service's outbox relay for as long as the app runs. */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly relay: OutboxRelay;
+  private readonly log = new Logger('OutboxRelay');
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(KAFKA_PRODUCER) producer: Producer,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    this.relay = new OutboxRelay({
+      databaseUrl: options.database.url,
+      schema: options.database.schema,
+      producer,
+      topicPrefix: options.topicPrefix,
+      pollIntervalMs: options.relay?.pollIntervalMs,
+      batchSize: options.relay?.batchSize,
+      log: (level, message) => this.log[level === 'info' ? 'log' : level](message),
+      onPublished: (count, lags) => {
+        metrics.published.inc(count);
+        for (const lag of lags) metrics.publishLag.observe(lag);
+      },
+    });
+    metrics.backlogSource = () => this.relay.backlog();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.relay?.enabled === false) return;
+    await this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+  }
+}

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { authHeaders, eventually, TestPlatform } from '@shop/testing';
 import type { OrderStatus, OrderView, ProductView } from '@shop/shared/contracts';
 
@@ -77,3 +78,30 @@ export class Api {
 }
 
 export const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
+
+/** Rows that must not change when events are redelivered, across every service's schema. */
+export async function counts(platform: TestPlatform): Promise<Record<string, number>> {
+  const queries: Array<[Parameters<TestPlatform['db']['urlFor']>[0], string, string]> = [
+    ['catalog', 'reservations', 'select count(*)::int as n from stock_reservations'],
+    ['catalog', 'stock', 'select coalesce(sum(stock), 0)::int as n from products'],
+    ['order', 'history', 'select count(*)::int as n from order_status_history'],
+    ['payment', 'payments', 'select count(*)::int as n from payments'],
+    ['payment', 'refunds', "select count(*)::int as n from payments where status = 'REFUNDED'"],
+    ['delivery', 'deliveries', 'select count(*)::int as n from deliveries'],
+    ['review', 'grants', 'select count(*)::int as n from review_grants'],
+  ];
+  const result: Record<string, number> = { unpublished: 0 };
+  for (const [service, name, sql] of queries) {
+    const client = new Client({ connectionString: platform.db.urlFor(service) });
+    await client.connect();
+    result[name] = (await client.query<{ n: number }>(sql)).rows[0].n;
+    await client.end();
+  }
+  for (const service of ['catalog', 'order', 'payment', 'delivery', 'review'] as const) {
+    const client = new Client({ connectionString: platform.db.urlFor(service) });
+    await client.connect();
+    result.unpublished += (await client.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null')).rows[0].n;
+    await client.end();
+  }
+  return result;
+}

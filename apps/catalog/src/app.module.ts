@@ -9,6 +9,8 @@ import { GetProductHttpController } from './products/get-product/get-product.htt
 import { ListProductsHttpController } from './products/list-products/list-products.http.controller';
 import { UpdateProductHandler } from './products/update-product/update-product.handler';
 import { UpdateProductHttpController } from './products/update-product/update-product.http.controller';
+import { RebuildRatingsHandler } from './ratings/rebuild-ratings/rebuild-ratings.handler';
+import { RebuildRatingsHttpController } from './ratings/rebuild-ratings/rebuild-ratings.http.controller';
 import { RecordRatingEventController, RecordRatingHandler } from './ratings/record-rating/record-rating.event.controller';
 import { ReleaseStockEventController } from './stock/release-stock/release-stock.event.controller';
 import { ReleaseStockHandler } from './stock/release-stock/release-stock.handler';
@@ -32,8 +34,9 @@ export class AppModule {
         ReserveStockEventController,
         ReleaseStockEventController,
         RecordRatingEventController,
+        RebuildRatingsHttpController,
       ],
-      providers: [CreateProductHandler, UpdateProductHandler, ReserveStockHandler, ReleaseStockHandler, RecordRatingHandler],
+      providers: [CreateProductHandler, UpdateProductHandler, ReserveStockHandler, ReleaseStockHandler, RecordRatingHandler, RebuildRatingsHandler],
     };
   }
 }

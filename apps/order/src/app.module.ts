@@ -11,6 +11,8 @@ import { GetOrderHttpController } from './orders/get-order/get-order.http.contro
 import { ListOrdersHttpController } from './orders/list-orders/list-orders.http.controller';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
+import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
+import { RebuildProductSnapshotsHttpController } from './products/rebuild-product-snapshots/rebuild-product-snapshots.http.controller';
 import {
   RecordProductSnapshotEventController,
   RecordProductSnapshotHandler,
@@ -32,8 +34,9 @@ export class AppModule {
         CancelOrderHttpController,
         FollowLifecycleEventController,
         RecordProductSnapshotEventController,
+        RebuildProductSnapshotsHttpController,
       ],
-      providers: [PlaceOrderHandler, CancelOrderHandler, AdvanceOrderHandler, RecordProductSnapshotHandler],
+      providers: [PlaceOrderHandler, CancelOrderHandler, AdvanceOrderHandler, RecordProductSnapshotHandler, RebuildProductSnapshotsHandler],
     };
   }
 }

@@ -41,7 +41,7 @@ export class TestPlatform {
   private readonly running = new Map<ServiceName, Running>();
   private readonly ports = new Map<ServiceName, number>();
 
-  private constructor(private readonly options: PlatformOptions) {}
+  private constructor(private options: PlatformOptions) {}
 
   static async start(options: PlatformOptions): Promise<TestPlatform> {
     const platform = new TestPlatform(options);
@@ -83,6 +83,7 @@ export class TestPlatform {
       RETRY_DELAYS_MS: '200,1000,3000',
       ...(this.options.env?.[app] ?? {}),
     };
+    for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
     if (definition?.database) {
       env.DATABASE_URL = this.db.urlFor(app);
       env.DATABASE_SCHEMA = definition.database.schema;
@@ -126,6 +127,27 @@ export class TestPlatform {
   /** kill -9: no drain, no goodbye. */
   killApp(app: ServiceName): Promise<void> {
     return this.stopApp(app, 'SIGKILL');
+  }
+
+  /** Changes an app's environment for its next start (an empty value removes a variable). */
+  setEnv(app: ServiceName, env: Record<string, string>): void {
+    this.options.env = { ...this.options.env, [app]: { ...(this.options.env?.[app] ?? {}), ...env } };
+  }
+
+  /** Waits until an app's process has ended by itself (a crash under test). */
+  async waitForExit(app: ServiceName, timeoutMs = 30_000): Promise<void> {
+    const running = this.running.get(app);
+    if (!running) return;
+    if (running.child.exitCode === null && !running.child.signalCode) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`testing: ${app} did not exit within ${timeoutMs} ms`)), timeoutMs);
+        running.child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.running.delete(app);
   }
 
   logs(app: ServiceName): string {

@@ -7,7 +7,13 @@ import { KafkaEventTransport } from './kafka-event.transport';
 import { OutboxRelayService } from './outbox-relay.service';
 
 const dlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1_000).default(100) }).strict();
-const replayBody = z.object({ ids: z.array(z.string().min(1).max(300)).min(1).max(100_000).optional() }).strict();
+const replayBody = z
+  .object({
+    ids: z.array(z.string().min(1).max(300)).min(1).max(100_000).optional(),
+    /** At most this many (the CLI replays a long queue in steps and shows progress). */
+    limit: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
 const republishBody = z
   .object({ since: z.iso.datetime({ offset: true }).optional(), aggregateId: z.string().min(1).max(200).optional() })
   .strict();
@@ -39,7 +45,7 @@ export class MessagingAdminHttpController {
   async replay(@Body(new ZodValidationPipe(replayBody)) body: z.infer<typeof replayBody>): Promise<{ replayed: number }> {
     const deadLetters = this.transport.deadLetters();
     try {
-      return { replayed: await deadLetters.replay(body.ids) };
+      return { replayed: await deadLetters.replay({ ids: body.ids, limit: body.limit }) };
     } finally {
       await deadLetters.close();
     }

@@ -23,6 +23,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       pollIntervalMs: options.relay?.pollIntervalMs,
       batchSize: options.relay?.batchSize,
       log: (level, message) => this.log[level === 'info' ? 'log' : level](message),
+      afterPublish: chaosCrashAfterPublish(),
       onPublished: (count, lags) => {
         metrics.published.inc(count);
         for (const lag of lags) metrics.publishLag.observe(lag);
@@ -39,4 +40,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   async onModuleDestroy(): Promise<void> {
     await this.relay.stop();
   }
+}
+
+/**
+ * CHAOS_OUTBOX_CRASH_AFTER_PUBLISH=1 makes the process die (SIGKILL, no
+ * cleanup) right after the broker acknowledged its first outbox batch and
+ * before the rows are marked published: the chaos tests' "kill -9 between
+ * publish and mark". Unset in every real deployment.
+ */
+function chaosCrashAfterPublish(): (() => void) | undefined {
+  if (process.env.CHAOS_OUTBOX_CRASH_AFTER_PUBLISH !== '1') return undefined;
+  return () => process.kill(process.pid, 'SIGKILL');
 }

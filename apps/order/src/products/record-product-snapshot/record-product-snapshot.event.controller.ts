@@ -1,6 +1,6 @@
 import { Controller, Injectable } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { OrderPrismaService } from '@shop/order/data-access';
+import { OrderPrismaService, OrderTx } from '@shop/order/data-access';
 import { processOnce } from '@shop/platform/messaging';
 import type { Envelope, ProductUpsertedV1 } from '@shop/shared/contracts';
 import { ORDER_GROUP } from '../../orders/follow-lifecycle/advance-order.handler';
@@ -15,23 +15,25 @@ export class RecordProductSnapshotHandler {
   constructor(private readonly db: OrderPrismaService) {}
 
   async execute(event: Envelope<ProductUpsertedV1>, group = ORDER_GROUP): Promise<void> {
-    const p = event.data;
-    await processOnce(this.db, group, event, async (tx) => {
-      await tx.$executeRawUnsafe(
-        `insert into product_snapshots (product_id, sku, name, price_cents, currency, product_version, updated_at)
-         values ($1::uuid, $2, $3, $4, $5, $6, now())
-         on conflict (product_id) do update set sku = excluded.sku, name = excluded.name, price_cents = excluded.price_cents,
-           currency = excluded.currency, product_version = excluded.product_version, updated_at = now()
-         where product_snapshots.product_version < excluded.product_version`,
-        p.productId,
-        p.sku,
-        p.name,
-        p.priceCents,
-        p.currency,
-        p.productVersion,
-      );
-    });
+    await processOnce(this.db, group, event, (tx) => upsertSnapshot(tx, event.data).then(() => undefined));
   }
+}
+
+/** Stores a product version unless a newer one is there already; returns 1 when it changed the snapshot. */
+export function upsertSnapshot(tx: OrderTx, p: ProductUpsertedV1): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `insert into product_snapshots (product_id, sku, name, price_cents, currency, product_version, updated_at)
+     values ($1::uuid, $2, $3, $4, $5, $6, now())
+     on conflict (product_id) do update set sku = excluded.sku, name = excluded.name, price_cents = excluded.price_cents,
+       currency = excluded.currency, product_version = excluded.product_version, updated_at = now()
+     where product_snapshots.product_version < excluded.product_version`,
+    p.productId,
+    p.sku,
+    p.name,
+    p.priceCents,
+    p.currency,
+    p.productVersion,
+  );
 }
 
 @Controller()

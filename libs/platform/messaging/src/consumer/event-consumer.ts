@@ -92,8 +92,9 @@ export class EventConsumer {
   ): Promise<Consumer> {
     const consumer = this.options.kafka.consumer({
       groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A crashed member's partitions move to the others after this long.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       // A fetch returns as soon as a record arrives; the wait bounds only idle fetches, and so shutdown.
       maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,

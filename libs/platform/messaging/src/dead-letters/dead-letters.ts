@@ -65,11 +65,12 @@ export class DeadLetters {
    * group's first retry tier, due at once, with their original key, value and
    * headers; then marks them replayed.
    */
-  async replay(ids?: string[], onProgress?: (done: number) => void): Promise<number> {
-    const wanted = ids ? new Set(ids) : undefined;
+  async replay(options: { ids?: string[]; limit?: number; onProgress?: (done: number) => void } = {}): Promise<number> {
+    const wanted = options.ids ? new Set(options.ids) : undefined;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
     let replayed = 0;
     await this.scan(async (records) => {
-      const chosen = records.filter((r) => !wanted || wanted.has(idOf(r)));
+      const chosen = records.filter((r) => !wanted || wanted.has(idOf(r))).slice(0, Math.max(0, limit - replayed));
       for (let i = 0; i < chosen.length; i += 500) {
         const slice = chosen.slice(i, i + 500);
         const byTopic = new Map<string, Message[]>();
@@ -83,7 +84,7 @@ export class DeadLetters {
         await this.options.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
         await this.mark(slice);
         replayed += slice.length;
-        onProgress?.(replayed);
+        options.onProgress?.(replayed);
       }
     });
     return replayed;

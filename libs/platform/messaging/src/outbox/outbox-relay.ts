@@ -14,6 +14,11 @@ export interface OutboxRelayOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: object) => void;
   /** Seconds from the row's insert to the broker's acknowledgement. */
   onPublished?: (count: number, lagSeconds: number[]) => void;
+  /**
+   * Fault injection for chaos tests: runs after the broker acknowledged a
+   * batch and before the rows are marked, where a crash is most awkward.
+   */
+  afterPublish?: () => void;
 }
 
 interface OutboxRow {
@@ -193,6 +198,7 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
+      this.options.afterPublish?.();
       const { rows: marked } = await client.query<{ lag: number }>(
         `update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])
          returning extract(epoch from (published_at - created_at))::float8 as lag`,

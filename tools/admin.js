@@ -1,0 +1,90 @@
+'use strict';
+/**
+ * Operator commands against a running service (npm start, or --url):
+ *   npm run dlq -- list --service order [--limit 100]
+ *   npm run dlq -- replay --service order [--id <id> ...]
+ *   npm run rebuild -- --service order|catalog
+ * They call the service's admin routes with an admin token signed by the
+ * local stack's JWT_SECRET (or $JWT_SECRET).
+ */
+const { APPS, LOCAL_JWT_SECRET } = require('./apps');
+
+function parse(argv) {
+  const args = { _: [], id: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const name = a.slice(2);
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+      if (name === 'id') args.id.push(value);
+      else args[name] = value;
+      i++;
+    } else args._.push(a);
+  }
+  return args;
+}
+
+async function adminToken() {
+  const { SignJWT } = require('jose');
+  return new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('operator-cli')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(process.env.JWT_SECRET || LOCAL_JWT_SECRET));
+}
+
+async function call(base, method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await adminToken()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json.detail ?? text}`);
+  return json;
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const args = parse(rest);
+  const app = APPS.find((a) => a.name === args.service);
+  if (!app && !args.url) throw new Error(`--service must be one of ${APPS.map((a) => a.name).join(', ')}`);
+  const base = args.url || `http://127.0.0.1:${app.port}`;
+
+  if (command === 'list') {
+    const { items } = await call(base, 'GET', `/admin/dlq?limit=${Number(args.limit || 100)}`);
+    for (const d of items) console.log(`${d.id}  ${d.eventType ?? '?'}  ${d.eventId ?? '?'}  attempts=${d.attempts}  ${d.deadLetteredAt}  ${d.error}`);
+    console.log(`${items.length} dead letter(s)`);
+  } else if (command === 'replay') {
+    if (args.id.length) {
+      const { replayed } = await call(base, 'POST', '/admin/dlq/replay', { ids: args.id });
+      console.log(`replayed ${replayed} of ${args.id.length}`);
+      return;
+    }
+    // The whole queue, in steps, with a progress line.
+    let total = 0;
+    const started = Date.now();
+    for (;;) {
+      const { replayed } = await call(base, 'POST', '/admin/dlq/replay', { limit: 5_000 });
+      if (replayed === 0) break;
+      total += replayed;
+      const rate = Math.round(total / ((Date.now() - started) / 1000));
+      process.stdout.write(`\rreplayed ${total} (${rate}/s)`);
+    }
+    process.stdout.write(`${total ? '\n' : ''}replayed ${total} dead letter(s) in total\n`);
+  } else if (command === 'rebuild') {
+    const model = { order: 'product-snapshots', catalog: 'ratings' }[args.service];
+    if (!model) throw new Error('rebuild: --service order (product snapshots) or catalog (ratings)');
+    console.log(JSON.stringify(await call(base, 'POST', `/admin/read-models/${model}/rebuild`)));
+  } else {
+    throw new Error('usage: dlq list|replay --service <name> [--id <id> ...] | rebuild --service order|catalog');
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${String(err.message).split('\n')[0]}\n`);
+  process.exit(1);
+});

@@ -83,6 +83,9 @@ describe('catalog service (real Postgres and Kafka)', () => {
     expect(text).toContain('process_resident_memory_bytes{app="catalog"}');
     expect(text).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/health\/ready"[^}]*\} \d+/);
     expect(text).toMatch(/outbox_backlog\{app="catalog"\} \d+/);
+    expect(text).toMatch(/messaging_consumer_lag\{topic="[^"]*order\.orders\.v1",group="[^"]*catalog",app="catalog"\} \d+/);
+    expect(text).toContain('# TYPE outbox_publish_lag_seconds histogram');
+    expect(text).toContain('# TYPE dead_letters_replayed_total counter');
   });
 
   it('writes a product through Prisma into the catalog schema and round-trips its event through Kafka', async () => {

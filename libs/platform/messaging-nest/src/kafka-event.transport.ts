@@ -36,6 +36,37 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     return [...new Set([...this.messageHandlers.keys()].filter(isEventType).map((type) => prefix + topicOf(type)))];
   }
 
+  /** Per topic, how far the group's committed offsets are behind the broker (main and retry groups). */
+  async lag(): Promise<Array<{ topic: string; group: string; lag: number }>> {
+    if (!this.consumer) return [];
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const result: Array<{ topic: string; group: string; lag: number }> = [];
+      const groups: Array<[string, string[]]> = [
+        [this.groupId, this.topics],
+        [`${this.groupId}.retry`, this.consumer.retryTopics],
+      ];
+      for (const [group, topics] of groups) {
+        if (topics.length === 0) continue;
+        const committed = await admin.fetchOffsets({ groupId: group, topics });
+        for (const { topic, partitions } of committed) {
+          const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+          let lag = 0n;
+          for (const p of partitions) {
+            const end = ends.get(p.partition) ?? 0n;
+            const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+            if (end > at) lag += end - at;
+          }
+          result.push({ topic, group, lag: Number(lag) });
+        }
+      }
+      return result;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** This group's dead-letter topics as a queue to list and replay. */
   deadLetters(): DeadLetters {
     return new DeadLetters({
@@ -72,6 +103,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
       return callback(err);
     }
     this.log.log(`consuming ${topics.join(', ')} as group ${this.groupId}`);
+    if (this.metrics) this.metrics.lagSource = () => this.lag();
     callback();
   }
 

@@ -4,6 +4,7 @@ import { Roles } from '@shop/platform/auth';
 import { ZodValidationPipe } from '@shop/platform/http';
 import type { DeadLetterView } from '@shop/platform/messaging';
 import { KafkaEventTransport } from './kafka-event.transport';
+import { MessagingMetrics } from './messaging.metrics';
 import { OutboxRelayService } from './outbox-relay.service';
 
 const dlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1_000).default(100) }).strict();
@@ -28,6 +29,7 @@ export class MessagingAdminHttpController {
   constructor(
     private readonly transport: KafkaEventTransport,
     private readonly relay: OutboxRelayService,
+    private readonly metrics: MessagingMetrics,
   ) {}
 
   @Get('dlq')
@@ -45,7 +47,9 @@ export class MessagingAdminHttpController {
   async replay(@Body(new ZodValidationPipe(replayBody)) body: z.infer<typeof replayBody>): Promise<{ replayed: number }> {
     const deadLetters = this.transport.deadLetters();
     try {
-      return { replayed: await deadLetters.replay({ ids: body.ids, limit: body.limit }) };
+      const replayed = await deadLetters.replay({ ids: body.ids, limit: body.limit });
+      this.metrics.replayed.inc({ group: this.transport.groupId }, replayed);
+      return { replayed };
     } finally {
       await deadLetters.close();
     }

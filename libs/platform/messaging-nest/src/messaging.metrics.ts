@@ -6,6 +6,10 @@ export class MessagingMetrics {
   readonly publishLag: Histogram<string>;
   readonly published: Counter<string>;
   readonly backlog: Gauge<string>;
+  readonly replayed: Counter<'group'>;
+  readonly lag: Gauge<'topic' | 'group'>;
+  /** Set by the consumer transport once it runs: per-topic lag of its groups. */
+  lagSource: () => Promise<Array<{ topic: string; group: string; lag: number }>> = async () => [];
   /** Set by the relay once it exists. */
   backlogSource: () => Promise<number> = async () => 0;
 
@@ -23,6 +27,23 @@ export class MessagingMetrics {
       help: 'From the outbox insert to the broker acknowledgement',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
+    });
+    this.replayed = new Counter({
+      name: 'dead_letters_replayed_total',
+      help: 'Dead letters re-published by a replay',
+      labelNames: ['group'],
+      registers: [registry],
+    });
+    const lagSource = () => this.lagSource();
+    this.lag = new Gauge({
+      name: 'messaging_consumer_lag',
+      help: 'Records on the broker that the group has not committed yet, per topic',
+      labelNames: ['topic', 'group'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const l of await lagSource().catch(() => [])) this.set({ topic: l.topic, group: l.group }, l.lag);
+      },
     });
     this.backlog = new Gauge({
       name: 'outbox_backlog',

@@ -4,3 +4,4 @@ export * from './workspace';
 export * from './auth';
 export * from './events';
 export * from './platform';
+export * from './schema-contract';

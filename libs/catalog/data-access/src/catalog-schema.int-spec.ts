@@ -1,35 +1,12 @@
-import { join } from 'node:path';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
-import { createPgAdapter, readMigrations } from '@shop/platform/database';
 import { CatalogPrismaClient } from './index';
+import { describeServiceSchema } from '@shop/testing';
 
-/**
- * The SQL migrations and schema.prisma must describe the same tables: migrate
- * an empty schema from the SQL files alone, then use every model and field
- * through the generated client.
- */
-const migrationsDir = join(workspaceRoot(), 'libs', 'catalog', 'data-access', 'prisma', 'migrations');
-
-describe('catalog migrations agree with schema.prisma', () => {
-  let db: TestDatabase;
+/** Besides what every service's schema has (see describeServiceSchema), the catalog service's own models and rules. */
+describeServiceSchema('catalog', 'catalog', CatalogPrismaClient, ({ client }) => {
   let prisma: CatalogPrismaClient;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await db.migrate('catalog');
-    prisma = new CatalogPrismaClient({ adapter: createPgAdapter({ url: db.urlFor('catalog'), schema: 'catalog' }) });
-  });
-
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
-
-  it('lands in the catalog schema as the catalog role', async () => {
-    const [row] = await prisma.$queryRawUnsafe<Array<{ schema: string; role: string }>>(
-      'select current_schema() as schema, current_user as role',
-    );
-    expect(row).toEqual({ schema: 'catalog', role: 'svc_catalog' });
+  beforeAll(() => {
+    prisma = client();
   });
 
   it('round-trips every field of Product', async () => {
@@ -50,7 +27,7 @@ describe('catalog migrations agree with schema.prisma', () => {
     expect(await prisma.product.count()).toBe(0);
   });
 
-  it('round-trips the rating read model, stock reservations, the outbox and the inbox', async () => {
+  it('round-trips the rating read model and stock reservations', async () => {
     const id = '5f0c7a8e-1b2c-4d3e-8f9a-0b1c2d3e4f50';
     await prisma.product.create({ data: { id, sku: 'RATED', name: 'Rated', priceCents: 1, currency: 'EUR', stock: 1 } });
     const rated = await prisma.product.update({ where: { id }, data: { ratingCount: { increment: 2 }, ratingSum: { increment: 9 } } });
@@ -61,14 +38,6 @@ describe('catalog migrations agree with schema.prisma', () => {
     const released = await prisma.stockReservation.update({ where: { orderId }, data: { status: 'RELEASED' } });
     expect(released).toMatchObject({ status: 'RELEASED', items: [{ productId: id, quantity: 1 }] });
 
-    const eventId = '7b2e9c0a-3d4e-4f6a-8b1c-2d3e4f5a6b72';
-    const row = await prisma.outbox.create({ data: { id: eventId, topic: 't', key: orderId, type: 'x.y', payload: { a: 1 }, headers: { h: 'v' } } });
-    expect(row).toMatchObject({ id: eventId, payload: { a: 1 }, headers: { h: 'v' }, publishedAt: null });
-    expect(typeof row.seq).toBe('bigint');
-    await prisma.outbox.update({ where: { id: eventId }, data: { publishedAt: new Date() } });
-    await prisma.inbox.create({ data: { consumerGroup: 'catalog', eventId, eventType: 'x.y' } });
-    await expect(prisma.inbox.create({ data: { consumerGroup: 'catalog', eventId, eventType: 'x.y' } })).rejects.toMatchObject({ code: 'P2002' });
-    expect(await prisma.inbox.count()).toBe(1);
   });
 
   it('enforces the unique sku and the stock and price checks', async () => {
@@ -84,29 +53,4 @@ describe('catalog migrations agree with schema.prisma', () => {
       prisma.product.create({ data: { ...base, priceCents: -1, id: '1d7a3a44-5a0e-4f4e-8a8f-0f6b1b2c3d03', sku: 'NEG' } }),
     ).rejects.toThrow(/products_price_cents_check/);
   });
-
-  it('is recorded in _prisma_migrations like Prisma Migrate would', async () => {
-    const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
-      'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
-    );
-    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(migrationsDir).map((m) => m.name));
-    expect(rows[0]).toMatchObject({ finished: true });
-    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  it('applies nothing the second time', async () => {
-    await db.migrate('catalog');
-    const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
-    expect(Number(count)).toBe(readMigrations(migrationsDir).length);
-  });
-
-  it('round-trips the dead-letter replay marks', async () => {
-    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.catalog.dlt', partition: 2, offset: 9007199254740993n } });
-    const [mark] = await prisma.deadLetterReplay.findMany();
-    expect(mark).toEqual({ topic: 'a.b.v1.catalog.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
-    await expect(
-      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.catalog.dlt', partition: 2, offset: 9007199254740993n } }),
-    ).rejects.toMatchObject({ code: 'P2002' });
-  });
-
 });

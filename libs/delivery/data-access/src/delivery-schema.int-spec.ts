@@ -1,36 +1,13 @@
-import { join } from 'node:path';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
-import { createPgAdapter, readMigrations } from '@shop/platform/database';
 import { DeliveryPrismaClient } from './index';
+import { describeServiceSchema } from '@shop/testing';
 
-/**
- * The SQL migrations and schema.prisma must describe the same tables: migrate
- * an empty schema from the SQL files alone, then use every model and field
- * through the generated client.
- */
-const migrationsDir = join(workspaceRoot(), 'libs', 'delivery', 'data-access', 'prisma', 'migrations');
-
-describe('delivery migrations agree with schema.prisma', () => {
-  let db: TestDatabase;
+/** Besides what every service's schema has (see describeServiceSchema), the delivery service's own models and rules. */
+describeServiceSchema('delivery', 'deliveries', DeliveryPrismaClient, ({ client }) => {
   let prisma: DeliveryPrismaClient;
   const address = { name: 'Ada', line1: '1 Main St', city: 'Seoul', postalCode: '04524', country: 'KR' };
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await db.migrate('delivery');
-    prisma = new DeliveryPrismaClient({ adapter: createPgAdapter({ url: db.urlFor('delivery'), schema: 'deliveries' }) });
-  });
-
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
-
-  it('lands in the deliveries schema as the delivery role', async () => {
-    const [row] = await prisma.$queryRawUnsafe<Array<{ schema: string; role: string }>>(
-      'select current_schema() as schema, current_user as role',
-    );
-    expect(row).toEqual({ schema: 'deliveries', role: 'svc_delivery' });
+  beforeAll(() => {
+    prisma = client();
   });
 
   it('round-trips every field of Delivery through each status', async () => {
@@ -98,47 +75,10 @@ describe('delivery migrations agree with schema.prisma', () => {
     ).rejects.toThrow(/deliveries_status_steps_check/);
   });
 
-  it('round-trips the outbox and the inbox', async () => {
-    const eventId = '6f4b9c3d-1e5a-4b8c-8d4e-5f6a7b8c9d01';
-    const row = await prisma.outbox.create({ data: { id: eventId, topic: 't', key: 'k', type: 'x.y', payload: { a: 1 }, headers: { h: 'v' } } });
-    expect(row).toMatchObject({ id: eventId, payload: { a: 1 }, headers: { h: 'v' }, publishedAt: null });
-    expect(typeof row.seq).toBe('bigint');
-    const published = await prisma.outbox.update({ where: { id: eventId }, data: { publishedAt: new Date() } });
-    expect(published.publishedAt).toBeInstanceOf(Date);
-    expect(await prisma.outbox.findMany({ where: { key: 'k' }, orderBy: { seq: 'asc' } })).toHaveLength(1);
-    await prisma.inbox.create({ data: { consumerGroup: 'delivery', eventId, eventType: 'x.y' } });
-    await expect(prisma.inbox.create({ data: { consumerGroup: 'delivery', eventId, eventType: 'x.y' } })).rejects.toMatchObject({ code: 'P2002' });
-    const [inbox] = await prisma.inbox.findMany();
-    expect(inbox).toMatchObject({ consumerGroup: 'delivery', eventId, eventType: 'x.y' });
-    expect(inbox.processedAt).toBeInstanceOf(Date);
-  });
-
   it('round-trips the order cancellation mark, once per order', async () => {
     const orderId = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
     const mark = await prisma.orderCancellation.create({ data: { orderId } });
     expect(mark).toEqual({ orderId, cancelledAt: expect.any(Date) });
     expect((await prisma.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true })).count).toBe(0);
   });
-
-  it('is recorded in _prisma_migrations like Prisma Migrate would, and applies nothing the second time', async () => {
-    const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
-      'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
-    );
-    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(migrationsDir).map((m) => m.name));
-    expect(rows[0]).toMatchObject({ finished: true });
-    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
-    await db.migrate('delivery');
-    const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
-    expect(Number(count)).toBe(readMigrations(migrationsDir).length);
-  });
-
-  it('round-trips the dead-letter replay marks', async () => {
-    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.delivery.dlt', partition: 2, offset: 9007199254740993n } });
-    const [mark] = await prisma.deadLetterReplay.findMany();
-    expect(mark).toEqual({ topic: 'a.b.v1.delivery.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
-    await expect(
-      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.delivery.dlt', partition: 2, offset: 9007199254740993n } }),
-    ).rejects.toMatchObject({ code: 'P2002' });
-  });
-
 });

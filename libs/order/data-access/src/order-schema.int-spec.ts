@@ -1,32 +1,14 @@
-import { createPgAdapter } from '@shop/platform/database';
 import { OrderEntity } from '@shop/order/domain';
-import { createTestDatabase, TestDatabase } from '@shop/testing';
 import { OrderPrismaClient, OrderRepository } from './index';
+import { describeServiceSchema } from '@shop/testing';
 
-/**
- * The SQL migrations and schema.prisma describe the same tables: migrate an
- * empty schema from the SQL files alone, then use every model and field
- * through the generated client and the repository.
- */
-describe('order migrations agree with schema.prisma', () => {
-  let db: TestDatabase;
+/** Besides what every service's schema has (see describeServiceSchema), the order service's own models and rules. */
+describeServiceSchema('order', 'orders', OrderPrismaClient, ({ client }) => {
   let prisma: OrderPrismaClient;
   const repo = new OrderRepository();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await db.migrate('order');
-    prisma = new OrderPrismaClient({ adapter: createPgAdapter({ url: db.urlFor('order'), schema: 'orders' }) });
-  });
-
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
-
-  it('lands in the orders schema as the order role', async () => {
-    const [row] = await prisma.$queryRawUnsafe<Array<{ schema: string; role: string }>>('select current_schema() as schema, current_user as role');
-    expect(row).toEqual({ schema: 'orders', role: 'svc_order' });
+  beforeAll(() => {
+    prisma = client();
   });
 
   it('stores and reloads an order with items and history, and its transitions', async () => {
@@ -70,16 +52,12 @@ describe('order migrations agree with schema.prisma', () => {
     expect(await repo.listForCustomer(prisma, 'c-1', { limit: 10 })).toHaveLength(1);
   });
 
-  it('round-trips snapshots, idempotency keys, the outbox and the inbox', async () => {
+  it('round-trips snapshots and idempotency keys', async () => {
     const productId = '2f5e0c1a-3d4e-4f6a-8b1c-2d3e4f5a6b72';
     await prisma.productSnapshot.create({ data: { productId, sku: 'S', name: 'N', priceCents: 10, currency: 'EUR', productVersion: 3 } });
     expect(await prisma.productSnapshot.findUnique({ where: { productId } })).toMatchObject({ priceCents: 10, productVersion: 3 });
     await prisma.idempotencyKey.create({ data: { customerId: 'c', key: 'k', requestHash: 'h', orderId: productId } });
     await expect(prisma.idempotencyKey.create({ data: { customerId: 'c', key: 'k', requestHash: 'h2', orderId: productId } })).rejects.toMatchObject({ code: 'P2002' });
-    const row = await prisma.outbox.create({ data: { id: productId, topic: 't', key: 'k', type: 'a.b', payload: { x: 1 } } });
-    expect(row).toMatchObject({ headers: {}, publishedAt: null });
-    await prisma.inbox.create({ data: { consumerGroup: 'order', eventId: productId, eventType: 'a.b' } });
-    expect(await prisma.inbox.count()).toBe(1);
   });
 
   it('refuses negative quantities and totals at the database too', async () => {
@@ -87,14 +65,4 @@ describe('order migrations agree with schema.prisma', () => {
       prisma.$executeRawUnsafe(`update order_items set quantity = 0`),
     ).rejects.toThrow(/order_items_quantity_check/);
   });
-
-  it('round-trips the dead-letter replay marks', async () => {
-    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.order.dlt', partition: 2, offset: 9007199254740993n } });
-    const [mark] = await prisma.deadLetterReplay.findMany();
-    expect(mark).toEqual({ topic: 'a.b.v1.order.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
-    await expect(
-      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.order.dlt', partition: 2, offset: 9007199254740993n } }),
-    ).rejects.toMatchObject({ code: 'P2002' });
-  });
-
 });

@@ -1,36 +1,13 @@
-import { join } from 'node:path';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
-import { createPgAdapter, readMigrations } from '@shop/platform/database';
 import { PaymentPrismaClient } from './index';
+import { describeServiceSchema } from '@shop/testing';
 
-/**
- * The SQL migrations and schema.prisma must describe the same tables: migrate
- * an empty schema from the SQL files alone, then use every model and field
- * through the generated client.
- */
-const migrationsDir = join(workspaceRoot(), 'libs', 'payment', 'data-access', 'prisma', 'migrations');
-
-describe('payment migrations agree with schema.prisma', () => {
-  let db: TestDatabase;
+/** Besides what every service's schema has (see describeServiceSchema), the payment service's own models and rules. */
+describeServiceSchema('payment', 'payments', PaymentPrismaClient, ({ client }) => {
   let prisma: PaymentPrismaClient;
   const base = { customerId: 'c-1', amountCents: 4999, currency: 'EUR' };
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await db.migrate('payment');
-    prisma = new PaymentPrismaClient({ adapter: createPgAdapter({ url: db.urlFor('payment'), schema: 'payments' }) });
-  });
-
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
-
-  it('lands in the payments schema as the payment role', async () => {
-    const [row] = await prisma.$queryRawUnsafe<Array<{ schema: string; role: string }>>(
-      'select current_schema() as schema, current_user as role',
-    );
-    expect(row).toEqual({ schema: 'payments', role: 'svc_payment' });
+  beforeAll(() => {
+    prisma = client();
   });
 
   it('round-trips every field of Payment through authorize and refund', async () => {
@@ -101,48 +78,10 @@ describe('payment migrations agree with schema.prisma', () => {
     expect(await prisma.payment.findUnique({ where: { id: row(6).id } })).toMatchObject({ status: 'DECLINED' });
   });
 
-  it('round-trips the outbox and the inbox', async () => {
-    const eventId = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
-    const row = await prisma.outbox.create({ data: { id: eventId, topic: 't', key: 'k', type: 'x.y', payload: { a: 1 }, headers: { h: 'v' } } });
-    expect(row).toMatchObject({ id: eventId, payload: { a: 1 }, headers: { h: 'v' }, publishedAt: null });
-    expect(typeof row.seq).toBe('bigint');
-    const published = await prisma.outbox.update({ where: { id: eventId }, data: { publishedAt: new Date() } });
-    expect(published.publishedAt).toBeInstanceOf(Date);
-    expect(await prisma.outbox.findMany({ where: { key: 'k' }, orderBy: { seq: 'asc' } })).toHaveLength(1);
-    await prisma.inbox.create({ data: { consumerGroup: 'payment', eventId, eventType: 'x.y' } });
-    await expect(prisma.inbox.create({ data: { consumerGroup: 'payment', eventId, eventType: 'x.y' } })).rejects.toMatchObject({ code: 'P2002' });
-    expect(await prisma.inbox.findMany()).toEqual([{ consumerGroup: 'payment', eventId, eventType: 'x.y', processedAt: expect.any(Date) }]);
-  });
-
   it('round-trips the order cancellation mark, once per order', async () => {
     const orderId = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
     const mark = await prisma.orderCancellation.create({ data: { orderId } });
     expect(mark).toEqual({ orderId, cancelledAt: expect.any(Date) });
     expect((await prisma.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true })).count).toBe(0);
   });
-
-  it('is recorded in _prisma_migrations like Prisma Migrate would', async () => {
-    const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
-      'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
-    );
-    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(migrationsDir).map((m) => m.name));
-    expect(rows[0]).toMatchObject({ finished: true });
-    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  it('applies nothing the second time', async () => {
-    await db.migrate('payment');
-    const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
-    expect(Number(count)).toBe(readMigrations(migrationsDir).length);
-  });
-
-  it('round-trips the dead-letter replay marks', async () => {
-    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.payment.dlt', partition: 2, offset: 9007199254740993n } });
-    const [mark] = await prisma.deadLetterReplay.findMany();
-    expect(mark).toEqual({ topic: 'a.b.v1.payment.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
-    await expect(
-      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.payment.dlt', partition: 2, offset: 9007199254740993n } }),
-    ).rejects.toMatchObject({ code: 'P2002' });
-  });
-
 });

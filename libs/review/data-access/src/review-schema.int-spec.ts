@@ -1,39 +1,15 @@
-import { join } from 'node:path';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
-import { createPgAdapter, readMigrations } from '@shop/platform/database';
 import { ReviewPrismaClient } from './index';
+import { describeServiceSchema } from '@shop/testing';
 
-/**
- * The SQL migrations and schema.prisma must describe the same tables: migrate
- * an empty schema from the SQL files alone, then use every model and field
- * through the generated client.
- */
-const migrationsDir = join(workspaceRoot(), 'libs', 'review', 'data-access', 'prisma', 'migrations');
-
-describe('review migrations agree with schema.prisma', () => {
-  let db: TestDatabase;
+/** Besides what every service's schema has (see describeServiceSchema), the review service's own models and rules. */
+describeServiceSchema('review', 'reviews', ReviewPrismaClient, ({ client }) => {
   let prisma: ReviewPrismaClient;
-
   const orderId = '3c1f7e2a-8b4d-4e6f-9a0b-1c2d3e4f5a60';
   const productA = '4d2a8f3b-9c5e-4f70-8b1c-2d3e4f5a6b71';
   const productB = '5e3b9a4c-0d6f-4a81-9c2d-3e4f5a6b7c82';
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await db.migrate('review');
-    prisma = new ReviewPrismaClient({ adapter: createPgAdapter({ url: db.urlFor('review'), schema: 'reviews' }) });
-  });
-
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
-
-  it('lands in the reviews schema as the review role', async () => {
-    const [row] = await prisma.$queryRawUnsafe<Array<{ schema: string; role: string }>>(
-      'select current_schema() as schema, current_user as role',
-    );
-    expect(row).toEqual({ schema: 'reviews', role: 'svc_review' });
+  beforeAll(() => {
+    prisma = client();
   });
 
   it('round-trips every field of ReviewGrant and keeps one grant per product of an order', async () => {
@@ -88,42 +64,4 @@ describe('review migrations agree with schema.prisma', () => {
     ).rejects.toThrow(/reviews_comment_check/);
     expect(await prisma.review.count({ where: { customerId: 'bob' } })).toBe(0);
   });
-
-  it('round-trips the outbox and the inbox', async () => {
-    const eventId = '5c3f9e4a-0b6d-4e2b-9ac1-d2e3f405162c';
-    const row = await prisma.outbox.create({ data: { id: eventId, topic: 't', key: productA, type: 'x.y', payload: { a: 1 }, headers: { h: 'v' } } });
-    expect(row).toMatchObject({ id: eventId, payload: { a: 1 }, headers: { h: 'v' }, publishedAt: null });
-    expect(typeof row.seq).toBe('bigint');
-    const published = await prisma.outbox.update({ where: { id: eventId }, data: { publishedAt: new Date() } });
-    expect(published.publishedAt).toBeInstanceOf(Date);
-    const inbox = await prisma.inbox.create({ data: { consumerGroup: 'review', eventId, eventType: 'x.y' } });
-    expect(inbox.processedAt).toBeInstanceOf(Date);
-    await expect(prisma.inbox.create({ data: { consumerGroup: 'review', eventId, eventType: 'x.y' } })).rejects.toMatchObject({ code: 'P2002' });
-    expect(await prisma.inbox.count()).toBe(1);
-  });
-
-  it('is recorded in _prisma_migrations like Prisma Migrate would', async () => {
-    const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string; finished: boolean; checksum: string }>>(
-      'select migration_name, finished_at is not null as finished, checksum from _prisma_migrations order by migration_name',
-    );
-    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(migrationsDir).map((m) => m.name));
-    expect(rows[0]).toMatchObject({ finished: true });
-    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  it('applies nothing the second time', async () => {
-    await db.migrate('review');
-    const [{ count }] = await prisma.$queryRawUnsafe<Array<{ count: bigint }>>('select count(*) as count from _prisma_migrations');
-    expect(Number(count)).toBe(readMigrations(migrationsDir).length);
-  });
-
-  it('round-trips the dead-letter replay marks', async () => {
-    await prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.review.dlt', partition: 2, offset: 9007199254740993n } });
-    const [mark] = await prisma.deadLetterReplay.findMany();
-    expect(mark).toEqual({ topic: 'a.b.v1.review.dlt', partition: 2, offset: 9007199254740993n, replayedAt: expect.any(Date) });
-    await expect(
-      prisma.deadLetterReplay.create({ data: { topic: 'a.b.v1.review.dlt', partition: 2, offset: 9007199254740993n } }),
-    ).rejects.toMatchObject({ code: 'P2002' });
-  });
-
 });

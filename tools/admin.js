@@ -50,8 +50,10 @@ async function call(base, method, path, body) {
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   const args = parse(rest);
-  const app = APPS.find((a) => a.name === args.service);
-  if (!app && !args.url) throw new Error(`--service must be one of ${APPS.map((a) => a.name).join(', ')}`);
+  // Only the services own dead letters, outboxes and read models; the gateway has none.
+  const services = APPS.filter((a) => a.database);
+  const app = services.find((a) => a.name === args.service);
+  if (!app && !args.url) throw new Error(`--service must be one of ${services.map((a) => a.name).join(', ')}`);
   const base = args.url || `http://127.0.0.1:${app.port}`;
 
   if (command === 'list') {

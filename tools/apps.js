@@ -24,6 +24,16 @@ const APPS = [
   { name: 'review', port: 3005, database: { role: 'svc_review', schema: 'reviews' } },
 ];
 
+// The gateway last: the single entry point, in front of the services above (the demo token issuer is on locally).
+APPS.push({
+  name: 'api-gateway',
+  port: 3000,
+  env: {
+    AUTH_DEMO_ISSUER: 'true',
+    ...Object.fromEntries(APPS.map((a) => [`${a.name.toUpperCase()}_URL`, `http://127.0.0.1:${a.port}`])),
+  },
+});
+
 /**
  * @param {typeof APPS[number]} app
  * @param {{ adminUrl: string, dbName: string, brokers: string }} infra

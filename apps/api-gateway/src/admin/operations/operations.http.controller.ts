@@ -1,0 +1,54 @@
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Roles } from '@shop/platform/auth';
+import { ZodValidationPipe } from '@shop/platform/http';
+import { UpstreamProxy } from '../../proxy/upstream-proxy.service';
+import {
+  DlqListQuery,
+  dlqListQuerySchema,
+  DlqReplayBody,
+  dlqReplayBodySchema,
+  RepublishBody,
+  republishBodySchema,
+} from './operations.schemas';
+
+/**
+ * Each service's operator routes (`/admin/dlq`, `/admin/dlq/replay`,
+ * `/admin/events/republish`) under `/api/admin`, the service named in the
+ * request. Admin only, checked here and again by the service.
+ */
+@Roles('admin')
+@Controller('api/admin')
+export class OperationsHttpController {
+  constructor(private readonly proxy: UpstreamProxy) {}
+
+  @Get('dlq')
+  list(
+    @Query(new ZodValidationPipe(dlqListQuerySchema, 'query')) query: DlqListQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const limit = query.limit === undefined ? '' : `?limit=${query.limit}`;
+    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: `/admin/dlq${limit}`, body: null });
+  }
+
+  @Post('dlq/replay')
+  replay(
+    @Body(new ZodValidationPipe(dlqReplayBodySchema)) input: DlqReplayBody,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { service, ...body } = input;
+    return this.proxy.forward(service, request, reply, { path: '/admin/dlq/replay', body });
+  }
+
+  @Post('events/republish')
+  republish(
+    @Body(new ZodValidationPipe(republishBodySchema)) input: RepublishBody,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { service, ...body } = input;
+    return this.proxy.forward(service, request, reply, { path: '/admin/events/republish', body });
+  }
+}

@@ -1,0 +1,251 @@
+import { z } from 'zod';
+import {
+  createProductSchema,
+  createReviewSchema,
+  deliveryQuerySchema,
+  idempotencyKeySchema,
+  pageQuerySchema,
+  paymentQuerySchema,
+  placeOrderSchema,
+  productListQuerySchema,
+  updateProductSchema,
+} from '@shop/shared/contracts';
+import { dlqListQuerySchema, dlqReplayBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
+import { issueTokenBodySchema } from '../auth/issue-token/issue-token.schemas';
+import type { UpstreamName } from '../upstreams/upstreams';
+import {
+  breakerSnapshot,
+  deadLetterView,
+  deliveryView,
+  issuedToken,
+  orderSummary,
+  orderView,
+  page,
+  paymentView,
+  productView,
+  reviewView,
+} from './response.schemas';
+
+/**
+ * Who may call a route: anyone; any valid token (the service then decides
+ * ownership: someone else's order is a 404); or a token with that role.
+ */
+export type Access = 'public' | 'token' | 'customer' | 'admin';
+
+export interface ContractRoute {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** As the gateway serves it, `:param` style. */
+  path: string;
+  /** Where the gateway sends it: one service, several (composition), the one named in the request, or none. */
+  upstream: UpstreamName | UpstreamName[] | 'named in the request' | 'gateway';
+  access: Access;
+  summary: string;
+  description?: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  headers?: Array<{ name: string; schema: z.ZodType; description: string }>;
+  success: { status: number; description: string; schema: z.ZodType; headers?: Record<string, string> };
+  /** Error statuses beyond the ones every route of its kind has (401/403 from access, 503/504 from upstreams). */
+  errors: number[];
+}
+
+/**
+ * DESIGN.md section 4, route by route: what the OpenAPI document says and
+ * what the gateway must serve. A unit test holds the gateway's controllers to
+ * this table, so neither can change without the other.
+ */
+export const CONTRACT_ROUTES: ContractRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/products',
+    upstream: 'catalog',
+    access: 'public',
+    summary: 'List products, newest first, with search',
+    description: 'When the catalog fails or its breaker is open, the last good answer for the same URL (at most CATALOG_STALE_TTL_MS old) is served with `X-Cache: stale` and `Warning: 110`.',
+    query: productListQuerySchema,
+    success: { status: 200, description: 'a page of products', schema: page(productView) },
+    errors: [400],
+  },
+  {
+    method: 'GET',
+    path: '/api/products/:id',
+    upstream: 'catalog',
+    access: 'public',
+    summary: 'One product',
+    description: 'Falls back to a stale copy like the list.',
+    success: { status: 200, description: 'the product', schema: productView },
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/api/products',
+    upstream: 'catalog',
+    access: 'admin',
+    summary: 'Create a product',
+    body: createProductSchema,
+    success: { status: 201, description: 'created', schema: productView },
+    errors: [400, 409, 413],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/products/:id',
+    upstream: 'catalog',
+    access: 'admin',
+    summary: 'Change name, description, price or stock',
+    body: updateProductSchema,
+    success: { status: 200, description: 'updated', schema: productView },
+    errors: [400, 404, 413],
+  },
+  {
+    method: 'POST',
+    path: '/api/orders',
+    upstream: 'order',
+    access: 'customer',
+    summary: 'Place an order',
+    description: 'Accepted as PENDING; the lifecycle continues through events. The same Idempotency-Key and body return the same order.',
+    body: placeOrderSchema,
+    headers: [{ name: 'Idempotency-Key', schema: idempotencyKeySchema, description: 'same key and body: same order; same key, other body: 422' }],
+    success: { status: 202, description: 'accepted', schema: orderView, headers: { Location: '/api/orders/{id}' } },
+    errors: [400, 413, 422],
+  },
+  {
+    method: 'GET',
+    path: '/api/orders',
+    upstream: 'order',
+    access: 'token',
+    summary: "The caller's orders, newest first",
+    query: pageQuerySchema,
+    success: { status: 200, description: 'a page of orders', schema: page(orderView) },
+    errors: [400],
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/:id',
+    upstream: 'order',
+    access: 'token',
+    summary: 'One order (owner or admin)',
+    description: "Someone else's order is a 404.",
+    success: { status: 200, description: 'the order', schema: orderView },
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/api/orders/:id/cancel',
+    upstream: 'order',
+    access: 'token',
+    summary: 'Cancel an order (owner)',
+    success: { status: 202, description: 'cancelled; refund and stock release follow', schema: orderView },
+    errors: [404, 409],
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/:id/summary',
+    upstream: ['order', 'payment', 'delivery', 'review'],
+    access: 'token',
+    summary: 'An order with its payment, delivery and reviews (owner or admin)',
+    description:
+      'The order first (its 401/403/404 are returned as they are), then payment, delivery and reviews in parallel. A part that cannot be fetched is null or empty and named in `degraded`.',
+    success: { status: 200, description: 'the summary, possibly degraded', schema: orderSummary },
+    errors: [404],
+  },
+  {
+    method: 'GET',
+    path: '/api/payments',
+    upstream: 'payment',
+    access: 'token',
+    summary: "An order's payments (owner or admin)",
+    query: paymentQuerySchema,
+    success: { status: 200, description: 'the payments', schema: z.array(paymentView) },
+    errors: [400, 404],
+  },
+  {
+    method: 'GET',
+    path: '/api/deliveries',
+    upstream: 'delivery',
+    access: 'token',
+    summary: "An order's delivery (owner or admin)",
+    query: deliveryQuerySchema,
+    success: { status: 200, description: 'the deliveries', schema: z.array(deliveryView) },
+    errors: [400, 404],
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/deliveries/:id/advance',
+    upstream: 'delivery',
+    access: 'admin',
+    summary: 'Move a parcel to its next courier step',
+    success: { status: 200, description: 'the delivery after the step', schema: deliveryView },
+    errors: [404, 409],
+  },
+  {
+    method: 'POST',
+    path: '/api/products/:id/reviews',
+    upstream: 'review',
+    access: 'customer',
+    summary: 'Review a product of a delivered order',
+    description: '403 when the order is not the caller\'s, not delivered, or lacks the product; 409 for a second review.',
+    body: createReviewSchema,
+    success: { status: 201, description: 'created', schema: reviewView },
+    errors: [400, 409, 413],
+  },
+  {
+    method: 'GET',
+    path: '/api/products/:id/reviews',
+    upstream: 'review',
+    access: 'public',
+    summary: "A product's reviews, newest first",
+    query: pageQuerySchema,
+    success: { status: 200, description: 'a page of reviews', schema: page(reviewView) },
+    errors: [400, 404],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/dlq',
+    upstream: 'named in the request',
+    access: 'admin',
+    summary: "A service's dead-lettered messages not replayed yet",
+    query: dlqListQuerySchema,
+    success: { status: 200, description: 'the dead letters', schema: z.object({ items: z.array(deadLetterView) }) },
+    errors: [400],
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/dlq/replay',
+    upstream: 'named in the request',
+    access: 'admin',
+    summary: "Replay a service's dead letters (all, or those ids) through its first retry tier",
+    body: dlqReplayBodySchema,
+    success: { status: 200, description: 'how many were replayed', schema: z.object({ replayed: z.number().int() }) },
+    errors: [400],
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/events/republish',
+    upstream: 'named in the request',
+    access: 'admin',
+    summary: "Re-publish events from a service's outbox history; consumers deduplicate",
+    body: republishBodySchema,
+    success: { status: 200, description: 'how many were queued again', schema: z.object({ republished: z.number().int() }) },
+    errors: [400],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/breakers',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: "Every upstream's circuit breaker: state and rolling-window counters",
+    success: { status: 200, description: 'per upstream', schema: z.record(z.string(), breakerSnapshot) },
+    errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/token',
+    upstream: 'gateway',
+    access: 'public',
+    summary: 'Demo issuer: a token for any customer id and role',
+    description: 'Exists only when the gateway runs with AUTH_DEMO_ISSUER=true (local stack, compose); 404 otherwise. A customer id is generated when absent.',
+    body: issueTokenBodySchema,
+    success: { status: 200, description: 'a bearer token', schema: issuedToken },
+    errors: [400, 404],
+  },
+];

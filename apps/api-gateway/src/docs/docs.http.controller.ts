@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ProblemException, Public } from '@shop/platform/http';
+import { buildOpenApiDocument } from './openapi.document';
+
+const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
+
+/** Files of swagger-ui-dist the page needs, served from node_modules: no CDN. */
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+const PAGE = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>Shop platform API</title>
+    <link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css" />
+    <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
+    <script src="/docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+    <script src="/docs/swagger-initializer.js" charset="UTF-8"></script>
+  </body>
+</html>
+`;
+
+const INITIALIZER = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '/docs/json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
+
+/** `GET /docs` (Swagger UI) and `GET /docs/json` (the OpenAPI document). */
+@Public()
+@Controller('docs')
+export class DocsHttpController {
+  private readonly document = buildOpenApiDocument();
+  private readonly files = new Map<string, Buffer>();
+
+  @Get()
+  async page(@Res() reply: FastifyReply): Promise<void> {
+    await reply.type('text/html; charset=utf-8').send(PAGE);
+  }
+
+  @Get('json')
+  json(): Record<string, unknown> {
+    return this.document;
+  }
+
+  @Get(':asset')
+  async asset(@Param('asset') name: string, @Res() reply: FastifyReply): Promise<void> {
+    if (name === 'swagger-initializer.js') {
+      await reply.type('text/javascript; charset=utf-8').send(INITIALIZER);
+      return;
+    }
+    const type = ASSETS[name];
+    if (!type) throw new ProblemException(404, `no such file: ${name.slice(0, 100)}`);
+    let file = this.files.get(name);
+    if (!file) {
+      file = readFileSync(join(SWAGGER_UI_DIR, name));
+      this.files.set(name, file);
+    }
+    await reply.type(type).header('cache-control', 'public, max-age=86400').send(file);
+  }
+}

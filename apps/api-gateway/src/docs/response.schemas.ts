@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import type { BreakerSnapshot } from '@shop/platform/resilience';
+import type { DeadLetterView } from '@shop/platform/messaging';
+import {
+  cancelReasons,
+  DeliveryView,
+  OrderView,
+  orderStatuses,
+  Page,
+  PaymentView,
+  placeOrderSchema,
+  ProductView,
+  ReviewView,
+} from '@shop/shared/contracts';
+import type { OrderSummary } from '../orders/order-summary/order-summary.handler';
+import type { IssuedToken } from '../auth/issue-token/issue-token.schemas';
+
+/**
+ * Response shapes for the OpenAPI document. The services own these views as
+ * TypeScript interfaces; each schema here is checked against its interface
+ * both ways at compile time (`Same`), so the document cannot drift from them.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const same = <A, B>(check: Same<A, B>) => check;
+
+const timestamp = z.string().describe('ISO 8601 date-time');
+
+export const productView = z.object({
+  id: z.uuid(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: z.number().int().describe('integer minor units'),
+  currency: z.string().describe('ISO 4217 code'),
+  stock: z.number().int(),
+  rating: z.object({ average: z.number().nullable(), count: z.number().int() }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+same<z.infer<typeof productView>, ProductView>(true);
+
+const orderStatus = z.enum(orderStatuses);
+export const orderView = z.object({
+  id: z.uuid(),
+  customerId: z.string(),
+  status: orderStatus,
+  cancelReason: z.enum(cancelReasons).optional(),
+  items: z.array(z.object({ productId: z.uuid(), name: z.string(), unitPriceCents: z.number().int(), quantity: z.number().int() })),
+  totalCents: z.number().int(),
+  currency: z.string(),
+  shippingAddress: placeOrderSchema.shape.shippingAddress,
+  history: z.array(z.object({ status: orderStatus, at: timestamp })),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+same<z.infer<typeof orderView>, OrderView>(true);
+
+export const paymentView = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  status: z.enum(['AUTHORIZED', 'DECLINED', 'REFUNDED']),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+same<z.infer<typeof paymentView>, PaymentView>(true);
+
+export const deliveryView = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  status: z.enum(['SCHEDULED', 'DISPATCHED', 'DELIVERED', 'CANCELLED']),
+  updatedAt: timestamp,
+});
+same<z.infer<typeof deliveryView>, DeliveryView>(true);
+
+export const reviewView = z.object({
+  id: z.uuid(),
+  productId: z.uuid(),
+  orderId: z.uuid(),
+  customerId: z.string(),
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  createdAt: timestamp,
+});
+same<z.infer<typeof reviewView>, ReviewView>(true);
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last') });
+}
+same<z.infer<ReturnType<typeof page<typeof productView>>>, Page<ProductView>>(true);
+
+export const orderSummary = z.object({
+  order: orderView,
+  payment: paymentView.nullable(),
+  delivery: deliveryView.nullable(),
+  reviews: z.array(reviewView).describe("this order's reviews (first 100 per product)"),
+  degraded: z.array(z.enum(['payment', 'delivery', 'reviews'])).describe('parts that could not be fetched; they are null or empty'),
+});
+same<z.infer<typeof orderSummary>, OrderSummary>(true);
+
+export const deadLetterView = z.object({
+  id: z.string().describe('<dead-letter topic>/<partition>/<offset>: what replay takes'),
+  eventId: z.string().nullable(),
+  eventType: z.string().nullable(),
+  originalTopic: z.string(),
+  partition: z.number().int(),
+  offset: z.string(),
+  error: z.string(),
+  attempts: z.number().int(),
+  deadLetteredAt: timestamp,
+});
+same<z.infer<typeof deadLetterView>, DeadLetterView>(true);
+
+export const breakerSnapshot = z.object({
+  state: z.enum(['closed', 'open', 'halfOpen']),
+  stats: z.object({
+    windowMs: z.number(),
+    fires: z.number(),
+    successes: z.number(),
+    failures: z.number(),
+    rejects: z.number(),
+    timeouts: z.number(),
+    bulkheadRejections: z.number(),
+    latencyMeanMs: z.number(),
+    latencyP99Ms: z.number(),
+  }),
+  settings: z.object({
+    timeoutMs: z.number(),
+    capacity: z.number(),
+    connections: z.number(),
+    errorThresholdPercentage: z.number(),
+    volumeThreshold: z.number(),
+    resetTimeoutMs: z.number(),
+  }),
+});
+same<z.infer<typeof breakerSnapshot>, BreakerSnapshot>(true);
+
+export const issuedToken = z.object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int().describe('seconds') });
+same<z.infer<typeof issuedToken>, IssuedToken>(true);
+
+export const problemDetails = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('validation errors, one per field'),
+  })
+  .describe('RFC 9457 problem details (application/problem+json)');

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpApp, createMetricsRegistry } from '@shop/platform/http';
+import { TEST_JWT_SECRET, tokenFor } from '@shop/testing';
+import { AppModule } from '../src/app.module';
+import { loadGatewayConfig } from '../src/config/gateway.config';
+import { UPSTREAM_NAMES, UpstreamName } from '../src/upstreams/upstreams';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local HTTP server standing for one service: records what reaches it and answers as each test says. */
+class RecordingUpstream {
+  seen: Seen[] = [];
+  closedBeforeAnswer = 0;
+  answer: (req: Seen, res: ServerResponse) => void = (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ upstream: this.name, method: req.method, url: req.url }));
+  };
+  private readonly server: Server;
+
+  constructor(readonly name: UpstreamName) {
+    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+        this.seen.push(seen);
+        res.on('close', () => {
+          if (!res.writableEnded) this.closedBeforeAnswer++;
+        });
+        this.answer(seen, res);
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/**
+ * The gateway in-process in front of five recording upstreams: which service
+ * each contract route reaches, with which method, path, headers and body, and
+ * how answers and timeouts come back. The real services are in e2e/gateway.
+ */
+describe('api-gateway routing (in-process, recording upstreams)', () => {
+  const upstreams = Object.fromEntries(UPSTREAM_NAMES.map((name) => [name, new RecordingUpstream(name)])) as Record<UpstreamName, RecordingUpstream>;
+  let app: NestFastifyApplication;
+  let url: string;
+  let admin: string;
+  let customer: string;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', UPSTREAM_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '2000' };
+    for (const name of UPSTREAM_NAMES) env[`${name.toUpperCase()}_URL`] = await upstreams[name].start();
+    const config = loadGatewayConfig(env);
+    const { registry, httpDuration } = createMetricsRegistry('api-gateway');
+    app = await createHttpApp(AppModule.forRoot(config, registry), { name: 'api-gateway', logLevel: 'warn', httpDuration });
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    admin = await tokenFor('ops', 'admin');
+    customer = await tokenFor('carol');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all(Object.values(upstreams).map((u) => u.stop()));
+  });
+
+  beforeEach(() => {
+    for (const u of Object.values(upstreams)) {
+      u.seen = [];
+      u.answer = new RecordingUpstream(u.name).answer.bind(u);
+    }
+  });
+
+  const send = (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('sends each contract route to the service that owns it, with the same method, path and body', async () => {
+    const id = randomUUID();
+    const routes: Array<[string, string, string | undefined, UpstreamName, string, unknown?]> = [
+      ['GET', '/api/products?q=mug&limit=5', undefined, 'catalog', '/api/products?q=mug&limit=5'],
+      ['GET', `/api/products/${id}`, undefined, 'catalog', `/api/products/${id}`],
+      ['POST', '/api/products', 'admin', 'catalog', '/api/products', { sku: 'S' }],
+      ['PATCH', `/api/products/${id}`, 'admin', 'catalog', `/api/products/${id}`, { stock: 2 }],
+      ['POST', '/api/orders', 'customer', 'order', '/api/orders', { items: [] }],
+      ['GET', '/api/orders?limit=3', 'customer', 'order', '/api/orders?limit=3'],
+      ['GET', `/api/orders/${id}`, 'customer', 'order', `/api/orders/${id}`],
+      ['POST', `/api/orders/${id}/cancel`, 'customer', 'order', `/api/orders/${id}/cancel`],
+      ['GET', `/api/payments?orderId=${id}`, 'customer', 'payment', `/api/payments?orderId=${id}`],
+      ['GET', `/api/deliveries?orderId=${id}`, 'customer', 'delivery', `/api/deliveries?orderId=${id}`],
+      ['POST', `/api/admin/deliveries/${id}/advance`, 'admin', 'delivery', `/api/admin/deliveries/${id}/advance`],
+      ['POST', `/api/products/${id}/reviews`, 'customer', 'review', `/api/products/${id}/reviews`, { rating: 5 }],
+      ['GET', `/api/products/${id}/reviews?limit=2`, undefined, 'review', `/api/products/${id}/reviews?limit=2`],
+      ['GET', '/api/admin/dlq?service=payment&limit=7', 'admin', 'payment', '/admin/dlq?limit=7'],
+      ['GET', '/api/admin/dlq?service=review', 'admin', 'review', '/admin/dlq'],
+      ['POST', '/api/admin/dlq/replay', 'admin', 'delivery', '/admin/dlq/replay', { service: 'delivery', ids: ['t/0/1'] }],
+      ['POST', '/api/admin/events/republish', 'admin', 'order', '/admin/events/republish', { service: 'order', aggregateId: id }],
+    ];
+    for (const [method, path, role, upstream, upstreamPath, body] of routes) {
+      for (const u of Object.values(upstreams)) u.seen = [];
+      const token = role === 'admin' ? admin : role === 'customer' ? customer : undefined;
+      const res = await send(method, path, token, body);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      expect(await res.json()).toEqual({ upstream, method, url: upstreamPath });
+      const reached = Object.values(upstreams).flatMap((u) => u.seen.map((s) => ({ upstream: u.name, method: s.method, url: s.url })));
+      expect(reached).toEqual([{ upstream, method, url: upstreamPath }]);
+      const seen = upstreams[upstream].seen[0];
+      const expectedBody = body && typeof body === 'object' && 'service' in body ? (({ service: _s, ...rest }) => rest)(body as Record<string, unknown>) : body;
+      expect(seen.body ? JSON.parse(seen.body) : undefined).toEqual(expectedBody);
+      expect(seen.headers.authorization).toBe(token ? `Bearer ${token}` : undefined);
+    }
+  });
+
+  it('composes the summary from the order, then payment, delivery and each product\'s reviews', async () => {
+    const id = randomUUID();
+    const [p1, p2] = [randomUUID(), randomUUID()];
+    upstreams.order.answer = (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, items: [{ productId: p1 }, { productId: p2 }] }));
+    upstreams.payment.answer = (_req, res) => res.end(JSON.stringify([{ id: 'pay-1' }, { id: 'pay-2' }]));
+    upstreams.delivery.answer = (_req, res) => res.end(JSON.stringify([{ id: 'del-1' }]));
+    upstreams.review.answer = (req, res) =>
+      res.end(JSON.stringify({ items: [{ id: `r-${req.url.split('/')[3]}`, orderId: id }, { id: 'other', orderId: randomUUID() }], nextCursor: null }));
+
+    const res = await send('GET', `/api/orders/${id}/summary`, customer);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      order: { id, items: [{ productId: p1 }, { productId: p2 }] },
+      payment: { id: 'pay-2' },
+      delivery: { id: 'del-1' },
+      reviews: expect.arrayContaining([{ id: `r-${p1}`, orderId: id }, { id: `r-${p2}`, orderId: id }]),
+      degraded: [],
+    });
+    expect(upstreams.order.seen.map((s) => s.url)).toEqual([`/api/orders/${id}`]);
+    expect(upstreams.payment.seen.map((s) => s.url)).toEqual([`/api/payments?orderId=${id}`]);
+    expect(upstreams.delivery.seen.map((s) => s.url)).toEqual([`/api/deliveries?orderId=${id}`]);
+    expect(upstreams.review.seen.map((s) => s.url).sort()).toEqual([`/api/products/${p1}/reviews?limit=100`, `/api/products/${p2}/reviews?limit=100`].sort());
+    expect(upstreams.review.seen.every((s) => s.headers.authorization === `Bearer ${customer}`)).toBe(true);
+
+    upstreams.delivery.answer = (_req, res) => res.writeHead(500).end();
+    const degraded = (await (await send('GET', `/api/orders/${id}/summary`, customer)).json()) as { delivery: unknown; degraded: string[] };
+    expect([degraded.delivery, degraded.degraded]).toEqual([null, ['delivery']]);
+
+    upstreams.payment.seen = [];
+    upstreams.order.answer = (_req, res) => res.writeHead(404, { 'content-type': 'application/problem+json' }).end('{"status":404,"detail":"no order"}');
+    const missing = await send('GET', `/api/orders/${id}/summary`, customer);
+    expect([missing.status, missing.headers.get('content-type'), await missing.text()]).toEqual([404, 'application/problem+json', '{"status":404,"detail":"no order"}']);
+    // Not the caller's order (or none): nothing else is fetched.
+    expect(upstreams.payment.seen).toEqual([]);
+  });
+
+  it('forwards identity, trace and idempotency headers only, and passes the answer back without hop-by-hop headers', async () => {
+    upstreams.order.answer = (_req, res) => {
+      res.writeHead(202, {
+        'content-type': 'application/json',
+        location: '/api/orders/abc',
+        connection: 'keep-alive, x-hop',
+        'x-hop': 'secret',
+        'keep-alive': 'timeout=60',
+        'x-request-id': 'answer-1',
+      });
+      res.end('{"id":"abc"}');
+    };
+    const res = await send('POST', '/api/orders', customer, { items: [] }, {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'vendor=1',
+      'idempotency-key': 'key-1',
+      cookie: 'session=1',
+      'x-internal-secret': 'no',
+    });
+    expect([res.status, res.headers.get('location'), res.headers.get('x-hop'), res.headers.get('x-request-id')]).toEqual([202, '/api/orders/abc', null, 'answer-1']);
+    expect(res.headers.get('keep-alive')).not.toBe('timeout=60');
+    const seen = upstreams.order.seen[0].headers;
+    expect(seen).toMatchObject({
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'vendor=1',
+      'idempotency-key': 'key-1',
+      'content-type': 'application/json',
+      'x-forwarded-for': '127.0.0.1',
+    });
+    expect(seen.cookie).toBeUndefined();
+    expect(seen['x-internal-secret']).toBeUndefined();
+  });
+
+  it('passes a problem answer through byte for byte', async () => {
+    const problem = '{"type":"about:blank","title":"Conflict","status":409,"detail":"sku taken"}';
+    upstreams.catalog.answer = (_req, res) => res.writeHead(409, { 'content-type': 'application/problem+json' }).end(problem);
+    const res = await send('POST', '/api/products', admin, { sku: 'dup' });
+    expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([409, 'application/problem+json', problem]);
+  });
+
+  it('answers 504 with Retry-After when a service is too slow, and really cancels the call', async () => {
+    upstreams.delivery.answer = () => undefined;
+    const started = performance.now();
+    const res = await send('GET', `/api/deliveries?orderId=${randomUUID()}`, customer);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(res.status).toBe(504);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.json()).toMatchObject({ status: 504, upstream: 'delivery', reason: 'TIMEOUT' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(upstreams.delivery.closedBeforeAnswer).toBe(1);
+  });
+
+  it('refuses a body over 1 MiB with 413 before any service is called', async () => {
+    const res = await fetch(`${url}/api/products`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sku: 'x', description: 'y'.repeat(1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(upstreams.catalog.seen).toEqual([]);
+  });
+
+  it('has no demo issuer unless AUTH_DEMO_ISSUER is true', async () => {
+    const res = await send('POST', '/api/auth/token', undefined, {});
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});

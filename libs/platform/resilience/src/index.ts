@@ -1,0 +1,6 @@
+export * from './upstream-errors';
+export * from './upstream-client';
+export * from './upstream-registry';
+export * from './stale-cache';
+export * from './breaker-metrics';
+export * from './nest/resilience.module';

@@ -1,0 +1,241 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { registerBreakerMetrics } from './breaker-metrics';
+import { UpstreamClient, UpstreamOptions } from './upstream-client';
+import { BulkheadFullError, CircuitOpenError, UpstreamTimeoutError, UpstreamUnreachableError } from './upstream-errors';
+import { UpstreamRegistry } from './upstream-registry';
+
+/** A real HTTP server on a free local port whose behaviour each test sets. */
+class TestUpstream {
+  handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('ok');
+  requests = 0;
+  closedBeforeAnswer = 0;
+  private readonly server: Server;
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      this.requests++;
+      // The client went away before we answered: what an aborted request looks like from here.
+      res.on('close', () => {
+        if (!res.writableEnded) this.closedBeforeAnswer++;
+      });
+      this.handler(req, res);
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+const settings = (baseUrl: string, overrides: Partial<UpstreamOptions> = {}): UpstreamOptions => ({
+  name: 'test',
+  baseUrl,
+  timeoutMs: 1_000,
+  connections: 10,
+  capacity: 10,
+  errorThresholdPercentage: 50,
+  volumeThreshold: 4,
+  resetTimeoutMs: 200,
+  rollingWindowMs: 10_000,
+  ...overrides,
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+describe('UpstreamClient', () => {
+  let upstream: TestUpstream;
+  let baseUrl: string;
+  let client: UpstreamClient | undefined;
+
+  beforeEach(async () => {
+    upstream = new TestUpstream();
+    baseUrl = await upstream.start();
+  });
+
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+    await upstream.stop();
+  });
+
+  it('returns the answer as it is: status, headers and body', async () => {
+    upstream.handler = (req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', location: '/things/1' });
+      res.end(JSON.stringify({ path: req.url, method: req.method, auth: req.headers.authorization }));
+    };
+    client = new UpstreamClient(settings(baseUrl));
+    const res = await client.request({ method: 'POST', path: '/things?x=1', headers: { authorization: 'Bearer t' }, body: '{}' });
+    expect(res.status).toBe(201);
+    expect(res.headers['location']).toBe('/things/1');
+    expect(JSON.parse(res.body.toString())).toEqual({ path: '/things?x=1', method: 'POST', auth: 'Bearer t' });
+  });
+
+  it('opens after the failure threshold and then rejects without calling the upstream', async () => {
+    upstream.handler = (_req, res) => {
+      res.statusCode = 500;
+      res.end('boom');
+    };
+    client = new UpstreamClient(settings(baseUrl, { volumeThreshold: 4, resetTimeoutMs: 5_000 }));
+    for (let i = 0; i < 4; i++) expect((await client.request({ method: 'GET', path: '/' })).status).toBe(500);
+    expect(client.state).toBe('open');
+
+    const started = performance.now();
+    const rejected = await client.request({ method: 'GET', path: '/' }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(20);
+    expect(rejected).toBeInstanceOf(CircuitOpenError);
+    expect((rejected as CircuitOpenError).retryAfterSeconds).toBe(5);
+    expect(upstream.requests).toBe(4);
+  });
+
+  it('stays closed below the volume threshold, however many of those calls failed', async () => {
+    upstream.handler = (_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    };
+    client = new UpstreamClient(settings(baseUrl, { volumeThreshold: 10 }));
+    for (let i = 0; i < 9; i++) await client.request({ method: 'GET', path: '/' });
+    expect(client.state).toBe('closed');
+  });
+
+  it('half-opens after resetTimeout and closes again when the trial call succeeds', async () => {
+    let healthy = false;
+    upstream.handler = (_req, res) => {
+      res.statusCode = healthy ? 200 : 502;
+      res.end();
+    };
+    client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 150 }));
+    for (let i = 0; i < 4; i++) await client.request({ method: 'GET', path: '/' });
+    expect(client.state).toBe('open');
+
+    healthy = true;
+    await waitFor(() => client?.state === 'halfOpen');
+    expect((await client.request({ method: 'GET', path: '/' })).status).toBe(200);
+    expect(client.state).toBe('closed');
+  });
+
+  it('opens again when the half-open trial call fails', async () => {
+    upstream.handler = (_req, res) => {
+      res.statusCode = 500;
+      res.end();
+    };
+    client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 150 }));
+    for (let i = 0; i < 4; i++) await client.request({ method: 'GET', path: '/' });
+    await waitFor(() => client?.state === 'halfOpen');
+    expect((await client.request({ method: 'GET', path: '/' })).status).toBe(500);
+    expect(client.state).toBe('open');
+  });
+
+  it('does not count 4xx answers as failures', async () => {
+    upstream.handler = (req, res) => {
+      res.statusCode = req.url === '/missing' ? 404 : 409;
+      res.end('{"status":404}');
+    };
+    client = new UpstreamClient(settings(baseUrl, { volumeThreshold: 2 }));
+    for (let i = 0; i < 20; i++) {
+      const res = await client.request({ method: 'GET', path: i % 2 ? '/missing' : '/conflict' });
+      expect(res.status).toBe(i % 2 ? 404 : 409);
+    }
+    expect(client.state).toBe('closed');
+    expect(client.snapshot().stats).toMatchObject({ fires: 20, successes: 20, failures: 0 });
+  });
+
+  it('aborts the upstream request on timeout: the server sees the socket close', async () => {
+    upstream.handler = () => undefined; // never answers
+    client = new UpstreamClient(settings(baseUrl, { timeoutMs: 100 }));
+    const started = performance.now();
+    const err = await client.request({ method: 'GET', path: '/hang' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamTimeoutError);
+    expect(performance.now() - started).toBeLessThan(500);
+    await waitFor(() => upstream.closedBeforeAnswer === 1);
+    expect(client.snapshot().stats.timeouts).toBe(1);
+  });
+
+  it('aborts only the call that timed out, not the others in flight', async () => {
+    upstream.handler = (req, res) => {
+      if (req.url === '/late') setTimeout(() => res.end('late but in time'), 250);
+    };
+    client = new UpstreamClient(settings(baseUrl, { timeoutMs: 300 }));
+    const hanging = client.request({ method: 'GET', path: '/hang' }).catch((e: unknown) => e);
+    await sleep(100);
+    const late = client.request({ method: 'GET', path: '/late' });
+    expect(await hanging).toBeInstanceOf(UpstreamTimeoutError);
+    const res = await late;
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe('late but in time');
+  });
+
+  it('rejects the excess at once while a slow upstream holds every bulkhead slot', async () => {
+    const held: ServerResponse[] = [];
+    upstream.handler = (_req, res) => held.push(res);
+    client = new UpstreamClient(settings(baseUrl, { capacity: 2, timeoutMs: 5_000 }));
+    const first = client.request({ method: 'GET', path: '/slow' });
+    const second = client.request({ method: 'GET', path: '/slow' });
+    await waitFor(() => held.length === 2);
+
+    const started = performance.now();
+    const third = await client.request({ method: 'GET', path: '/slow' }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(20);
+    expect(third).toBeInstanceOf(BulkheadFullError);
+    expect(upstream.requests).toBe(2);
+
+    for (const res of held) res.end('done');
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    // The slots are free again.
+    upstream.handler = (_req, res) => res.end('ok');
+    expect((await client.request({ method: 'GET', path: '/' })).status).toBe(200);
+  });
+
+  it('reports a refused connection as unreachable and counts it as a failure', async () => {
+    await upstream.stop();
+    client = new UpstreamClient(settings(baseUrl));
+    const err = await client.request({ method: 'GET', path: '/' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamUnreachableError);
+    expect(client.snapshot().stats.failures).toBe(1);
+    upstream = new TestUpstream();
+    await upstream.start();
+  });
+});
+
+describe('breaker metrics', () => {
+  it('exports the state per upstream and counts outcomes and rejections', async () => {
+    const upstream = new TestUpstream();
+    const baseUrl = await upstream.start();
+    upstream.handler = (_req, res) => {
+      res.statusCode = 500;
+      res.end();
+    };
+    const upstreams = new UpstreamRegistry([settings(baseUrl, { name: 'flaky', volumeThreshold: 2, resetTimeoutMs: 5_000 })]);
+    const registry = new Registry();
+    registerBreakerMetrics(registry, upstreams);
+    try {
+      for (let i = 0; i < 3; i++) await upstreams.get('flaky').request({ method: 'GET', path: '/' }).catch(() => undefined);
+      const text = await registry.metrics();
+      expect(text).toContain('circuit_breaker_state{upstream="flaky"} 2');
+      expect(text).toContain('circuit_breaker_events_total{upstream="flaky",event="failure"} 2');
+      expect(text).toContain('circuit_breaker_events_total{upstream="flaky",event="reject"} 1');
+      expect(text).toContain('circuit_breaker_events_total{upstream="flaky",event="open"} 1');
+      expect(text).toContain('circuit_breaker_events_total{upstream="flaky",event="timeout"} 0');
+      expect(upstreams.snapshot()).toEqual({ flaky: expect.objectContaining({ state: 'open' }) });
+    } finally {
+      await upstreams.close();
+      await upstream.stop();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { infra, workspaceRoot } from '@shop/testing';
+import { gatewayBench } from './gateway.bench';
 import { bareProducerLatency, benchDatabase, outboxPublishLag, replayRate } from './messaging.bench';
 import { percentile, round, summarize } from './stats';
 
@@ -66,6 +67,29 @@ async function main(): Promise<void> {
     const bareSummary = summarize(bareRate);
     raw.deadLetterReplayPerSecond = { replay: rate, bareProducer: bareSummary };
     rows.push({ figure: `dead-letter replay (${options.deadLetters} records)`, value: Math.round(rate.median), spread: `${Math.round(rate.min)}..${Math.round(rate.max)} /s`, baseline: `bare producer ${Math.round(bareSummary.median)}/s`, ratio: `${round(rate.median / bareSummary.median)}x bare`, target: '≥ 5,000 /s', pass: rate.median >= 5_000 });
+
+    const gw = { rps: [] as number[], direct: [] as number[], nginx: [] as number[], added50: [] as number[], added99: [] as number[] };
+    for (let i = 0; i < REPEATS; i++) {
+      const r = await gatewayBench({ seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 10), connections: 50 }, (line) => log(`gateway run ${i + 1}: ${line}`));
+      gw.rps.push(r.gateway.rps);
+      gw.direct.push(r.direct.rps);
+      if (r.nginx) gw.nginx.push(r.nginx.rps);
+      gw.added50.push(r.halfPeak.gateway.p50 - r.halfPeak.direct.p50);
+      gw.added99.push(r.halfPeak.gateway.p99 - r.halfPeak.direct.p99);
+    }
+    const gwRps = summarize(gw.rps);
+    const directRps = summarize(gw.direct);
+    const ratio = summarize(gw.rps.map((v, i) => v / gw.direct[i]));
+    raw.gateway = gw;
+    rows.push({ figure: 'gateway proxied read (GET /api/products/:id, 50 connections)', value: Math.round(gwRps.median), spread: `${Math.round(gwRps.min)}..${Math.round(gwRps.max)} req/s`, baseline: `direct ${Math.round(directRps.median)} req/s`, ratio: `${round(ratio.median)}x direct`, target: '≥ 0.8x direct', pass: ratio.median >= 0.8 });
+    if (gw.nginx.length === gw.rps.length) {
+      const nginxRatio = summarize(gw.rps.map((v, i) => v / gw.nginx[i]));
+      rows.push({ figure: 'gateway vs nginx reverse proxy (1 worker, keep-alive)', value: Math.round(gwRps.median), spread: `${round(nginxRatio.min)}..${round(nginxRatio.max)}x`, baseline: `nginx ${Math.round(summarize(gw.nginx).median)} req/s`, ratio: `${round(nginxRatio.median)}x nginx`, target: '≥ 1x nginx', pass: nginxRatio.median >= 1 });
+    }
+    const a50 = summarize(gw.added50);
+    const a99 = summarize(gw.added99);
+    rows.push({ figure: 'gateway added latency p50 at half of the direct peak', value: round(a50.median), spread: `${round(a50.min)}..${round(a50.max)} ms`, baseline: 'direct call, same rate', ratio: '-', target: '-', pass: true });
+    rows.push({ figure: 'gateway added latency p99 at half of the direct peak', value: round(a99.median), spread: `${round(a99.min)}..${round(a99.max)} ms`, baseline: 'direct call, same rate', ratio: '-', target: '≤ 2 ms', pass: a99.median <= 2 });
   } finally {
     await db.drop();
     if (kafka.startedHere) await kafkaInfra.stopKafka({ rootDir, log });

@@ -1,0 +1,135 @@
+import autocannon from 'autocannon';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { authHeaders, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+export interface GatewayBenchResult {
+  direct: LoadResult;
+  gateway: LoadResult;
+  nginx: LoadResult | null;
+  /** At half of the direct peak rate. */
+  halfPeak: { rate: number; direct: LoadResult; gateway: LoadResult };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`bench: ${url} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`bench: ${url} not up within 30 s`);
+}
+
+async function load(url: string, options: { seconds: number; connections: number; rate?: number }): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`bench: ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** nginx 1 worker as a keep-alive reverse proxy in front of the same service, or null when nginx is not installed. */
+function startNginx(upstreamPort: number, port: number): { child: ChildProcess; stop(): void } | null {
+  if (spawnSync('nginx', ['-v']).error) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream service { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / { proxy_pass http://service; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+  return {
+    child,
+    stop() {
+      child.kill('SIGQUIT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A proxied read (GET /api/products/:id) against the catalog service called
+ * directly, through the gateway, and through nginx, in one run; then the
+ * latency at half of the direct peak, directly and through the gateway.
+ */
+export async function gatewayBench(options: { seconds: number; connections: number }, log: (line: string) => void): Promise<GatewayBenchResult> {
+  const platform = await TestPlatform.start({ apps: ['catalog'] });
+  const gatewayPort = await freePort();
+  const nginxPort = await freePort();
+  const catalog = platform.url('catalog');
+  const gateway = spawn(process.execPath, [join(workspaceRoot(), 'dist', 'apps', 'api-gateway', 'src', 'main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(gatewayPort),
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      ...Object.fromEntries(['CATALOG', 'ORDER', 'PAYMENT', 'DELIVERY', 'REVIEW'].map((s) => [`${s}_URL`, catalog])),
+    },
+    stdio: 'ignore',
+  });
+  const nginx = startNginx(Number(new URL(catalog).port), nginxPort);
+  try {
+    await waitFor(`http://127.0.0.1:${gatewayPort}/health/ready`, gateway);
+    const res = await fetch(`${catalog}/api/products`, {
+      method: 'POST',
+      headers: await authHeaders('bench', 'admin'),
+      body: JSON.stringify({ sku: `BENCH-${Date.now()}`, name: 'Bench kettle', priceCents: 1999, currency: 'EUR', stock: 1 }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const path = `/api/products/${id}`;
+    if (nginx) await waitFor(`http://127.0.0.1:${nginxPort}${path}`, nginx.child);
+    const run = { seconds: options.seconds, connections: options.connections };
+    const direct = await load(`${catalog}${path}`, run);
+    log(`direct: ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms`);
+    const viaGateway = await load(`http://127.0.0.1:${gatewayPort}${path}`, run);
+    log(`gateway: ${Math.round(viaGateway.rps)} req/s, p99 ${viaGateway.p99} ms`);
+    const viaNginx = nginx ? await load(`http://127.0.0.1:${nginxPort}${path}`, run) : null;
+    log(viaNginx ? `nginx: ${Math.round(viaNginx.rps)} req/s, p99 ${viaNginx.p99} ms` : 'nginx: not installed (apt-get install nginx), skipped');
+    const rate = Math.max(1, Math.round(direct.rps / 2));
+    const halfDirect = await load(`${catalog}${path}`, { ...run, rate });
+    const halfGateway = await load(`http://127.0.0.1:${gatewayPort}${path}`, { ...run, rate });
+    log(`at ${rate} req/s: direct p50 ${halfDirect.p50} / p99 ${halfDirect.p99} ms, gateway p50 ${halfGateway.p50} / p99 ${halfGateway.p99} ms`);
+    return { direct, gateway: viaGateway, nginx: viaNginx, halfPeak: { rate, direct: halfDirect, gateway: halfGateway } };
+  } finally {
+    nginx?.stop();
+    gateway.kill('SIGTERM');
+    await platform.stop();
+  }
+}

@@ -10,6 +10,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** Requests that got no 2xx answer (socket errors, timeouts). */
+  failed: number;
 }
 
 export interface GatewayBenchResult {
@@ -52,8 +54,10 @@ async function load(url: string, options: { seconds: number; connections: number
     duration: options.seconds,
     ...(options.rate ? { overallRate: options.rate } : {}),
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`bench: ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  // A handful of socket errors at the very end of a run (connections cut at the deadline) are noise; more is a failure.
+  const failed = result.non2xx + result.errors;
+  if (failed > Math.max(10, result.requests.total * 0.001)) throw new Error(`bench: ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed };
 }
 
 /** nginx 1 worker as a keep-alive reverse proxy in front of the same service, or null when nginx is not installed. */

@@ -5,6 +5,11 @@ import type { Kafka } from 'kafkajs';
  * count of their source topic so a record keeps its partition by key.
  */
 export async function ensureTopics(kafka: Kafka, topics: string[], defaultPartitions = 3): Promise<void> {
+  // A broker that has just started, or topics another service has just created, may have no leader yet.
+  return withKafkaRetries(() => createMissingTopics(kafka, topics, defaultPartitions));
+}
+
+async function createMissingTopics(kafka: Kafka, topics: string[], defaultPartitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -32,5 +37,18 @@ export async function ensureTopics(kafka: Kafka, topics: string[], defaultPartit
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Retries an operation while kafkajs reports retriable errors (no leader yet, coordinator loading), up to about 30 s. */
+export async function withKafkaRetries<T>(operation: () => Promise<T>, attempts = 15): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test((err as Error).message);
+      if (!retriable || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2_000)));
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ContractViolation, Envelope, parseEnvelope } from '@shop/shared/contracts';
-import { ensureTopics } from '../topics';
+import { ensureTopics, withKafkaRetries as withRetries } from '../topics';
 import { deadLetterTopic, DltHeaders, headerString, parkedMessage, retryTopic } from './dead-letter';
 import { isRetryable } from './errors';
 import { OffsetTracker } from './offset-tracker';
@@ -193,15 +193,3 @@ export class EventConsumer {
   }
 }
 
-/** Retries an operation while kafkajs reports retriable errors (no leader yet, coordinator loading), up to about 30 s. */
-async function withRetries<T>(operation: () => Promise<T>, attempts = 15): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test((err as Error).message);
-      if (!retriable || attempt >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2_000)));
-    }
-  }
-}

@@ -1,3 +1,4 @@
+import './telemetry';
 import 'reflect-metadata';
 import { exitWithMessage } from '@shop/platform/config';
 import { createMetricsRegistry, startHttpApp } from '@shop/platform/http';

@@ -12,6 +12,7 @@ import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@shop/platform/http';
 import { EventCatalog } from '@shop/shared/contracts';
 import { createKafka, ensureTopics, KafkaHealth, Outbox } from '@shop/platform/messaging';
+import { currentTraceHeaders } from '@shop/platform/telemetry';
 import { KafkaEventTransport } from './kafka-event.transport';
 import { MessagingAdminHttpController } from './messaging-admin.http.controller';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -62,7 +63,8 @@ export class MessagingModule {
         },
         {
           provide: Outbox,
-          useFactory: () => new Outbox({ source: options.service, schema: options.database.schema }),
+          // Each row keeps the trace context of the request or event that wrote it.
+          useFactory: () => new Outbox({ source: options.service, schema: options.database.schema, contextHeaders: currentTraceHeaders }),
         },
         {
           provide: MessagingMetrics,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { OutboxRelay } from '@shop/platform/messaging';
+import { publishAsContinuations } from '@shop/platform/telemetry';
 import { MessagingMetrics } from './messaging.metrics';
 import { KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
 
@@ -24,6 +25,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       batchSize: options.relay?.batchSize,
       log: (level, message) => this.log[level === 'info' ? 'log' : level](message),
       afterPublish: chaosCrashAfterPublish(),
+      wrapSend: publishAsContinuations,
       onPublished: (count, lags) => {
         metrics.published.inc(count);
         for (const lag of lags) metrics.publishLag.observe(lag);

@@ -19,6 +19,8 @@ export interface OutboxRelayOptions {
    * batch and before the rows are marked, where a crash is most awkward.
    */
   afterPublish?: () => void;
+  /** Wraps each send, e.g. to continue every record's stored trace (it may rewrite the records' headers). */
+  wrapSend?: <T>(records: Array<{ topic: string; headers: Record<string, string> }>, send: () => Promise<T>) => Promise<T>;
 }
 
 interface OutboxRow {
@@ -188,16 +190,18 @@ export class OutboxRelay {
         return 0;
       }
       const byTopic = new Map<string, Message[]>();
+      const records: Array<{ topic: string; headers: Record<string, string> }> = [];
       for (const row of rows) {
         const topic = `${this.options.topicPrefix ?? ''}${row.topic}`;
+        const headers = { ...row.headers };
         const messages = byTopic.get(topic) ?? [];
-        messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: row.headers });
+        messages.push({ key: row.key, value: JSON.stringify(row.payload), headers });
         byTopic.set(topic, messages);
+        records.push({ topic, headers });
       }
-      await this.options.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      const send = () =>
+        this.options.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await (this.options.wrapSend ? this.options.wrapSend(records, send) : send());
       this.options.afterPublish?.();
       const { rows: marked } = await client.query<{ lag: number }>(
         `update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])

@@ -1,0 +1,40 @@
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { PrismaInstrumentation } from '@prisma/instrumentation';
+
+let sdk: NodeSDK | undefined;
+
+/**
+ * OpenTelemetry for one app: HTTP server and client (node:http and undici),
+ * kafkajs, Prisma and pino (trace_id and span_id on every log line). Export
+ * follows the standard OTEL_* variables; with no OTEL_EXPORTER_OTLP_ENDPOINT
+ * (or _TRACES_ENDPOINT) nothing is exported, but trace context still flows
+ * through HTTP headers and Kafka records. Call it before anything else is
+ * required (each app's `telemetry.ts`, imported first by main.ts).
+ */
+export function startTelemetry(serviceName: string): void {
+  if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
+  process.env.OTEL_SERVICE_NAME ??= serviceName;
+  const exporting = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  if (!exporting) process.env.OTEL_TRACES_EXPORTER ??= 'none';
+  process.env.OTEL_METRICS_EXPORTER ??= 'none';
+  process.env.OTEL_LOGS_EXPORTER ??= 'none';
+  sdk = new NodeSDK({
+    instrumentations: [
+      new HttpInstrumentation({
+        // Probes and scrapes are not requests anyone traces.
+        ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
+      }),
+      new UndiciInstrumentation(),
+      new KafkaJsInstrumentation(),
+      new PinoInstrumentation({ logKeys: { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' } }),
+      new PrismaInstrumentation(),
+    ],
+  });
+  sdk.start();
+  const stop = () => void sdk?.shutdown().catch(() => undefined);
+  process.once('beforeExit', stop);
+}

@@ -1,0 +1,43 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+
+/** The active trace context as W3C headers (`traceparent`, `tracestate`), for an outbox row. */
+export function currentTraceHeaders(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/**
+ * Publishes outbox rows as continuations of the requests that wrote them:
+ * one producer span per record, parented on the trace context stored with
+ * the row, whose context the record carries to its consumers. The batch is
+ * sent with tracing suppressed, so the kafkajs instrumentation neither makes
+ * a second producer span nor overwrites the restored `traceparent`.
+ */
+export async function publishAsContinuations<T>(
+  records: Array<{ topic: string; headers: Record<string, string> }>,
+  send: () => Promise<T>,
+): Promise<T> {
+  const tracer = trace.getTracer('shop-outbox-relay');
+  const spans = records.map((record) => {
+    const parent = propagation.extract(ROOT_CONTEXT, record.headers);
+    const span = tracer.startSpan(`send ${record.topic}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': record.topic, 'messaging.operation.type': 'send' },
+    }, parent);
+    propagation.inject(trace.setSpan(parent, span), record.headers);
+    return span;
+  });
+  try {
+    const result = await context.with(suppressTracing(context.active()), send);
+    for (const span of spans) span.end();
+    return result;
+  } catch (err) {
+    for (const span of spans) {
+      span.recordException(err as Error);
+      span.end();
+    }
+    throw err;
+  }
+}

@@ -4,24 +4,31 @@
  * name, port, and the environment each one needs. Add a service here.
  */
 const path = require('node:path');
+const { SERVICES } = require('./infra/postgres');
+
+/** The schema and login role a service owns: tools/infra/postgres.js is the one list of them. */
+function database(name) {
+  const { schema, role } = SERVICES.find((s) => s.service === name);
+  return { role, schema };
+}
 
 /** The local stack's token secret; compose and k8s take theirs from secrets. */
 const LOCAL_JWT_SECRET = process.env.JWT_SECRET || 'local-dev-secret-change-me-0123456789';
 
 const APPS = [
-  { name: 'catalog', port: 3001, database: { role: 'svc_catalog', schema: 'catalog' } },
-  { name: 'order', port: 3002, database: { role: 'svc_order', schema: 'orders' } },
-  { name: 'payment', port: 3003, database: { role: 'svc_payment', schema: 'payments' } },
+  { name: 'catalog', port: 3001, database: database('catalog') },
+  { name: 'order', port: 3002, database: database('order') },
+  { name: 'payment', port: 3003, database: database('payment') },
   {
     name: 'delivery',
     port: 3004,
-    database: { role: 'svc_delivery', schema: 'deliveries' },
+    database: database('delivery'),
     env: {
       DELIVERY_DISPATCH_DELAY_MS: process.env.DELIVERY_DISPATCH_DELAY_MS ?? '3000',
       DELIVERY_COMPLETE_DELAY_MS: process.env.DELIVERY_COMPLETE_DELAY_MS ?? '5000',
     },
   },
-  { name: 'review', port: 3005, database: { role: 'svc_review', schema: 'reviews' } },
+  { name: 'review', port: 3005, database: database('review') },
 ];
 
 // The gateway last: the single entry point, in front of the services above (the demo token issuer is on locally).

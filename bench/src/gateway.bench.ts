@@ -1,10 +1,9 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authHeaders, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
+import { authHeaders, freePort, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
 
 export interface LoadResult {
   rps: number;
@@ -20,17 +19,6 @@ export interface GatewayBenchResult {
   nginx: LoadResult | null;
   /** At half of the direct peak rate. */
   halfPeak: { rate: number; direct: LoadResult; gateway: LoadResult };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {

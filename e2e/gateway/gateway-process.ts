@@ -1,20 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, IncomingMessage, ServerResponse } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { workspaceRoot } from '@shop/testing';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, workspaceRoot } from '@shop/testing';
 
 /** The compiled gateway as a real process (TestPlatform knows only the five services). */
 export class GatewayProcess {
@@ -127,7 +116,3 @@ export async function call<T = unknown>(
   return { status: res.status, headers: res.headers, body: body as T, ms };
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@shop/platform/auth';
 import type { DeliveryView, OrderView, Page, PaymentView, ProductView, ReviewView } from '@shop/shared/contracts';
-import { eventually, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
-import { Answer, call, GatewayProcess, percentile, SlowUpstream } from './gateway-process';
+import { eventually, percentile, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
+import { Answer, call, GatewayProcess, SlowUpstream } from './gateway-process';
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
 

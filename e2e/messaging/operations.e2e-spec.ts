@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Producer } from 'kafkajs';
-import { Envelope, Topics } from '@shop/shared/contracts';
-import { eventually, EventRecorder, TestPlatform } from '@shop/testing';
+import { EventType, Topics } from '@shop/shared/contracts';
+import { eventually, EventRecorder, TestPlatform, eventRecord } from '@shop/testing';
 import { Api, counts } from '../lifecycle/api';
 
 /**
@@ -185,12 +185,9 @@ describe('messaging operations (services as processes, real Postgres and Kafka)'
     }
   });
 
-  function message(type: Envelope['type'], aggregateId: string, data: unknown) {
-    const envelope: Envelope = { id: randomUUID(), type, version: 1, source: type.split('.')[0], aggregateId, aggregateVersion: 1, occurredAt: new Date().toISOString(), data };
-    return { key: aggregateId, value: JSON.stringify(envelope), headers: { 'event-id': envelope.id, 'event-type': type } };
-  }
+  const message = (type: EventType, aggregateId: string, data: unknown) => eventRecord(type, aggregateId, data).message;
 
-  async function publish(name: string, type: Envelope['type'], aggregateId: string, data: unknown): Promise<void> {
+  async function publish(name: string, type: EventType, aggregateId: string, data: unknown): Promise<void> {
     await producer.send({ topic: topic(name), acks: -1, messages: [message(type, aggregateId, data)] });
   }
 });

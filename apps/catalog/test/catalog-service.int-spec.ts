@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { CatalogPrismaService } from '@shop/catalog/data-access';
 import { closeService, startServiceForTest } from '@shop/platform/service';
-import { Envelope, EventType, Topics } from '@shop/shared/contracts';
+import { EventCatalog, EventType, Topics } from '@shop/shared/contracts';
 import {
   authHeaders,
   createTestDatabase,
@@ -13,6 +13,7 @@ import {
   TestDatabase,
   TestKafka,
   useKafka,
+  eventRecord,
 } from '@shop/testing';
 import { catalogService } from '../src/catalog.service';
 
@@ -28,9 +29,8 @@ describe('catalog service (real Postgres and Kafka)', () => {
 
   const topic = (name: string) => kafka.topic(name);
   const publish = async (type: EventType, aggregateId: string, data: unknown, id: string = randomUUID()) => {
-    const envelope: Envelope = { id, type, version: 1, source: type.split('.')[0], aggregateId, aggregateVersion: 1, occurredAt: new Date().toISOString(), data };
-    const t = type.startsWith('order.') ? Topics.orderOrders : Topics.reviewReviews;
-    await producer.send({ topic: topic(t), messages: [{ key: aggregateId, value: JSON.stringify(envelope), headers: { 'event-id': id, 'event-type': type } }] });
+    const { envelope, message } = eventRecord(type, aggregateId, data, { id });
+    await producer.send({ topic: topic(EventCatalog[type].topic), messages: [message] });
     return envelope;
   };
   const createProduct = async (stock: number, priceCents = 1000) => {

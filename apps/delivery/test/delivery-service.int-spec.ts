@@ -13,6 +13,7 @@ import {
   TestDatabase,
   TestKafka,
   useKafka,
+  eventRecord,
 } from '@shop/testing';
 import { deliveryService } from '../src/delivery.service';
 
@@ -65,11 +66,8 @@ function useDeliveryStack(delays: { dispatch: number; complete: number }, instan
     },
     /** Publishes an order event as the order service would: keyed by the order, id and type in headers. */
     async publish(type: EventType, orderId: string, data: unknown, id: string = randomUUID()): Promise<Envelope> {
-      const envelope: Envelope = { id, type, version: 1, source: 'order', aggregateId: orderId, aggregateVersion: 1, occurredAt: new Date().toISOString(), data };
-      await stack.producer.send({
-        topic: stack.kafka.topic(Topics.orderOrders),
-        messages: [{ key: orderId, value: JSON.stringify(envelope), headers: { 'event-id': id, 'event-type': type } }],
-      });
+      const { envelope, message } = eventRecord(type, orderId, data, { id });
+      await stack.producer.send({ topic: stack.kafka.topic(Topics.orderOrders), messages: [message] });
       return envelope;
     },
     async confirm(orderId = randomUUID(), customerId = 'customer-1'): Promise<{ orderId: string; event: Envelope }> {

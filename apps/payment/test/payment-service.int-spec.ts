@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { PaymentPrismaService } from '@shop/payment/data-access';
 import { SimulatedPaymentProvider } from '@shop/payment/domain';
 import { closeService, startServiceForTest } from '@shop/platform/service';
-import { Envelope, EventType, OrderAwaitingPaymentV1, Topics } from '@shop/shared/contracts';
+import { EventType, OrderAwaitingPaymentV1, Topics } from '@shop/shared/contracts';
 import {
   authHeaders,
   createTestDatabase,
@@ -13,6 +13,7 @@ import {
   TestDatabase,
   TestKafka,
   useKafka,
+  eventRecord,
 } from '@shop/testing';
 import { AuthorizePaymentHandler } from '../src/payments/authorize-payment/authorize-payment.handler';
 import { PAYMENT_PROVIDER } from '../src/payments/payment.tokens';
@@ -30,11 +31,8 @@ describe('payment service (real Postgres and Kafka)', () => {
 
   const topic = (name: string) => kafka.topic(name);
   const publish = async (type: EventType, aggregateId: string, data: unknown, id: string = randomUUID()) => {
-    const envelope: Envelope = { id, type, version: 1, source: 'order', aggregateId, aggregateVersion: 1, occurredAt: new Date().toISOString(), data };
-    await producer.send({
-      topic: topic(Topics.orderOrders),
-      messages: [{ key: aggregateId, value: JSON.stringify(envelope), headers: { 'event-id': id, 'event-type': type } }],
-    });
+    const { envelope, message } = eventRecord(type, aggregateId, data, { id });
+    await producer.send({ topic: topic(Topics.orderOrders), messages: [message] });
     return envelope;
   };
   const awaitingPayment = (over: Partial<OrderAwaitingPaymentV1> = {}): OrderAwaitingPaymentV1 => ({

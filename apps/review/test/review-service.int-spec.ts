@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { ReviewPrismaService } from '@shop/review/data-access';
 import { closeService, startServiceForTest } from '@shop/platform/service';
-import { Envelope, Topics } from '@shop/shared/contracts';
+import { Topics } from '@shop/shared/contracts';
 import {
   authHeaders,
   createTestDatabase,
@@ -13,6 +13,7 @@ import {
   TestDatabase,
   TestKafka,
   useKafka,
+  eventRecord,
 } from '@shop/testing';
 import { reviewService } from '../src/review.service';
 
@@ -38,11 +39,8 @@ describe('review service (real Postgres and Kafka)', () => {
 
   const topic = (name: string) => kafka.topic(name);
   const publishDelivered = async (data: { orderId: string; customerId: string; productIds: string[] }, id: string = randomUUID()) => {
-    const envelope: Envelope = { id, type: 'order.delivered', version: 1, source: 'order', aggregateId: data.orderId, aggregateVersion: 6, occurredAt: new Date().toISOString(), data };
-    await producer.send({
-      topic: topic(Topics.orderOrders),
-      messages: [{ key: data.orderId, value: JSON.stringify(envelope), headers: { 'event-id': id, 'event-type': 'order.delivered' } }],
-    });
+    const { envelope, message } = eventRecord('order.delivered', data.orderId, data, { id, aggregateVersion: 6 });
+    await producer.send({ topic: topic(Topics.orderOrders), messages: [message] });
     return envelope;
   };
   const processed = (eventId: string) => eventually(async () => expect(await prisma.inbox.count({ where: { eventId } })).toBe(1));

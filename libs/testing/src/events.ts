@@ -1,5 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import type { Envelope } from '@shop/shared/contracts';
+import { Envelope, EventCatalog, EventType } from '@shop/shared/contracts';
+
+/**
+ * An event as its owning service publishes it: the envelope, and the Kafka
+ * record keyed by the aggregate with the event id and type in headers.
+ */
+export function eventRecord(
+  type: EventType,
+  aggregateId: string,
+  data: unknown,
+  options: { id?: string; aggregateVersion?: number } = {},
+): { envelope: Envelope; message: { key: string; value: string; headers: Record<string, string> } } {
+  const envelope: Envelope = {
+    id: options.id ?? randomUUID(),
+    type,
+    version: EventCatalog[type].version,
+    source: EventCatalog[type].source,
+    aggregateId,
+    aggregateVersion: options.aggregateVersion ?? 1,
+    occurredAt: new Date().toISOString(),
+    data,
+  };
+  return { envelope, message: { key: aggregateId, value: JSON.stringify(envelope), headers: { 'event-id': envelope.id, 'event-type': type } } };
+}
 
 export interface RecordedEvent {
   topic: string;

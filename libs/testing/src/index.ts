@@ -5,3 +5,4 @@ export * from './auth';
 export * from './events';
 export * from './platform';
 export * from './schema-contract';
+export * from './stats';

@@ -19,7 +19,8 @@ interface Running {
   output: string[];
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now, for a process under test. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -6,3 +6,4 @@ export * from './problem/problem-details.filter';
 export * from './logging/pino-logger';
 export * from './public.decorator';
 export * from './validation/zod-validation.pipe';
+export * from './pagination/keyset-page';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { CatalogPrisma, CatalogPrismaService } from '@shop/catalog/data-access';
-import { Public, ProblemException, ZodValidationPipe } from '@shop/platform/http';
-import { decodeCursor, encodeCursor, Page, productListQuerySchema, ProductView } from '@shop/shared/contracts';
+import { afterPosition, cursorPosition, keysetPage, Public, ZodValidationPipe } from '@shop/platform/http';
+import { Page, productListQuerySchema, ProductView } from '@shop/shared/contracts';
 import type { z } from 'zod';
 import { toProductView } from '../product.mapper';
 
@@ -22,14 +22,9 @@ export class ListProductsHttpController {
         { sku: { contains: query.q.trim(), mode: 'insensitive' } },
       ];
     }
-    if (query.cursor) {
-      const after = decodeCursor(query.cursor);
-      if (!after) throw new ProblemException(400, 'the cursor is not valid', { errors: [{ path: 'cursor', message: 'not a cursor from this API' }] });
-      where.AND = [{ OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }];
-    }
+    const after = cursorPosition(query.cursor);
+    if (after) where.AND = [afterPosition(after)];
     const rows = await this.db.product.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.limit + 1 });
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return { items: items.map(toProductView), nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return keysetPage(rows, query.limit, toProductView);
   }
 }

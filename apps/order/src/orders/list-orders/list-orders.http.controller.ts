@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { OrderPrismaService, OrderRepository } from '@shop/order/data-access';
 import { CurrentUser, Principal } from '@shop/platform/auth';
-import { ProblemException, ZodValidationPipe } from '@shop/platform/http';
-import { decodeCursor, encodeCursor, OrderView, Page, PageQuery, pageQuerySchema } from '@shop/shared/contracts';
+import { cursorPosition, keysetPage, ZodValidationPipe } from '@shop/platform/http';
+import { OrderView, Page, PageQuery, pageQuerySchema } from '@shop/shared/contracts';
 import { toOrderView } from '../order.mapper';
 
 /** The caller's own orders, newest first. */
@@ -14,11 +14,7 @@ export class ListOrdersHttpController {
 
   @Get()
   async list(@CurrentUser() user: Principal, @Query(new ZodValidationPipe(pageQuerySchema, 'query')) query: PageQuery): Promise<Page<OrderView>> {
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    if (after === null) throw new ProblemException(400, 'the cursor is not valid', { errors: [{ path: 'cursor', message: 'not a cursor from this API' }] });
-    const rows = await this.orders.listForCustomer(this.db, user.sub, { limit: query.limit + 1, after });
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return { items: items.map(toOrderView), nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    const rows = await this.orders.listForCustomer(this.db, user.sub, { limit: query.limit + 1, after: cursorPosition(query.cursor) });
+    return keysetPage(rows, query.limit, toOrderView);
   }
 }

@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { root, step, ensureDependencies, build } = require('./lib/workspace');
+const { ensurePackages } = require('./infra/system-packages');
 
 function say(line) {
   process.stdout.write(`\n== ${line}\n`);
@@ -47,6 +48,8 @@ function main() {
 
   say('dependencies and build');
   ensureDependencies((l) => process.stdout.write(`${l}\n`));
+  // The storefront's browser test drives Chromium; the deployment checks run docker-compose.
+  ensurePackages(['chromium', 'docker-compose']);
   build((l) => process.stdout.write(`${l}\n`));
 
   say('lint (nx, with module boundaries)');

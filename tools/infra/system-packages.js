@@ -1,0 +1,48 @@
+'use strict';
+/**
+ * Debian packages the suite and the bench need beyond the base machine:
+ * Chromium for the storefront's browser test, docker-compose to check the
+ * compose file, nginx as the gateway bench's baseline. Installed with apt on a
+ * fresh machine (CI runs as root); elsewhere a missing one is named with the
+ * command that installs it.
+ */
+const fs = require('node:fs');
+const { spawnSync } = require('node:child_process');
+
+const PACKAGES = {
+  chromium: { pkg: 'chromium', bin: '/usr/bin/chromium' },
+  'docker-compose': { pkg: 'docker-compose', bin: '/usr/bin/docker-compose' },
+  nginx: { pkg: 'nginx', bin: '/usr/sbin/nginx' },
+};
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * @param {Array<keyof typeof PACKAGES>} names
+ * @param {(line: string) => void} log
+ */
+function ensurePackages(names, log = (l) => process.stdout.write(`${l}\n`)) {
+  const missing = names.map((n) => PACKAGES[n]).filter((p) => !fs.existsSync(p.bin));
+  if (missing.length === 0) return;
+  const pkgs = missing.map((p) => p.pkg);
+  if (!isRoot()) {
+    throw new Error(`missing ${pkgs.join(', ')}: run \`sudo apt-get install -y --no-install-recommends ${pkgs.join(' ')}\``);
+  }
+  log(`installing ${pkgs.join(', ')} (apt-get)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => spawnSync('apt-get', args, { stdio: 'pipe', encoding: 'utf8', env });
+  let r = apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
+  if (r.status !== 0) {
+    // A fresh machine may have no package lists yet.
+    apt(['update', '-qq']);
+    r = apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
+  }
+  const still = missing.filter((p) => !fs.existsSync(p.bin));
+  if (r.status !== 0 || still.length > 0) {
+    throw new Error(`apt-get install ${pkgs.join(' ')} failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`);
+  }
+}
+
+module.exports = { ensurePackages, PACKAGES };

@@ -9,17 +9,17 @@ let sdk: NodeSDK | undefined;
 
 /**
  * OpenTelemetry for one app: HTTP server and client (node:http and undici),
- * kafkajs, Prisma and pino (trace_id and span_id on every log line). Export
- * follows the standard OTEL_* variables; with no OTEL_EXPORTER_OTLP_ENDPOINT
- * (or _TRACES_ENDPOINT) nothing is exported, but trace context still flows
- * through HTTP headers and Kafka records. Call it before anything else is
- * required (each app's `telemetry.ts`, imported first by main.ts).
+ * kafkajs, Prisma and pino (trace_id and span_id on every log line), started
+ * when traces have somewhere to go: an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT
+ * or _TRACES_ENDPOINT) or an explicit OTEL_TRACES_EXPORTER. With neither, it
+ * stays off: the instrumentation alone cost the gateway about a third of its
+ * CPU per proxied request (bench/PROFILE.md), for spans nobody receives.
+ * Call it before anything else is required (each app's `telemetry.ts`,
+ * imported first by main.ts).
  */
 export function startTelemetry(serviceName: string): void {
-  if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
+  if (sdk || !telemetryWanted(process.env)) return;
   process.env.OTEL_SERVICE_NAME ??= serviceName;
-  const exporting = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-  if (!exporting) process.env.OTEL_TRACES_EXPORTER ??= 'none';
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
   sdk = new NodeSDK({
@@ -37,4 +37,12 @@ export function startTelemetry(serviceName: string): void {
   sdk.start();
   const stop = () => void sdk?.shutdown().catch(() => undefined);
   process.once('beforeExit', stop);
+}
+
+/** Whether the environment asks for traces (the standard OTEL_* variables). */
+export function telemetryWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED === 'true') return false;
+  const exporter = env.OTEL_TRACES_EXPORTER;
+  if (exporter) return exporter !== 'none';
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }

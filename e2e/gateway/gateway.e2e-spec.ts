@@ -330,41 +330,46 @@ describe('api-gateway (real services behind it)', () => {
   it('opens the payment breaker when payment stops: 503 with Retry-After within milliseconds, other routes unaffected, then closes by itself', async () => {
     const path = `/api/payments?orderId=${sharedOrder.id}`;
     await platform.stopApp('payment');
+    try {
+      await eventually(async () => {
+        const res = await api<{ reason: string }>('GET', path, { token: alice });
+        expect([res.status, res.body.reason]).toEqual([503, 'CIRCUIT_OPEN']);
+      }, 10_000, 5);
+      expect((await breakers()).payment.state).toBe('open');
 
-    await eventually(async () => {
-      const res = await api<{ reason: string }>('GET', path, { token: alice });
-      expect([res.status, res.body.reason]).toEqual([503, 'CIRCUIT_OPEN']);
-    }, 10_000, 5);
-    expect((await breakers()).payment.state).toBe('open');
+      // 200 calls, so p99 is not just the slowest one on a busy machine (one GC pause or a preempted process).
+      const timings: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const res = await api<{ status: number }>('GET', path, { token: alice });
+        expect(res.status).toBe(503);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        timings.push(res.ms);
+      }
+      expect(percentile(timings, 99)).toBeLessThan(20);
 
-    const timings: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const res = await api<{ status: number }>('GET', path, { token: alice });
-      expect(res.status).toBe(503);
-      expect(res.headers.get('content-type')).toContain('application/problem+json');
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      timings.push(res.ms);
+      expect((await api('GET', `/api/orders/${sharedOrder.id}`, { token: alice })).status).toBe(200);
+      expect((await api('GET', `/api/products/${sharedOrder.productId}`)).status).toBe(200);
+      const summary = await api<Summary>('GET', `/api/orders/${sharedOrder.id}/summary`, { token: alice });
+      expect(summary.status).toBe(200);
+      expect(summary.body.degraded).toEqual(['payment']);
+      expect(summary.body.payment).toBeNull();
+      expect(summary.body.delivery?.status).toBe('DELIVERED');
+      expect(summary.body.reviews).toHaveLength(1);
+      const states = await breakers();
+      expect([states.catalog.state, states.order.state, states.delivery.state, states.review.state]).toEqual(['closed', 'closed', 'closed', 'closed']);
+
+      await platform.startApp('payment');
+      await eventually(async () => {
+        const res = await api<PaymentView[]>('GET', path, { token: alice });
+        expect(res.status).toBe(200);
+      }, 20_000, 100);
+      expect((await breakers()).payment.state).toBe('closed');
+      expect((await api<Summary>('GET', `/api/orders/${sharedOrder.id}/summary`, { token: alice })).body.degraded).toEqual([]);
+    } finally {
+      // A failure above must not leave payment down for the tests after this one.
+      if (!platform.isRunning('payment')) await platform.startApp('payment');
     }
-    expect(percentile(timings, 99)).toBeLessThan(20);
-
-    expect((await api('GET', `/api/orders/${sharedOrder.id}`, { token: alice })).status).toBe(200);
-    expect((await api('GET', `/api/products/${sharedOrder.productId}`)).status).toBe(200);
-    const summary = await api<Summary>('GET', `/api/orders/${sharedOrder.id}/summary`, { token: alice });
-    expect(summary.status).toBe(200);
-    expect(summary.body.degraded).toEqual(['payment']);
-    expect(summary.body.payment).toBeNull();
-    expect(summary.body.delivery?.status).toBe('DELIVERED');
-    expect(summary.body.reviews).toHaveLength(1);
-    const states = await breakers();
-    expect([states.catalog.state, states.order.state, states.delivery.state, states.review.state]).toEqual(['closed', 'closed', 'closed', 'closed']);
-
-    await platform.startApp('payment');
-    await eventually(async () => {
-      const res = await api<PaymentView[]>('GET', path, { token: alice });
-      expect(res.status).toBe(200);
-    }, 20_000, 100);
-    expect((await breakers()).payment.state).toBe('closed');
-    expect((await api<Summary>('GET', `/api/orders/${sharedOrder.id}/summary`, { token: alice })).body.degraded).toEqual([]);
   });
 
   it('answers the summary without reviews when the review service is down, and refuses review reads with 503', async () => {

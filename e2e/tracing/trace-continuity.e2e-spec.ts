@@ -53,7 +53,8 @@ describe('trace continuity (services as processes, OTLP export)', () => {
     };
     platform = await TestPlatform.start({
       apps: ['catalog', 'order', 'payment'],
-      env: { catalog: otel, order: otel, payment: otel },
+      // Debug on payment: it logs each event it handles, inside the consumer span.
+      env: { catalog: otel, order: otel, payment: { ...otel, LOG_LEVEL: 'debug' } },
     });
     gateway = await GatewayProcess.start({
       ...otel,
@@ -115,5 +116,21 @@ describe('trace continuity (services as processes, OTLP export)', () => {
     // Every span but the gateway's has its parent in the same trace (checked above): no break between processes.
     expect(trace.filter((s) => !s.parentSpanId).map((s) => s.service)).toEqual(['api-gateway']);
     expect(order.id).toBeDefined();
+  });
+
+  it('puts the trace and span ids on the log lines written while handling the order', async () => {
+    const consumer = spans.find((s) => s.service === 'payment' && s.kind === 5 && s.name.includes('order.orders.v1'));
+    expect(consumer).toBeDefined();
+    const line = await eventually(() => {
+      const found = platform
+        .logs('payment')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg?: string; trace_id?: string; span_id?: string })
+        .find((l) => l.msg?.startsWith('order.awaiting-payment') && l.msg.endsWith('handled') && l.trace_id === consumer!.traceId);
+      if (!found) throw new Error('no log line for the handled order.awaiting-payment in its trace yet');
+      return found;
+    });
+    expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -151,6 +151,10 @@ export class TestPlatform {
     this.running.delete(app);
   }
 
+  isRunning(app: ServiceName): boolean {
+    return this.running.has(app);
+  }
+
   logs(app: ServiceName): string {
     return this.running.get(app)?.output.join('') ?? '';
   }

@@ -83,7 +83,12 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     const handlers = new Map<string, EventHandler>();
     for (const [pattern, handler] of this.messageHandlers) {
       if (!isEventType(pattern)) throw new Error(`@EventPattern('${pattern}') is not an event type of the contracts`);
-      handlers.set(pattern, async (event, context) => lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined }));
+      handlers.set(pattern, async (event, context) => {
+        const result = await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
+        // Logged inside the consumer's span: with tracing on, the line carries the event's trace_id.
+        this.log.debug(`${event.type} ${event.id} handled`);
+        return result;
+      });
     }
     if (handlers.size === 0) return callback();
     const topics = this.topics;

@@ -1,11 +1,4 @@
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
-import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { PrismaInstrumentation } from '@prisma/instrumentation';
-
-let sdk: NodeSDK | undefined;
+let sdk: { shutdown(): Promise<void> } | undefined;
 
 /**
  * OpenTelemetry for one app: HTTP server and client (node:http and undici),
@@ -22,19 +15,10 @@ export function startTelemetry(serviceName: string): void {
   process.env.OTEL_SERVICE_NAME ??= serviceName;
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
-  sdk = new NodeSDK({
-    instrumentations: [
-      new HttpInstrumentation({
-        // Probes and scrapes are not requests anyone traces.
-        ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
-      }),
-      new UndiciInstrumentation(),
-      new KafkaJsInstrumentation(),
-      new PinoInstrumentation({ logKeys: { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' } }),
-      new PrismaInstrumentation(),
-    ],
-  });
-  sdk.start();
+  // Required here, not imported at the top: the SDK and its instrumentations are some 400 modules an app
+  // without tracing should not load.
+  const { createTracingSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
+  sdk = createTracingSdk();
   const stop = () => void sdk?.shutdown().catch(() => undefined);
   process.once('beforeExit', stop);
 }

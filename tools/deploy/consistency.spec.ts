@@ -85,7 +85,7 @@ describe('deployment consistency with the code', () => {
   });
 
   it('runs the same pinned third-party images in compose and Kubernetes', () => {
-    const images = (list: Array<string | undefined>) => new Set(list.filter((i): i is string => Boolean(i) && !i!.startsWith('shop/')));
+    const images = (list: Array<string | undefined>) => new Set(list.filter((i): i is string => typeof i === 'string' && !i.startsWith('shop/')));
     const fromCompose = images(Object.values(compose.services).map((s) => s.image));
     const fromK8s = images(base.flatMap((o) => (o.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image)));
     expect([...fromK8s].sort()).toEqual([...fromCompose].sort());
@@ -147,11 +147,13 @@ describe('the consistency checks fail on broken manifests', () => {
   it('names a root container and an open policy', () => {
     const rooted = structuredClone(base);
     const d = rooted.find((o) => o.kind === 'Deployment' && o.metadata.name === 'review');
-    d!.spec.template.spec.securityContext.runAsNonRoot = false;
+    if (!d) throw new Error('no review Deployment');
+    d.spec.template.spec.securityContext.runAsNonRoot = false;
     expect(checkPodSecurity(rooted)).toEqual(['Deployment/review: runAsNonRoot is not true']);
     const open = structuredClone(base);
     const kafka = open.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'kafka');
-    delete kafka!.spec.ingress[0].from;
+    if (!kafka) throw new Error('no kafka NetworkPolicy');
+    delete kafka.spec.ingress[0].from;
     expect(checkNetworkPolicies(open)).toEqual(['NetworkPolicy/kafka: accepts traffic from anywhere for kafka']);
   });
 });

@@ -50,10 +50,16 @@ export function kustomize(dir: string): RunResult {
   return run('kubectl', ['kustomize', dir]);
 }
 
+const rendered = new Map<string, K8sObject[]>();
+
+/** The objects kustomize renders from a folder; rendered once per test file, each caller gets its own copy. */
 export function renderKustomize(dir: string): K8sObject[] {
-  const r = kustomize(dir);
-  if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr.trim()}`);
-  return parseObjects(r.stdout);
+  if (!rendered.has(dir)) {
+    const r = kustomize(dir);
+    if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr.trim()}`);
+    rendered.set(dir, parseObjects(r.stdout));
+  }
+  return structuredClone(rendered.get(dir) as K8sObject[]);
 }
 
 export function parseObjects(text: string): K8sObject[] {
@@ -125,12 +131,16 @@ export interface ComposeProject {
   services: Record<string, ComposeService>;
 }
 
-/** The compose file as docker-compose resolves it (anchors merged, variables interpolated). */
+const resolved = new Map<string, ComposeProject>();
+
+/** The compose file as docker-compose resolves it (anchors merged, variables interpolated); once per test file. */
 export function resolvedCompose(file = COMPOSE_FILE): ComposeProject {
-  const envFile = dummyEnvFile();
-  const r = composeConfig(file, envFile);
-  if (r.status !== 0) throw new Error(`docker-compose config failed: ${r.stderr.trim()}`);
-  return parse(r.stdout) as ComposeProject;
+  if (!resolved.has(file)) {
+    const r = composeConfig(file, dummyEnvFile());
+    if (r.status !== 0) throw new Error(`docker-compose config failed: ${r.stderr.trim()}`);
+    resolved.set(file, parse(r.stdout) as ComposeProject);
+  }
+  return structuredClone(resolved.get(file) as ComposeProject);
 }
 
 /** Folders of apps/ that are Nx apps: every one of them is deployed. */

@@ -144,6 +144,12 @@ describe('the consistency checks fail on broken manifests', () => {
     expect(checkEnvironment(['payment'], registry, base, typo)).toEqual(['compose payment: sets KAFKA_BROKER, which the app does not read']);
   });
 
+  it('names a gateway upstream that points elsewhere than tools/apps.js does', () => {
+    const wrong = structuredClone(compose);
+    wrong.services['api-gateway'].environment = { ...wrong.services['api-gateway'].environment, ORDER_URL: 'http://order:3999' };
+    expect(checkEnvironment(['api-gateway'], registry, base, wrong)).toEqual(['compose api-gateway: ORDER_URL=http://order:3999, expected http://order:3002']);
+  });
+
   it('names a root container and an open policy', () => {
     const rooted = structuredClone(base);
     const d = rooted.find((o) => o.kind === 'Deployment' && o.metadata.name === 'review');

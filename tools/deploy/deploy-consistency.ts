@@ -173,7 +173,13 @@ const COMPOSITION_ONLY = new Set(['DATABASE_PASSWORD']);
  */
 export function checkEnvironment(apps: string[], registry: AppDefinition[], objects: K8sObject[], compose: ComposeProject): string[] {
   const problems: string[] = [];
-  const ports = new Map(registry.map((a) => [a.name, a.port]));
+  // tools/apps.js points at 127.0.0.1:<port>; in containers the same app is <name>:<port>.
+  const byPort = new Map(registry.map((a) => [a.port, a.name]));
+  const containerUrl = (value: string) => {
+    const m = /^http:\/\/(127\.0\.0\.1|localhost):(\d+)$/.exec(value);
+    const target = m && byPort.get(Number(m[2]));
+    return target ? `http://${target}:${m[2]}` : value;
+  };
   for (const app of apps) {
     const d = find(objects, 'Deployment', app);
     const container = d && podSpec(d)?.containers?.[0];
@@ -192,12 +198,7 @@ export function checkEnvironment(apps: string[], registry: AppDefinition[], obje
     }
     for (const [name, value] of Object.entries(registry.find((a) => a.name === app)?.env ?? {})) {
       if (name === 'AUTH_DEMO_ISSUER') continue; // on in compose and kind, off in the base: checked on its own
-      let expected = value;
-      const upstream = /^([A-Z]+)_URL$/.exec(name);
-      if (upstream) {
-        const target = upstream[1].toLowerCase();
-        expected = `http://${target}:${ports.get(target)}`;
-      }
+      const expected = containerUrl(value);
       if (composeEnv[name] !== expected) problems.push(`compose ${app}: ${name}=${composeEnv[name]}, expected ${expected}`);
       if (k8sEnv[name] !== expected) problems.push(`k8s ${app}: ${name}=${k8sEnv[name]}, expected ${expected}`);
     }

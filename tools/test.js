@@ -48,8 +48,8 @@ function main() {
 
   say('dependencies and build');
   ensureDependencies((l) => process.stdout.write(`${l}\n`));
-  // The storefront's browser test drives Chromium; the deployment checks run docker-compose.
-  ensurePackages(['chromium', 'docker-compose']);
+  // The storefront's browser test drives Chromium; the deployment checks run docker-compose and shellcheck.
+  ensurePackages(['chromium', 'docker-compose', 'shellcheck']);
   build((l) => process.stdout.write(`${l}\n`));
 
   say('lint (nx, with module boundaries)');

@@ -2,7 +2,8 @@
 /**
  * Debian packages the suite and the bench need beyond the base machine:
  * Chromium for the storefront's browser test, docker-compose to check the
- * compose file, nginx as the gateway bench's baseline. Installed with apt on a
+ * compose file, shellcheck for the deployment scripts, nginx as the gateway
+ * bench's baseline. Installed with apt on a
  * fresh machine (CI runs as root); elsewhere a missing one is named with the
  * command that installs it.
  */
@@ -13,6 +14,7 @@ const PACKAGES = {
   chromium: { pkg: 'chromium', bin: '/usr/bin/chromium' },
   'docker-compose': { pkg: 'docker-compose', bin: '/usr/bin/docker-compose' },
   nginx: { pkg: 'nginx', bin: '/usr/sbin/nginx' },
+  shellcheck: { pkg: 'shellcheck', bin: '/usr/bin/shellcheck' },
 };
 
 function isRoot() {

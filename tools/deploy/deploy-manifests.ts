@@ -1,0 +1,167 @@
+/**
+ * Reads the deployment manifests the way the tools that run them do: compose
+ * through docker-compose (1.29, Debian's), Kubernetes through kubectl's
+ * kustomize, and validates rendered objects against the Kubernetes schemas
+ * (k8s-schema-check.mjs). Used by the checks beside this file, in `npm test`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+
+export const root = resolve(__dirname, '..', '..');
+export const COMPOSE_FILE = join(root, 'docker-compose.yml');
+export const SECRETS_EXAMPLE = join(root, 'deploy', 'env', 'secrets.env.example');
+export const DOCKER_COMPOSE = '/usr/bin/docker-compose';
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a tool with only PATH and HOME, so a developer's exported secrets cannot mask a missing one. */
+export function run(cmd: string, args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): RunResult {
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    input: options.input,
+    cwd: options.cwd ?? root,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...options.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  // Rendered manifests are plain data: the checks read them field by field.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  spec?: any;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+};
+
+/** `kubectl kustomize <dir>`: the rendered YAML, or the tool's error. */
+export function kustomize(dir: string): RunResult {
+  return run('kubectl', ['kustomize', dir]);
+}
+
+const rendered = new Map<string, K8sObject[]>();
+
+/** The objects kustomize renders from a folder; rendered once per test file, each caller gets its own copy. */
+export function renderKustomize(dir: string): K8sObject[] {
+  if (!rendered.has(dir)) {
+    const r = kustomize(dir);
+    if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr.trim()}`);
+    rendered.set(dir, parseObjects(r.stdout));
+  }
+  return structuredClone(rendered.get(dir) as K8sObject[]);
+}
+
+export function parseObjects(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null && o !== undefined);
+}
+
+export function readObjects(file: string): K8sObject[] {
+  return parseObjects(readFileSync(file, 'utf8'));
+}
+
+export interface SchemaResult {
+  object: string;
+  errors: string[];
+}
+
+/** Every object of a multi-document YAML against the Kubernetes schemas, unknown fields rejected. */
+export function validateAgainstSchemas(yamlText: string): SchemaResult[] {
+  const r = run(process.execPath, [join(__dirname, 'k8s-schema-check.mjs')], { input: yamlText, env: { NODE_PATH: join(root, 'node_modules') } });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (!last.startsWith('[')) throw new Error(`schema check crashed: ${r.stderr.trim()}`);
+  return JSON.parse(last) as SchemaResult[];
+}
+
+/** The variables compose insists on (`${NAME:?message}`): the secrets. */
+export function requiredComposeVariables(composeText = readFileSync(COMPOSE_FILE, 'utf8')): string[] {
+  return [...new Set([...composeText.matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((m) => m[1]))].sort();
+}
+
+export function envFileNames(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('=')[0])
+    .sort();
+}
+
+/** A throwaway env file with a dummy value for every required variable, as a test provides it. */
+export function dummyEnvFile(names = requiredComposeVariables()): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shop-compose-'));
+  const file = join(dir, 'secrets.env');
+  writeFileSync(file, names.map((n) => `${n}=dummy-value-for-checks-${n.toLowerCase()}\n`).join(''));
+  return file;
+}
+
+/** `docker-compose config`: validates the file (schema, interpolation) and prints it resolved. */
+export function composeConfig(file: string, envFile?: string, quiet = false): RunResult {
+  const args = ['-f', file, '--project-directory', root];
+  if (envFile) args.push('--env-file', envFile);
+  args.push('config');
+  if (quiet) args.push('-q');
+  return run(DOCKER_COMPOSE, args);
+}
+
+export interface ComposeService {
+  image?: string;
+  build?: { context: string; target?: string; args?: Record<string, string> };
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] | string };
+  ports?: Array<string | { target: number; published: number }>;
+  expose?: string[];
+  mem_limit?: string | number;
+}
+
+export interface ComposeProject {
+  services: Record<string, ComposeService>;
+}
+
+const resolved = new Map<string, ComposeProject>();
+
+/** The compose file as docker-compose resolves it (anchors merged, variables interpolated); once per test file. */
+export function resolvedCompose(file = COMPOSE_FILE): ComposeProject {
+  if (!resolved.has(file)) {
+    const r = composeConfig(file, dummyEnvFile());
+    if (r.status !== 0) throw new Error(`docker-compose config failed: ${r.stderr.trim()}`);
+    resolved.set(file, parse(r.stdout) as ComposeProject);
+  }
+  return structuredClone(resolved.get(file) as ComposeProject);
+}
+
+/** Folders of apps/ that are Nx apps: every one of them is deployed. */
+export function appsInRepo(): string[] {
+  return readdirSync(join(root, 'apps'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, 'apps', d.name, 'project.json')))
+    .map((d) => d.name)
+    .sort();
+}
+
+export interface AppDefinition {
+  name: string;
+  port: number;
+  database?: { role: string; schema: string };
+  env?: Record<string, string>;
+}
+
+export function appsRegistry(): AppDefinition[] {
+  return (require(join(root, 'tools', 'apps.js')) as { APPS: AppDefinition[] }).APPS;
+}
+
+export function dataServices(): Array<{ service: string; schema: string; role: string }> {
+  return (require(join(root, 'tools', 'infra', 'postgres.js')) as { SERVICES: Array<{ service: string; schema: string; role: string }> }).SERVICES;
+}

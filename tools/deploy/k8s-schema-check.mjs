@@ -1,0 +1,106 @@
+/**
+ * Validates Kubernetes objects against the Kubernetes OpenAPI schemas that the
+ * kubernetes-models package compiles into validators (a current release), and
+ * rejects fields those schemas do not describe, as `kubectl --validate=strict`
+ * would: each validator reads every property its schema knows, so a property
+ * it never read is unknown (maps, such as labels, are enumerated whole).
+ *
+ *   node tools/deploy/k8s-schema-check.mjs < rendered.yaml
+ * Prints one JSON line: [{ object, errors: [..] }] for every object; exits 1
+ * when any object has an error. An ES module because kubernetes-models is one.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+const require = createRequire(import.meta.url);
+const schemasDir = join(dirname(require.resolve('kubernetes-models/package.json')), '_schemas');
+
+/** `apps/v1` + `Deployment` -> IoK8sApiAppsV1Deployment, the package's name for that schema. */
+function schemaName(apiVersion, kind) {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
+  const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  return `IoK8sApi${cap(group.split('.')[0])}${cap(version)}${kind}`;
+}
+
+/** Wraps an object so every property read (or key enumeration) is recorded by path. */
+function track(value, path, seen, enumerated) {
+  if (value === null || typeof value !== 'object') return value;
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      const child = Reflect.get(target, key, receiver);
+      if (typeof key !== 'string') return child;
+      seen.add(`${path}/${key}`);
+      return track(child, `${path}/${key}`, seen, enumerated);
+    },
+    has(target, key) {
+      if (typeof key === 'string') seen.add(`${path}/${key}`);
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === 'string') seen.add(`${path}/${key}`);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys(target) {
+      enumerated.add(path);
+      return Reflect.ownKeys(target);
+    },
+  });
+}
+
+function unknownFields(value, path, seen, enumerated, out) {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => unknownFields(item, `${path}/${i}`, seen, enumerated, out));
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = `${path}/${key}`;
+    if (!enumerated.has(path) && !seen.has(childPath)) {
+      out.push(`${childPath}: unknown field "${key}"`);
+      continue;
+    }
+    unknownFields(child, childPath, seen, enumerated, out);
+  }
+}
+
+function describe(error) {
+  const where = error.instancePath || '/';
+  const params = Object.entries(error.params ?? {})
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+  return `${where}: ${error.keyword}${params ? ` (${params})` : ''}`;
+}
+
+async function check(object) {
+  const name = `${object?.kind ?? '?'}/${object?.metadata?.name ?? '?'}`;
+  if (!object || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
+    return { object: name, errors: ['not a Kubernetes object: apiVersion and kind are required'] };
+  }
+  const file = join(schemasDir, `${schemaName(object.apiVersion, object.kind)}.js`);
+  if (!existsSync(file)) return { object: name, errors: [`no schema for ${object.apiVersion} ${object.kind}`] };
+  const { validate } = await import(pathToFileURL(file).href);
+  const seen = new Set();
+  const enumerated = new Set();
+  const valid = validate(track(object, '', seen, enumerated));
+  const errors = valid ? [] : (validate.errors ?? []).map(describe);
+  unknownFields(object, '', seen, enumerated, errors);
+  return { object: name, errors };
+}
+
+const text = readFileSync(0, 'utf8');
+const docs = parseAllDocuments(text);
+const results = [];
+for (const doc of Array.isArray(docs) ? docs : [docs]) {
+  if (doc.errors.length) {
+    results.push({ object: '(yaml)', errors: doc.errors.map((e) => e.message) });
+    continue;
+  }
+  const object = doc.toJS();
+  if (object === null || object === undefined) continue;
+  results.push(await check(object));
+}
+process.stdout.write(`${JSON.stringify(results)}\n`);
+process.exit(results.some((r) => r.errors.length) ? 1 : 0);

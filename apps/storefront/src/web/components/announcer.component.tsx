@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { locationStore } from '../router/location.store';
 import { createStore } from '../state/value.store';
 import { useStore } from '../state/use-store.hook';
 
@@ -18,6 +19,8 @@ export function Announcer() {
     const timer = setTimeout(() => setVisible(false), 4000);
     return () => clearTimeout(timer);
   }, [message]);
+  // A message belongs to the page it was said on.
+  useEffect(() => locationStore.subscribe(() => setVisible(false)), []);
   return (
     <div class={`toast${visible ? ' toast-visible' : ''}`} role="status" aria-live="polite" data-testid="announcer">
       {visible ? message?.text : ''}

@@ -4,9 +4,10 @@ import { TERMINAL } from '../format/status.labels';
 import { api } from '../shop.api';
 
 const FOLLOW_MS = 1_000;
-const RETRY_MS = 3_000;
-/** Polls after the order settled, for a refund or a missing part that may still arrive. */
+/** Once the order is final, only a refund or a missing part can still change: ask less often. */
+const AFTERMATH_MS = 2_000;
 const AFTERMATH_POLLS = 30;
+const RETRY_MS = 3_000;
 
 /** Nothing left to wait for: a final status, every part fetched, no refund under way. */
 export function settled(summary: OrderSummary): boolean {
@@ -16,8 +17,9 @@ export function settled(summary: OrderSummary): boolean {
 
 /**
  * Follows an order live through `GET /api/orders/:id/summary`: polled every
- * second until it is DELIVERED or CANCELLED (and its parts have caught up),
- * more slowly while the API fails, never again after a 401 or 404.
+ * second until it is DELIVERED or CANCELLED, then every two seconds while a
+ * part is missing or a refund is under way; more slowly while the API fails,
+ * never again after a 401, 403 or 404.
  */
 export function useOrderSummary(id: string) {
   const [summary, setSummary] = useState<OrderSummary | null>(null);
@@ -25,19 +27,26 @@ export function useOrderSummary(id: string) {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const alive = useRef(true);
   const afterTerminal = useRef(0);
+  const latest = useRef(0);
 
   const poll = useCallback(async () => {
     clearTimeout(timer.current);
+    // A refresh while a poll is in flight supersedes it: one loop, never two.
+    const mine = ++latest.current;
     let next = FOLLOW_MS;
     try {
       const fresh = await unwrap(api.GET('/api/orders/{id}/summary', { params: { path: { id } } }));
-      if (!alive.current) return;
+      if (!alive.current || mine !== latest.current) return;
       setSummary(fresh);
       setError(null);
-      if (TERMINAL.has(fresh.order.status)) afterTerminal.current++;
-      if (settled(fresh) || afterTerminal.current > AFTERMATH_POLLS) return;
+      if (settled(fresh)) return;
+      if (TERMINAL.has(fresh.order.status)) {
+        next = AFTERMATH_MS;
+        // A part that is down is worth waiting for as long as the page is open; a refund that never shows is not.
+        if (++afterTerminal.current > AFTERMATH_POLLS && !fresh.degraded.length) return;
+      }
     } catch (err) {
-      if (!alive.current) return;
+      if (!alive.current || mine !== latest.current) return;
       const apiError = err instanceof ApiError ? err : new ApiError(UNREACHABLE);
       setError(apiError);
       if (apiError.status === 401 || apiError.status === 403 || apiError.status === 404) return;

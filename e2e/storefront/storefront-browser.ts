@@ -27,10 +27,15 @@ export class StorefrontBrowser {
     private readonly shotsDir: string,
   ) {}
 
-  static async launch(shotsDir: string): Promise<StorefrontBrowser> {
+  /** Fails (never skips) when the browser is not installed. */
+  static requireChromium(): void {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: the storefront's browser test needs Debian's chromium (npm test installs it through tools/infra/system-packages.js)`);
     }
+  }
+
+  static async launch(shotsDir: string): Promise<StorefrontBrowser> {
+    StorefrontBrowser.requireChromium();
     rmSync(shotsDir, { recursive: true, force: true });
     mkdirSync(shotsDir, { recursive: true });
     const profile = mkdtempSync(join(tmpdir(), 'storefront-chromium-'));

@@ -118,6 +118,8 @@ describe('storefront in a real browser (whole platform behind it)', () => {
   }
 
   beforeAll(async () => {
+    // Before starting anything: no browser, no test.
+    StorefrontBrowser.requireChromium();
     platform = await TestPlatform.start({
       apps: ['catalog', 'order', 'payment', 'delivery', 'review'],
       env: { delivery: { DELIVERY_DISPATCH_DELAY_MS: '300', DELIVERY_COMPLETE_DELAY_MS: '300' } },

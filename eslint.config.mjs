@@ -26,7 +26,12 @@ export default [
             { sourceTag: 'scope:delivery', onlyDependOnLibsWithTags: ['scope:delivery', 'scope:shared', 'scope:platform'] },
             { sourceTag: 'scope:review', onlyDependOnLibsWithTags: ['scope:review', 'scope:shared', 'scope:platform'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'scope:platform'] },
-            { sourceTag: 'scope:storefront', onlyDependOnLibsWithTags: ['scope:storefront', 'scope:shared'] },
+            // The storefront talks to the gateway over HTTP only; nothing server-side may reach its browser bundle.
+            {
+              sourceTag: 'scope:storefront',
+              onlyDependOnLibsWithTags: ['scope:storefront', 'scope:shared'],
+              bannedExternalImports: ['@nestjs/*', '@prisma/*', 'kafkajs', 'pg', 'fastify'],
+            },
             // End-to-end tests reach the services only over HTTP and Kafka, like any client.
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
             {

@@ -41,6 +41,10 @@ APPS.push({
   },
 });
 
+// The storefront: the built web app, with /api proxied to the gateway so the browser sees one origin.
+const gateway = APPS.find((a) => a.name === 'api-gateway');
+APPS.push({ name: 'storefront', port: 8080, env: { GATEWAY_URL: `http://127.0.0.1:${gateway.port}` } });
+
 /**
  * @param {typeof APPS[number]} app
  * @param {{ adminUrl: string, dbName: string, brokers: string }} infra

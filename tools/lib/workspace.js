@@ -34,14 +34,20 @@ function ensureDependencies(log) {
   log(`dependencies installed in ${(ms / 1000).toFixed(1)} s`);
 }
 
-/** Prisma clients, then the compiled apps and libraries in dist/. */
+/**
+ * Prisma clients, then the compiled apps and libraries in dist/, then the
+ * storefront's browser app (Vite) beside its compiled server. swc skips the
+ * browser sources (tsx, the generated API types, the Vite config).
+ */
 function build(log) {
   step('prisma generate', process.execPath, [path.join(root, 'tools', 'prisma-generate.js')], { quiet: true });
   const swc = path.join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js');
-  const ms = step('build', process.execPath, [
+  let ms = step('build', process.execPath, [
     swc, 'apps', 'libs', 'bench', '-d', 'dist', '--delete-dir-on-start', '--quiet',
-    '--ignore', '**/*.spec.ts,**/*.int-spec.ts,apps/storefront/**',
+    '--ignore', '**/*.spec.ts,**/*.int-spec.ts,apps/storefront/src/web/**,apps/storefront/src/api/**,apps/storefront/*.mjs',
   ], { quiet: true });
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  ms += step('storefront build', process.execPath, [vite, 'build', '--config', 'apps/storefront/vite.config.mjs', '--logLevel', 'warn'], { quiet: true });
   log(`built in ${(ms / 1000).toFixed(1)} s`);
 }
 

@@ -54,6 +54,13 @@ describe('module boundaries', () => {
     }
   });
 
+  it('keeps the storefront to shared contracts: no platform library, no server framework', async () => {
+    const platform = await lint('apps/storefront/src/web/violation.tsx', "import { problem } from '@shop/platform/http';\nexport const x = problem;\n");
+    expect(platform.join('\n')).toMatch(/A project tagged with "scope:storefront" can only depend on libs tagged with "scope:storefront", "scope:shared"/);
+    const nest = await lint('apps/storefront/src/web/violation.tsx', "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n");
+    expect(nest.join('\n')).toMatch(/enforce-module-boundaries: .*@nestjs\/common/);
+  });
+
   it('accepts the same imports where they belong', async () => {
     expect(await lint('apps/catalog/src/fine.ts', "import { CatalogPrismaService } from '@shop/catalog/data-access';\nexport const x = CatalogPrismaService;\n")).toEqual([]);
   });

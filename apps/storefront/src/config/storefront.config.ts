@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const storefrontConfigSchema = z.object({
   /** 0 asks the OS for a free port (tests). */
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4200),
   GATEWAY_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
   /** How long a proxied call may take before the browser gets a 504. */
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),

@@ -37,14 +37,22 @@ export class BenchPlatform {
         LOG_LEVEL: 'warn',
         ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform.url(s)])),
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // The last lines only, to explain a gateway that fails to start; under load its warnings would flood the report.
+    const output: string[] = [];
+    const keep = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 100) output.shift();
+    };
+    gateway.stdout?.on('data', keep);
+    gateway.stderr?.on('data', keep);
     const url = `http://127.0.0.1:${port}`;
     try {
       const deadline = Date.now() + 30_000;
       for (;;) {
-        if (gateway.exitCode !== null) throw new Error(`bench: the gateway exited with ${gateway.exitCode}`);
-        if (Date.now() > deadline) throw new Error('bench: the gateway was not ready within 30 s');
+        if (gateway.exitCode !== null) throw new Error(`bench: the gateway exited with ${gateway.exitCode}:\n${output.join('')}`);
+        if (Date.now() > deadline) throw new Error(`bench: the gateway was not ready within 30 s:\n${output.join('')}`);
         const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
         if (ok) break;
         await new Promise((r) => setTimeout(r, 100));

@@ -23,6 +23,8 @@ export interface LifecycleResult {
   delivered: number[];
   missingConfirmed: number;
   missingDelivered: number;
+  /** Orders the gateway did not accept, or that were never sent because too many were in flight. */
+  notAccepted: number;
   /** The same hops over bare Kafka: 4 consumer hops (5 sends) and 6 (7 sends). */
   chain: { confirm: number[]; deliver: number[] };
   loadRss: Record<string, number>;
@@ -241,7 +243,7 @@ export async function lifecycleRound(options: LifecycleOptions, log: (line: stri
     if (summary.errors || summary.dropped) {
       log(`warning: ${summary.errors} orders were not accepted (${JSON.stringify(order?.errors ?? {})}) and ${summary.dropped} never sent; the rate offered was not met`);
     }
-    return { placed: placed.size, confirmed, delivered, missingConfirmed, missingDelivered, chain, loadRss, platformStartSeconds: bench.startSeconds };
+    return { placed: placed.size, confirmed, delivered, missingConfirmed, missingDelivered, notAccepted: summary.errors + summary.dropped, chain, loadRss, platformStartSeconds: bench.startSeconds };
   } finally {
     await observer?.stop();
     await bench.stop();

@@ -195,6 +195,7 @@ async function main(): Promise<void> {
         method: 'POST answer (client clock) to the CreateTime of the order.confirmed / order.delivered record on the order topic (same machine clock); baseline: the same number of hops over bare Kafka',
         runs: lifecycle.map((r) => ({
           placed: r.placed,
+          notAccepted: r.notAccepted,
           missingConfirmed: r.missingConfirmed,
           missingDelivered: r.missingDelivered,
           confirmedMs: { p50: percentile(r.confirmed, 50), p99: percentile(r.confirmed, 99) },
@@ -202,6 +203,8 @@ async function main(): Promise<void> {
           bareChainP99Ms: { confirm: percentile(r.chain.confirm, 99), deliver: percentile(r.chain.deliver, 99) },
         })),
       };
+      const refused = lifecycle.reduce((n, r) => n + r.notAccepted, 0);
+      if (refused) notes.push(`${refused} orders of the lifecycle runs were not accepted or never sent (the offered rate was not met); the lifecycle figures cover the accepted ones`);
       const missing = lifecycle.reduce((n, r) => n + r.missingDelivered, 0);
       if (missing) notes.push(`${missing} orders were not seen DELIVERED within ${lifecycleOptions.settleSeconds} s of the load's end; they count as infinitely late`);
       const at = `${lifecycleOptions.rate} orders/s for ${lifecycleOptions.seconds} s`;

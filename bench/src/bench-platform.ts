@@ -7,6 +7,8 @@ export const SERVICES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery
 export interface BenchPlatformOptions {
   /** Courier delays 0: an order moves on to DELIVERED as fast as the events allow. */
   instantCourier?: boolean;
+  /** Services to run (default all five); the gateway's routes to the others then answer 503. */
+  apps?: ServiceName[];
 }
 
 /**
@@ -26,7 +28,8 @@ export class BenchPlatform {
   static async start(options: BenchPlatformOptions = {}): Promise<BenchPlatform> {
     const started = performance.now();
     const courier: Record<string, string> = options.instantCourier ? { DELIVERY_DISPATCH_DELAY_MS: '0', DELIVERY_COMPLETE_DELAY_MS: '0' } : {};
-    const platform = await TestPlatform.start({ apps: SERVICES, env: { delivery: courier } });
+    const apps = options.apps ?? SERVICES;
+    const platform = await TestPlatform.start({ apps, env: { delivery: courier } });
     const port = await freePort();
     const gateway = spawn(process.execPath, ['--enable-source-maps', join(workspaceRoot(), 'dist', 'apps', 'api-gateway', 'src', 'main.js')], {
       env: {
@@ -35,7 +38,8 @@ export class BenchPlatform {
         JWT_SECRET: TEST_JWT_SECRET,
         AUTH_DEMO_ISSUER: 'true',
         LOG_LEVEL: 'warn',
-        ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform.url(s)])),
+        // A service not started gets an address nothing listens on: its breaker opens, as in an outage.
+        ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, apps.includes(s) ? platform.url(s) : 'http://127.0.0.1:9'])),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

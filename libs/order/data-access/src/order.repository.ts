@@ -44,6 +44,8 @@ export class OrderRepository {
         items: { create: o.items.map((i) => ({ productId: i.productId, name: i.name, unitPriceCents: i.unitPriceCents, quantity: i.quantity })) },
         history: { create: o.history.map((h) => ({ status: h.status, at: h.at })) },
       },
+      // Nothing to read back: the entity already holds the row. Saves the select Prisma would run after the inserts.
+      select: { id: true },
     });
   }
 

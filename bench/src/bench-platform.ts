@@ -1,6 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { freePort, ServiceName, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
+import { AppProcess, ServiceName, TEST_JWT_SECRET, TestPlatform } from '@shop/testing';
 
 export const SERVICES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'];
 
@@ -19,8 +17,7 @@ export interface BenchPlatformOptions {
 export class BenchPlatform {
   private constructor(
     readonly platform: TestPlatform,
-    private readonly gateway: ChildProcess,
-    readonly gatewayUrl: string,
+    private readonly gateway: AppProcess,
     /** Seconds from nothing to all six ready: new database, migrations, processes. */
     readonly startSeconds: number,
   ) {}
@@ -30,43 +27,26 @@ export class BenchPlatform {
     const courier: Record<string, string> = options.instantCourier ? { DELIVERY_DISPATCH_DELAY_MS: '0', DELIVERY_COMPLETE_DELAY_MS: '0' } : {};
     const apps = options.apps ?? SERVICES;
     const platform = await TestPlatform.start({ apps, env: { delivery: courier } });
-    const port = await freePort();
-    const gateway = spawn(process.execPath, ['--enable-source-maps', join(workspaceRoot(), 'dist', 'apps', 'api-gateway', 'src', 'main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        JWT_SECRET: TEST_JWT_SECRET,
-        AUTH_DEMO_ISSUER: 'true',
-        LOG_LEVEL: 'warn',
-        // A service not started gets an address nothing listens on: its breaker opens, as in an outage.
-        ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, apps.includes(s) ? platform.url(s) : 'http://127.0.0.1:9'])),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // The last lines only, to explain a gateway that fails to start; under load its warnings would flood the report.
-    const output: string[] = [];
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.length > 100) output.shift();
-    };
-    gateway.stdout?.on('data', keep);
-    gateway.stderr?.on('data', keep);
-    const url = `http://127.0.0.1:${port}`;
     try {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        if (gateway.exitCode !== null) throw new Error(`bench: the gateway exited with ${gateway.exitCode}:\n${output.join('')}`);
-        if (Date.now() > deadline) throw new Error(`bench: the gateway was not ready within 30 s:\n${output.join('')}`);
-        const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const gateway = await AppProcess.start('api-gateway', {
+        readyTimeoutMs: 30_000,
+        env: {
+          JWT_SECRET: TEST_JWT_SECRET,
+          AUTH_DEMO_ISSUER: 'true',
+          LOG_LEVEL: 'warn',
+          // A service not started gets an address nothing listens on: its breaker opens, as in an outage.
+          ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, apps.includes(s) ? platform.url(s) : 'http://127.0.0.1:9'])),
+        },
+      });
+      return new BenchPlatform(platform, gateway, (performance.now() - started) / 1000);
     } catch (err) {
-      gateway.kill('SIGKILL');
       await platform.stop();
       throw err;
     }
-    return new BenchPlatform(platform, gateway, url, (performance.now() - started) / 1000);
+  }
+
+  get gatewayUrl(): string {
+    return this.gateway.url;
   }
 
   /** The topic the order service publishes on (with this platform's prefix). */
@@ -75,13 +55,7 @@ export class BenchPlatform {
   }
 
   async stop(): Promise<void> {
-    if (this.gateway.exitCode === null && !this.gateway.signalCode) {
-      const exited = new Promise((r) => this.gateway.once('exit', r));
-      this.gateway.kill('SIGTERM');
-      const kill = setTimeout(() => this.gateway.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(kill);
-    }
+    await this.gateway.stop(10_000);
     await this.platform.stop();
   }
 }

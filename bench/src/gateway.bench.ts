@@ -3,7 +3,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authHeaders, freePort, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
+import { AppProcess, authHeaders, freePort, TEST_JWT_SECRET, TestPlatform } from '@shop/testing';
 
 export interface LoadResult {
   rps: number;
@@ -83,22 +83,16 @@ http {
  */
 export async function gatewayBench(options: { seconds: number; connections: number }, log: (line: string) => void): Promise<GatewayBenchResult> {
   const platform = await TestPlatform.start({ apps: ['catalog'] });
-  const gatewayPort = await freePort();
   const nginxPort = await freePort();
   const catalog = platform.url('catalog');
-  const gateway = spawn(process.execPath, [join(workspaceRoot(), 'dist', 'apps', 'api-gateway', 'src', 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(gatewayPort),
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'warn',
-      ...Object.fromEntries(['CATALOG', 'ORDER', 'PAYMENT', 'DELIVERY', 'REVIEW'].map((s) => [`${s}_URL`, catalog])),
-    },
-    stdio: 'ignore',
-  });
-  const nginx = startNginx(Number(new URL(catalog).port), nginxPort);
+  let gateway: AppProcess | undefined;
+  let nginx: ReturnType<typeof startNginx> = null;
   try {
-    await waitFor(`http://127.0.0.1:${gatewayPort}/health/ready`, gateway);
+    gateway = await AppProcess.start('api-gateway', {
+      env: { JWT_SECRET: TEST_JWT_SECRET, ...Object.fromEntries(['CATALOG', 'ORDER', 'PAYMENT', 'DELIVERY', 'REVIEW'].map((s) => [`${s}_URL`, catalog])) },
+    });
+    const gatewayUrl = gateway.url;
+    nginx = startNginx(Number(new URL(catalog).port), nginxPort);
     const res = await fetch(`${catalog}/api/products`, {
       method: 'POST',
       headers: await authHeaders('bench', 'admin'),
@@ -110,18 +104,18 @@ export async function gatewayBench(options: { seconds: number; connections: numb
     const run = { seconds: options.seconds, connections: options.connections };
     const direct = await load(`${catalog}${path}`, run);
     log(`direct: ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms`);
-    const viaGateway = await load(`http://127.0.0.1:${gatewayPort}${path}`, run);
+    const viaGateway = await load(`${gatewayUrl}${path}`, run);
     log(`gateway: ${Math.round(viaGateway.rps)} req/s, p99 ${viaGateway.p99} ms`);
     const viaNginx = nginx ? await load(`http://127.0.0.1:${nginxPort}${path}`, run) : null;
     log(viaNginx ? `nginx: ${Math.round(viaNginx.rps)} req/s, p99 ${viaNginx.p99} ms` : 'nginx: not installed (apt-get install nginx), skipped');
     const rate = Math.max(1, Math.round(direct.rps / 2));
     const halfDirect = await load(`${catalog}${path}`, { ...run, rate });
-    const halfGateway = await load(`http://127.0.0.1:${gatewayPort}${path}`, { ...run, rate });
+    const halfGateway = await load(`${gatewayUrl}${path}`, { ...run, rate });
     log(`at ${rate} req/s: direct p50 ${halfDirect.p50} / p99 ${halfDirect.p99} ms, gateway p50 ${halfGateway.p50} / p99 ${halfGateway.p99} ms`);
     return { direct, gateway: viaGateway, nginx: viaNginx, halfPeak: { rate, direct: halfDirect, gateway: halfGateway } };
   } finally {
     nginx?.stop();
-    gateway.kill('SIGTERM');
+    await gateway?.stop();
     await platform.stop();
   }
 }

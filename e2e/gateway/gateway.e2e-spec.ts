@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@shop/platform/auth';
 import type { DeliveryView, OrderView, Page, PaymentView, ProductView, ReviewView } from '@shop/shared/contracts';
-import { eventually, percentile, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
-import { Answer, call, GatewayProcess, SlowUpstream } from './gateway-process';
+import { AppProcess, eventually, percentile, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
+import { Answer, call, SlowUpstream, startGateway } from './gateway-process';
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
 
@@ -45,7 +45,7 @@ const CONTRACT = [
  */
 describe('api-gateway (real services behind it)', () => {
   let platform: TestPlatform;
-  let gateway: GatewayProcess;
+  let gateway: AppProcess;
   let admin: string;
   let alice: string;
   let bob: string;
@@ -96,7 +96,7 @@ describe('api-gateway (real services behind it)', () => {
       apps: ['catalog', 'order', 'payment', 'delivery', 'review'],
       env: { delivery: { DELIVERY_DISPATCH_DELAY_MS: '-1', DELIVERY_COMPLETE_DELAY_MS: '-1' } },
     });
-    gateway = await GatewayProcess.start({
+    gateway = await startGateway({
       CATALOG_URL: platform.url('catalog'),
       ORDER_URL: platform.url('order'),
       PAYMENT_URL: platform.url('payment'),
@@ -288,7 +288,7 @@ describe('api-gateway (real services behind it)', () => {
   it('a slow upstream fills its bulkhead and the excess gets 503 at once, while the other upstreams stay fast', async () => {
     const slow = new SlowUpstream();
     const slowUrl = await slow.start();
-    const second = await GatewayProcess.start({
+    const second = await startGateway({
       CATALOG_URL: platform.url('catalog'),
       ORDER_URL: platform.url('order'),
       PAYMENT_URL: platform.url('payment'),

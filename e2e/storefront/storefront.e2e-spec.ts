@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import type { ProductView } from '@shop/shared/contracts';
-import { eventually, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
-import { call, GatewayProcess } from '../gateway/gateway-process';
+import { AppProcess, eventually, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
+import { call, startGateway } from '../gateway/gateway-process';
 import { StorefrontBrowser } from './storefront-browser';
-import { StorefrontProcess } from './storefront-process';
 
 /** What the scripts run inside the page touch (page.evaluate): the root tsconfig has no DOM types. */
 interface PageElement {
@@ -37,8 +37,8 @@ const ADDRESS = { 'Full name': 'Ada Lovelace', 'Street address': '12 Analytical 
  */
 describe('storefront in a real browser (whole platform behind it)', () => {
   let platform: TestPlatform;
-  let gateway: GatewayProcess;
-  let storefront: StorefrontProcess;
+  let gateway: AppProcess;
+  let storefront: AppProcess;
   let browser: StorefrontBrowser;
   let page: Page;
   let admin: string;
@@ -124,7 +124,7 @@ describe('storefront in a real browser (whole platform behind it)', () => {
       apps: ['catalog', 'order', 'payment', 'delivery', 'review'],
       env: { delivery: { DELIVERY_DISPATCH_DELAY_MS: '300', DELIVERY_COMPLETE_DELAY_MS: '300' } },
     });
-    gateway = await GatewayProcess.start({
+    gateway = await startGateway({
       CATALOG_URL: platform.url('catalog'),
       ORDER_URL: platform.url('order'),
       PAYMENT_URL: platform.url('payment'),
@@ -135,7 +135,9 @@ describe('storefront in a real browser (whole platform behind it)', () => {
       UPSTREAM_TIMEOUT_MS: '2000',
       BREAKER_RESET_TIMEOUT_MS: '1000',
     });
-    storefront = await StorefrontProcess.start(gateway.url);
+    const pages = join(workspaceRoot(), 'dist', 'apps', 'storefront', 'public', 'index.html');
+    if (!existsSync(pages)) throw new Error(`${pages} is missing; run npm run build (npm test does)`);
+    storefront = await AppProcess.start('storefront', { env: { GATEWAY_URL: gateway.url } });
     admin = (await call<{ accessToken: string }>(gateway.url, 'POST', '/api/auth/token', { body: { customerId: 'ops-1', role: 'admin' } })).body.accessToken;
     // Created in this order, so the list (newest first) shows them the other way round.
     products.kettle = await createProduct('Copper Kettle', 2500, 'Boils a litre in three minutes.');

@@ -6,3 +6,4 @@ export * from './events';
 export * from './platform';
 export * from './schema-contract';
 export * from './stats';
+export * from './app-process';

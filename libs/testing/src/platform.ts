@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './app-process';
 import { TEST_JWT_SECRET } from './auth';
 import { useKafka, TestKafka } from './kafka';
 import { createTestDatabase, ServiceName, TestDatabase } from './postgres';
@@ -17,18 +17,6 @@ interface Running {
   child: ChildProcess;
   port: number;
   output: string[];
-}
-
-/** A port nothing listens on right now, for a process under test. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

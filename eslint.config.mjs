@@ -49,7 +49,7 @@ export default [
   {
     // Tests may reach the testing helpers (allowed by the tags above); production code may not.
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'libs/testing/**', 'e2e/**', 'bench/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'libs/testing/**', 'e2e/**', 'bench/**', 'chaos/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@shop/testing'], message: 'test helpers are for tests only' }] }],
     },

@@ -39,7 +39,7 @@ function build(log) {
   step('prisma generate', process.execPath, [path.join(root, 'tools', 'prisma-generate.js')], { quiet: true });
   const swc = path.join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js');
   const ms = step('build', process.execPath, [
-    swc, 'apps', 'libs', 'bench', '-d', 'dist', '--delete-dir-on-start', '--quiet',
+    swc, 'apps', 'libs', 'bench', 'chaos', '-d', 'dist', '--delete-dir-on-start', '--quiet',
     '--ignore', '**/*.spec.ts,**/*.int-spec.ts,apps/storefront/**',
   ], { quiet: true });
   log(`built in ${(ms / 1000).toFixed(1)} s`);

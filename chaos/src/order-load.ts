@@ -55,12 +55,20 @@ export interface LoadResult {
   acceptedOrderIds: string[];
   /** Answers other than 2xx (and connection errors), by kind: counted, not violations. */
   refused: Record<string, number>;
+  /** The first answer body of each kind of refusal, to tell a planned 503 from a bug's 500. */
+  samples: Record<string, string>;
   cancels: { sent: number; accepted: number; tooLate: number; refused: number };
   durationMs: number;
 }
 
-function refusal(kind: string, refused: Record<string, number>): void {
-  refused[kind] = (refused[kind] ?? 0) + 1;
+function refusal(result: LoadResult, kind: string, body?: unknown): void {
+  result.refused[kind] = (result.refused[kind] ?? 0) + 1;
+  if (body !== undefined && !(kind in result.samples)) result.samples[kind] = (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 300);
+}
+
+/** What a fault may cause: the gateway's 503 (down, breaker open, bulkhead full) and 504 (too slow), or no answer at all. */
+export function expectedRefusal(kind: string): boolean {
+  return ['HTTP 503', 'HTTP 504', 'connection error', 'timeout'].includes(kind);
 }
 
 /**
@@ -96,7 +104,7 @@ export class OrderLoad {
   }
 
   async run(): Promise<LoadResult> {
-    const result: LoadResult = { sent: 0, acceptedOrderIds: [], refused: {}, cancels: { sent: 0, accepted: 0, tooLate: 0, refused: 0 }, durationMs: 0 };
+    const result: LoadResult = { sent: 0, acceptedOrderIds: [], refused: {}, samples: {}, cancels: { sent: 0, accepted: 0, tooLate: 0, refused: 0 }, durationMs: 0 };
     const inFlight: Array<Promise<void>> = [];
     this.started = Date.now();
     const interval = 1000 / this.options.rate;
@@ -120,10 +128,10 @@ export class OrderLoad {
 
   private async place(order: PlannedOrder, result: LoadResult): Promise<void> {
     const res = await this.post('/api/orders', order.customer, { items: order.items, paymentToken: order.paymentToken, shippingAddress: ADDRESS });
-    if (typeof res === 'string') return refusal(res, result.refused);
-    if (res.status < 200 || res.status >= 300) return refusal(`HTTP ${res.status}`, result.refused);
-    const id = (res.body as { id?: string }).id;
-    if (!id) return refusal(`HTTP ${res.status} without an order id`, result.refused);
+    if (typeof res === 'string') return refusal(result, res);
+    if (res.status < 200 || res.status >= 300) return refusal(result, `HTTP ${res.status}`, res.body);
+    const id = (res.body as { id?: string } | undefined)?.id;
+    if (!id) return refusal(result, `HTTP ${res.status} without an order id`, res.body);
     result.acceptedOrderIds.push(id);
     if (!order.cancel) return;
     await new Promise((r) => setTimeout(r, this.options.cancelAfterMs ?? 300));

@@ -1,4 +1,5 @@
 import type { InvariantKey } from './invariants/invariants';
+import { expectedRefusal } from './order-load';
 import { ScenarioResult, scenarioPassed } from './scenario-result';
 
 const MAX_PROBLEMS = 15;
@@ -34,7 +35,10 @@ export function scenarioTable(r: ScenarioResult): string {
   if (r.load) {
     const refused = r.load.sent - r.load.acceptedOrderIds.length;
     lines.push(
-      `orders    ${r.load.sent} sent at ${r.options.rate}/s in ${seconds(r.load.durationMs)}: ${r.load.acceptedOrderIds.length} accepted, ${refused} refused${refusedLine(r.load.refused)}`,
+      `orders    ${r.load.sent} sent at ${r.options.rate}/s in ${seconds(r.load.durationMs)}: ${r.load.acceptedOrderIds.length} accepted, ${refused} refused${refusedLine(r.load.refused)}${r.warmUpOrders ? ` (after ${r.warmUpOrders} warm-up orders, checked too)` : ''}`,
+      ...Object.keys(r.load.refused)
+        .filter((kind) => !expectedRefusal(kind))
+        .map((kind) => `⚠ unexpected answer: ${kind} ×${r.load?.refused[kind]}${r.load?.samples[kind] ? `, e.g. ${r.load.samples[kind]}` : ''}`),
       `cancels   ${r.load.cancels.sent} sent: ${r.load.cancels.accepted} accepted, ${r.load.cancels.tooLate} too late (409), ${r.load.cancels.refused} refused`,
     );
   }

@@ -13,6 +13,8 @@ export interface FaultRecord {
 export interface ScenarioResult {
   scenario: { name: string; description: string };
   options: { orders: number; rate: number; downMs: number };
+  /** Orders placed one at a time before the load (checked like the others). */
+  warmUpOrders?: number;
   load?: LoadResult;
   faults: FaultRecord[];
   settle?: SettleResult;

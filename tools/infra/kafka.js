@@ -375,8 +375,10 @@ async function ensureFormatted(p, log) {
   if (fs.existsSync(path.join(p.dataDir, 'meta.properties'))) return false;
   let clusterId = (readText(p.clusterIdFile) || '').trim();
   if (!clusterId) {
-    // Same shape as Kafka's Uuid.randomUuid().toString(): 16 bytes, base64url, no padding.
-    clusterId = crypto.randomBytes(16).toString('base64url');
+    // Same shape as Kafka's Uuid.randomUuid().toString(): 16 bytes, base64url, no padding; like Kafka, never
+    // one that starts with '-', which the storage tool would read as an option (1 id in 64).
+    do clusterId = crypto.randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-'));
     fs.writeFileSync(p.clusterIdFile, `${clusterId}\n`);
   }
   log(`kafka: formatting KRaft storage in ${path.relative(p.root, p.dataDir)} (cluster id ${clusterId})`);

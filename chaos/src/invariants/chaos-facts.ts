@@ -87,6 +87,8 @@ export interface ChaosFacts {
   reviewGrants: Array<{ orderId: string; productId: string }>;
   products: Array<{ id: string; stock: number; initialStock: number }>;
   outbox: OutboxFact[];
+  /** Records on the run's six source topics: every published row, plus any copy a crashed relay sent again. */
+  sourceTopicRecords: number;
   inbox: InboxFact[];
   lag: LagFact[];
   /** Records per dead-letter topic (high minus low watermark). */

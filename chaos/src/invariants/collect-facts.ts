@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { Admin } from 'kafkajs';
-import { topicOf } from '@shop/shared/contracts';
+import { topicOf, Topics } from '@shop/shared/contracts';
 import { authHeaders, TestPlatform } from '@shop/testing';
 import { ChaosFacts, DeadLetterFact, InboxFact, LagFact, OutboxFact, ServiceName, SERVICES, SUBSCRIPTIONS } from './chaos-facts';
 
@@ -71,6 +71,19 @@ export async function consumerLag(platform: TestPlatform): Promise<LagFact[]> {
   });
 }
 
+/** Records on the run's source topics (high minus low watermark over every partition). */
+async function sourceTopicRecords(platform: TestPlatform): Promise<number> {
+  return withAdmin(platform, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    let total = 0;
+    for (const topic of Object.values(Topics).map((t) => `${platform.kafka.prefix}.${t}`)) {
+      if (!existing.has(topic)) continue;
+      total += (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
+    }
+    return total;
+  });
+}
+
 async function deadLetterCounts(platform: TestPlatform): Promise<Array<{ topic: string; service: ServiceName; count: number }>> {
   const prefix = `${platform.kafka.prefix}.`;
   return withAdmin(platform, async (admin) => {
@@ -136,6 +149,7 @@ export async function collectFacts(platform: TestPlatform, run: { acceptedOrderI
     // Only the run's own products: their starting stock is known.
     products: products.filter((p) => run.initialStock.has(p.id)).map((p) => ({ id: p.id, stock: p.stock, initialStock: run.initialStock.get(p.id) ?? 0 })),
     outbox,
+    sourceTopicRecords: await sourceTopicRecords(platform),
     inbox,
     lag: await consumerLag(platform),
     deadLetterTopics: deadLetterTopics.map(({ topic, count }) => ({ topic, count })),

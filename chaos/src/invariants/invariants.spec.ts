@@ -55,6 +55,7 @@ function healthy(): ChaosFacts {
       { id: B, stock: 10, initialStock: 10 },
     ],
     outbox,
+    sourceTopicRecords: outbox.length,
     inbox,
     lag: [
       { group: 't.payment', topic: 't.order.orders.v1', lag: 0, retry: false },
@@ -116,6 +117,7 @@ describe('chaos invariants', () => {
   it('allows several versions of one product but not a repeated order step', () => {
     const facts = healthy();
     facts.outbox.push({ ...event('catalog', 'catalog.product-upserted', A), id: 'v2' });
+    facts.sourceTopicRecords++;
     facts.inbox.push({ service: 'order', group: 'order', eventId: 'v2', eventType: 'catalog.product-upserted' });
     expect(failing(facts)).toEqual([]);
     facts.orders[1].history = ['PENDING', 'AWAITING_PAYMENT', 'AWAITING_PAYMENT', 'CANCELLED'];
@@ -146,6 +148,16 @@ describe('chaos invariants', () => {
     facts.inbox = facts.inbox.filter((i) => !(i.service === 'payment' && i.eventId.endsWith(':o2')) && i.eventType !== 'payment.declined');
     facts.inbox.push({ service: 'payment', group: 'payment', eventId: 'order.cancelled:o2', eventType: 'order.cancelled' });
     expect(failing(facts)).toEqual([]);
+  });
+
+  it('counts copies a crashed relay sent again, and reports published events missing from the topics', () => {
+    const facts = healthy();
+    facts.sourceTopicRecords += 4;
+    const copies = result(evaluateInvariants(facts), 'no-event-lost');
+    expect(copies.ok).toBe(true);
+    expect(copies.counts).toMatch(/^21\/21 published \(\+4 re-sent copies\); /);
+    facts.sourceTopicRecords = 19;
+    expect(result(evaluateInvariants(facts), 'no-event-lost').problems).toEqual(['2 published event(s) are not on the topics (19 records for 21 published rows)']);
   });
 
   it('reports unpublished outbox rows per service', () => {

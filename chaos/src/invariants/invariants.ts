@@ -130,6 +130,11 @@ function noEventLost(facts: ChaosFacts): InvariantResult {
     const n = unpublished.filter((r) => r.service === service).length;
     if (n) problems.push(`${service}: ${n} outbox row(s) never published`);
   }
+  const published = facts.outbox.length - unpublished.length;
+  if (facts.sourceTopicRecords < published) {
+    problems.push(`${published - facts.sourceTopicRecords} published event(s) are not on the topics (${facts.sourceTopicRecords} records for ${published} published rows)`);
+  }
+  const copies = facts.sourceTopicRecords - published;
   const ix: Indexed = { payments: byOrder(facts.payments), paymentCancellations: new Set(facts.paymentCancellations) };
   const inboxes = new Map<string, Set<string>>();
   for (const row of facts.inbox) {
@@ -163,7 +168,7 @@ function noEventLost(facts: ChaosFacts): InvariantResult {
     key: 'no-event-lost',
     title: 'every event published and in each subscriber’s inbox',
     ok: dedupedProblems.length === 0,
-    counts: `${facts.outbox.length - unpublished.length}/${facts.outbox.length} published; ${found}/${expected} deliveries in inboxes${explained ? `, ${explained} ignored by design` : ''}`,
+    counts: `${published}/${facts.outbox.length} published${copies > 0 ? ` (+${copies} re-sent copies)` : ''}; ${found}/${expected} deliveries in inboxes${explained ? `, ${explained} ignored by design` : ''}`,
     problems: dedupedProblems,
   };
 }

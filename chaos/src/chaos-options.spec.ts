@@ -4,7 +4,7 @@ const known = ['catalog', 'order', 'broker'];
 
 describe('npm run chaos arguments', () => {
   it('defaults to every scenario, 1,000 orders at 50/s', () => {
-    expect(parseChaosArgs([], known)).toEqual({ scenarios: [], orders: 1000, rate: 50, downMs: 3000, settleTimeoutMs: 180_000, seed: 1, keep: false, list: false });
+    expect(parseChaosArgs([], known)).toEqual({ scenarios: [], orders: 1000, rate: 50, downMs: 3000, settleTimeoutMs: 300_000, seed: 1, keep: false, list: false });
   });
 
   it('takes --scenario more than once, and the numbers', () => {

@@ -15,7 +15,7 @@ export const USAGE = `usage: npm run chaos -- [--scenario <name>]... [--orders N
   --orders          orders per scenario (default 1000)
   --rate            orders per second through the gateway (default 50)
   --down-ms         how long a killed component stays down (default 3000)
-  --settle-timeout  seconds to wait for the platform to settle (default 180)
+  --settle-timeout  seconds to wait for the platform to settle (default 300)
   --seed            seed of the order mix (default 1)
   --keep            keep a failed scenario's database and the broker's data
   --list            list the scenarios and exit`;
@@ -30,7 +30,7 @@ function positive(name: string, raw: string | undefined, integer: boolean): numb
 
 /** Parses `npm run chaos` arguments; throws a one-line message on anything it does not understand. */
 export function parseChaosArgs(argv: string[], known: string[]): ChaosCliOptions {
-  const options: ChaosCliOptions = { scenarios: [], orders: 1_000, rate: 50, downMs: 3_000, settleTimeoutMs: 180_000, seed: 1, keep: false, list: false };
+  const options: ChaosCliOptions = { scenarios: [], orders: 1_000, rate: 50, downMs: 3_000, settleTimeoutMs: 300_000, seed: 1, keep: false, list: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];

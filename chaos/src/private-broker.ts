@@ -24,7 +24,12 @@ export class PrivateBroker {
   static async start(log: (line: string) => void = () => undefined): Promise<PrivateBroker> {
     const stateDir = join(workspaceRoot(), '.local', 'chaos', `kafka-${uniqueSuffix()}`);
     const broker = new PrivateBroker(stateDir, await freePort(), await freePort(), log);
-    await broker.restart();
+    try {
+      await broker.restart();
+    } catch (err) {
+      rmSync(stateDir, { recursive: true, force: true });
+      throw err;
+    }
     return broker;
   }
 

@@ -51,7 +51,7 @@ export default [
     files: ['**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'libs/testing/**', 'e2e/**', 'bench/**', 'chaos/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@shop/testing'], message: 'test helpers are for tests only' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@shop/testing', '@shop/chaos'], message: 'test helpers are for tests only' }] }],
     },
   },
 ];

@@ -182,7 +182,7 @@ export async function runScenario(
   broker: PrivateBroker,
   scenario: Scenario,
   options: RunOptions,
-  hooks: { beforeStop?: (run: ChaosRun, result: ScenarioResult) => Promise<void>; keepDatabaseOnFailure?: boolean } = {},
+  hooks: { onStart?: (run: ChaosRun) => void; keepDatabaseOnFailure?: boolean } = {},
 ): Promise<ScenarioResult> {
   const result: ScenarioResult = {
     scenario: { name: scenario.name, description: scenario.description },
@@ -195,6 +195,7 @@ export async function runScenario(
     options.log(`${scenario.name}: starting the platform`);
     run = await ChaosRun.start(broker, options);
     result.warmUpOrders = run.warmUpOrderIds.length;
+    hooks.onStart?.(run);
     options.log(`${scenario.name}: ${options.orders} orders at ${options.rate}/s; ${scenario.description}`);
     const driven = await run.drive(scenario);
     result.load = driven.load;
@@ -203,7 +204,6 @@ export async function runScenario(
     result.settle = await run.settle();
     options.log(`${scenario.name}: ${result.settle.settled ? 'settled' : 'NOT settled'} after ${(result.settle.ms / 1000).toFixed(1)} s; checking invariants`);
     result.invariants = await run.check(scenario.expect);
-    await hooks.beforeStop?.(run, result);
   } catch (err) {
     result.error = [result.error, (err as Error).stack ?? String(err)].filter(Boolean).join('; ');
   } finally {

@@ -7,7 +7,7 @@
  */
 import { infra, workspaceRoot } from '@shop/testing';
 import { parseChaosArgs, USAGE } from './chaos-options';
-import { runScenario } from './chaos-run';
+import { ChaosRun, runScenario } from './chaos-run';
 import { PrivateBroker } from './private-broker';
 import { scenarioTable, summaryTable } from './report';
 import { ScenarioResult, scenarioPassed } from './scenario-result';
@@ -37,9 +37,12 @@ async function main(): Promise<number> {
   process.env.DATABASE_ADMIN_URL = postgres.adminUrl;
   log('starting a private Kafka broker (the shared one is never touched)');
   const broker = await PrivateBroker.start(log);
+  let current: ChaosRun | undefined;
+  // Leave nothing behind on Ctrl-C or SIGTERM: the apps are our children, the broker runs detached.
   const stopOnSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: killing the private broker and exiting`);
-    void broker.kill().finally(() => process.exit(130));
+    log(`${signal}: stopping the platform and the private broker`);
+    const bounded = Promise.race([current?.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 15_000))]);
+    void bounded.then(() => broker.stop()).finally(() => process.exit(130));
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -48,7 +51,8 @@ async function main(): Promise<number> {
   try {
     log(`${scenarios.length} scenario(s), ${options.orders} orders each at ${options.rate}/s, broker ${broker.brokers.join(',')}`);
     for (const scenario of scenarios) {
-      const result = await runScenario(broker, scenario, { ...options, log }, { keepDatabaseOnFailure: options.keep });
+      const result = await runScenario(broker, scenario, { ...options, log }, { keepDatabaseOnFailure: options.keep, onStart: (run) => (current = run) });
+      current = undefined;
       results.push(result);
       process.stdout.write(`\n${scenarioTable(result)}\n\n`);
     }

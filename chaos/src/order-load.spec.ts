@@ -1,4 +1,6 @@
-import { planOrders, random } from './order-load';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expectedRefusal, OrderLoad, planOrders, random } from './order-load';
 
 const products = { plentiful: ['p0', 'p1', 'p2', 'p3'], scarce: 'scarce' };
 
@@ -32,5 +34,53 @@ describe('chaos order load plan', () => {
 
   it('refuses a plan with fewer than two plentiful products', () => {
     expect(() => planOrders(1, { plentiful: ['p0'], scarce: 's' }, 1)).toThrow('at least two plentiful products');
+  });
+});
+
+describe('chaos order load against a gateway', () => {
+  let server: Server;
+  let url: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    let n = 0;
+    server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url?.endsWith('/cancel')) return reply(req.url.includes('/o2/') ? 202 : 409, {});
+      n++;
+      if (n % 4 === 0) return reply(503, { status: 503, detail: 'order is unavailable (breaker open)' });
+      if (n % 4 === 1) return reply(500, { status: 500, detail: 'boom' });
+      reply(202, { id: `o${n}` });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('places every order at the rate asked for, counts refusals by kind with a sample, and never retries', async () => {
+    const plan = planOrders(8, products, 5).map((o, i) => ({ ...o, customer: 'c', cancel: i === 1 || i === 2 }));
+    const load = new OrderLoad(url, new Map([['c', 'token-c']]), plan, { rate: 40, cancelAfterMs: 10 });
+    const halfway = load.whenSent(4).then(() => load.sent);
+    const started = Date.now();
+    const result = await load.run();
+    expect(await halfway).toBeGreaterThanOrEqual(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(7 * 25 - 5);
+    expect(result.sent).toBe(8);
+    expect(result.acceptedOrderIds.sort()).toEqual(['o2', 'o3', 'o6', 'o7']);
+    expect(result.refused).toEqual({ 'HTTP 500': 2, 'HTTP 503': 2 });
+    expect(result.samples).toEqual({ 'HTTP 500': 'boom', 'HTTP 503': 'order is unavailable (breaker open)' });
+    expect(result.cancels).toEqual({ sent: 2, accepted: 1, tooLate: 1, refused: 0 });
+    expect(seen.filter((s) => s.startsWith('POST /api/orders '))).toHaveLength(8);
+    expect(seen.every((s) => s.endsWith('Bearer token-c'))).toBe(true);
+  });
+
+  it('counts a gateway that does not answer as a connection error', async () => {
+    const load = new OrderLoad('http://127.0.0.1:9', new Map([['c', 't']]), planOrders(2, products, 1).map((o) => ({ ...o, customer: 'c' })), { rate: 100 });
+    const result = await load.run();
+    expect(result).toMatchObject({ sent: 2, acceptedOrderIds: [], refused: { 'connection error': 2 } });
+    expect(expectedRefusal('connection error')).toBe(true);
+    expect(expectedRefusal('HTTP 500')).toBe(false);
   });
 });

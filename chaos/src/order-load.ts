@@ -63,7 +63,10 @@ export interface LoadResult {
 
 function refusal(result: LoadResult, kind: string, body?: unknown): void {
   result.refused[kind] = (result.refused[kind] ?? 0) + 1;
-  if (body !== undefined && !(kind in result.samples)) result.samples[kind] = (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 300);
+  if (body === undefined || kind in result.samples) return;
+  // A problem's detail says why (breaker open, bulkhead full, timeout); anything else is kept as it came.
+  const detail = typeof body === 'object' && body !== null && 'detail' in body ? String((body as { detail: unknown }).detail) : undefined;
+  result.samples[kind] = (detail ?? (typeof body === 'string' ? body : JSON.stringify(body))).slice(0, 300);
 }
 
 /** What a fault may cause: the gateway's 503 (down, breaker open, bulkhead full) and 504 (too slow), or no answer at all. */

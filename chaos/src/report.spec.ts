@@ -8,7 +8,7 @@ function passing(): ScenarioResult {
   return {
     scenario: { name: 'payment', description: 'kill -9 the payment service at 30% of the load, start it again' },
     options: { orders: 1000, rate: 50, downMs: 3000 },
-    load: { sent: 1000, acceptedOrderIds: Array.from({ length: 990 }, (_, i) => `o${i}`), refused: { 'HTTP 503': 7, 'connection error': 3 }, samples: {}, cancels: { sent: 30, accepted: 26, tooLate: 4, refused: 0 }, durationMs: 20_040 },
+    load: { sent: 1000, acceptedOrderIds: Array.from({ length: 990 }, (_, i) => `o${i}`), refused: { 'HTTP 503': 7, 'connection error': 3 }, samples: { 'HTTP 503': 'order is overloaded: too many calls in flight' }, cancels: { sent: 30, accepted: 26, tooLate: 4, refused: 0 }, durationMs: 20_040 },
     faults: [{ target: 'payment', struckAtS: 6.02, backAtS: 12.31 }],
     settle: { settled: true, ms: 14_250, last: { openOrders: 0, movingDeliveries: 0, unpublished: 0, lag: 0 } },
     invariants: [
@@ -27,7 +27,7 @@ describe('chaos report', () => {
     const text = scenarioTable(passing());
     expect(text).toContain('== payment: kill -9 the payment service at 30% of the load, start it again ==');
     expect(text).toContain('orders    1000 sent at 50/s in 20.0 s: 990 accepted, 10 refused (HTTP 503 ×7, connection error ×3)');
-    expect(text).toContain('cancels   30 sent: 26 accepted, 4 too late (409), 0 refused');
+    expect(text).toContain('          HTTP 503, e.g. order is overloaded: too many calls in flight\ncancels   30 sent: 26 accepted, 4 too late (409), 0 refused');
     expect(text).toContain('fault     payment: struck at 6.0 s, back at 12.3 s');
     expect(text).toContain('settle    settled in 14.3 s');
     expect(text).toMatch(/ {2}1 +accepted orders reach DELIVERED or CANCELLED +✓ +990\/990 terminal/);

@@ -36,6 +36,9 @@ export function scenarioTable(r: ScenarioResult): string {
     const refused = r.load.sent - r.load.acceptedOrderIds.length;
     lines.push(
       `orders    ${r.load.sent} sent at ${r.options.rate}/s in ${seconds(r.load.durationMs)}: ${r.load.acceptedOrderIds.length} accepted, ${refused} refused${refusedLine(r.load.refused)}${r.warmUpOrders ? ` (after ${r.warmUpOrders} warm-up orders, checked too)` : ''}`,
+      ...Object.keys(r.load.samples)
+        .filter(expectedRefusal)
+        .map((kind) => `          ${kind}, e.g. ${r.load?.samples[kind]}`),
       ...Object.keys(r.load.refused)
         .filter((kind) => !expectedRefusal(kind))
         .map((kind) => `⚠ unexpected answer: ${kind} ×${r.load?.refused[kind]}${r.load?.samples[kind] ? `, e.g. ${r.load.samples[kind]}` : ''}`),

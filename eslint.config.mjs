@@ -54,9 +54,9 @@ export default [
   {
     // Tests may reach the testing helpers (allowed by the tags above); production code may not.
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'libs/testing/**', 'e2e/**', 'bench/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'libs/testing/**', 'e2e/**', 'bench/**', 'chaos/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@shop/testing'], message: 'test helpers are for tests only' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@shop/testing', '@shop/chaos'], message: 'test helpers are for tests only' }] }],
     },
   },
 ];

@@ -13,7 +13,7 @@ const common = {
     // Same compiler settings as the build, with aliases resolved by Jest itself.
     '^.+\\.ts$': ['@swc/jest', { ...swcrc, jsc: { ...swcrc.jsc, baseUrl: __dirname, paths: undefined }, swcrc: false }],
   },
-  moduleNameMapper: { '^@shop/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@shop/chaos$': '<rootDir>/chaos/src', '^@shop/(.*)$': '<rootDir>/libs/$1/src' },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.local/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
@@ -21,7 +21,7 @@ const common = {
 module.exports = {
   testTimeout: 120_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench,chaos}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

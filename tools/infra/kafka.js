@@ -37,10 +37,14 @@ const HOST = '127.0.0.1';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** All paths in one place so the three callers agree on where state lives. */
-function paths(rootDir) {
+/**
+ * All paths in one place so the three callers agree on where state lives. A
+ * stateDir gives a private broker (the chaos runs') its own data and pid
+ * file; the jar cache is shared either way.
+ */
+function paths(rootDir, stateDir) {
   const root = path.resolve(rootDir || process.cwd());
-  const dir = path.join(root, '.local', 'kafka');
+  const dir = stateDir ? path.resolve(stateDir) : path.join(root, '.local', 'kafka');
   const cacheDir = path.join(root, '.local', 'cache', `kafka-${KAFKA_VERSION}`);
   return {
     root,
@@ -371,8 +375,10 @@ async function ensureFormatted(p, log) {
   if (fs.existsSync(path.join(p.dataDir, 'meta.properties'))) return false;
   let clusterId = (readText(p.clusterIdFile) || '').trim();
   if (!clusterId) {
-    // Same shape as Kafka's Uuid.randomUuid().toString(): 16 bytes, base64url, no padding.
-    clusterId = crypto.randomBytes(16).toString('base64url');
+    // Same shape as Kafka's Uuid.randomUuid().toString(): 16 bytes, base64url, no padding; like Kafka, never
+    // one that starts with '-', which the storage tool would read as an option (1 id in 64).
+    do clusterId = crypto.randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-'));
     fs.writeFileSync(p.clusterIdFile, `${clusterId}\n`);
   }
   log(`kafka: formatting KRaft storage in ${path.relative(p.root, p.dataDir)} (cluster id ${clusterId})`);
@@ -462,9 +468,9 @@ async function waitExit(pid, timeoutMs) {
   return !isOurBroker(pid);
 }
 
-async function startBroker(p, log) {
-  const port = envPort('KAFKA_PORT', 9092);
-  const cport = envPort('KAFKA_CONTROLLER_PORT', 9093);
+async function startBroker(p, log, ports = {}) {
+  const port = ports.port ?? envPort('KAFKA_PORT', 9092);
+  const cport = ports.controllerPort ?? envPort('KAFKA_CONTROLLER_PORT', 9093);
   for (const [pt, name] of [
     [port, 'KAFKA_PORT'],
     [cport, 'KAFKA_CONTROLLER_PORT'],
@@ -586,12 +592,13 @@ async function ensureKafka({ rootDir, log = console.log } = {}) {
 /**
  * Stops the broker this tool started (SIGTERM to its process group so Kafka
  * does a controlled shutdown, SIGKILL after 30 s). Safe when nothing runs.
+ * With stateDir, the private broker started there.
  *
- * @param {{ rootDir: string, log?: (msg: string) => void }} opts
+ * @param {{ rootDir: string, stateDir?: string, log?: (msg: string) => void }} opts
  * @returns {Promise<boolean>} whether a broker was stopped
  */
-async function stopKafka({ rootDir, log = console.log } = {}) {
-  const p = paths(rootDir);
+async function stopKafka({ rootDir, stateDir, log = console.log } = {}) {
+  const p = paths(rootDir, stateDir);
   const pid = readPid(p);
   if (!pid || !isOurBroker(pid)) {
     clearPid(p);
@@ -613,6 +620,49 @@ async function stopKafka({ rootDir, log = console.log } = {}) {
 }
 
 /**
+ * Starts a broker of the caller's own, never shared and never reused: its
+ * own state dir and ports. Started again with the same stateDir and ports,
+ * it comes back on its previous data (the chaos runs kill it -9 mid-load).
+ *
+ * @param {{ rootDir: string, stateDir: string, port: number, controllerPort: number, log?: (msg: string) => void }} opts
+ * @returns {Promise<{ brokers: string, pid: number }>}
+ */
+async function startPrivateKafka({ rootDir, stateDir, port, controllerPort, log = console.log }) {
+  if (!stateDir) throw new Error('kafka: a private broker needs its own stateDir');
+  const p = paths(rootDir, stateDir);
+  const running = runningBroker(p);
+  if (running) throw new Error(`kafka: a broker (pid ${running.pid}) already runs in ${p.dir}`);
+  const started = await startBroker(p, log, { port, controllerPort });
+  return { brokers: started.brokers, pid: readPid(p) };
+}
+
+/**
+ * kill -9 of the broker in stateDir (a crash: no controlled shutdown, no
+ * flush). Resolves once the JVM is gone.
+ *
+ * @param {{ rootDir: string, stateDir: string }} opts
+ * @returns {Promise<boolean>} whether a broker was killed
+ */
+async function killKafka({ rootDir, stateDir }) {
+  const p = paths(rootDir, stateDir);
+  const pid = readPid(p);
+  const state = readState(p) || {};
+  if (!pid || !isOurBroker(pid)) {
+    clearPid(p);
+    return false;
+  }
+  killGroup(pid, 'SIGKILL');
+  await waitExit(pid, 10_000);
+  // The command line empties before the kernel closes the sockets: wait for the ports too, or a restart finds them taken.
+  const deadline = Date.now() + 10_000;
+  for (const port of [state.port, state.controllerPort].filter(Boolean)) {
+    while (Date.now() < deadline && (await canConnect(HOST, port, 500))) await sleep(100);
+  }
+  clearPid(p);
+  return true;
+}
+
+/**
  * Reports the broker this tool manages (not KAFKA_BROKERS).
  *
  * @param {{ rootDir: string }} opts
@@ -626,7 +676,7 @@ async function kafkaStatus({ rootDir } = {}) {
   return ok ? { running: true, pid: running.pid, brokers: `${HOST}:${running.port}` } : { running: false, pid: running.pid };
 }
 
-module.exports = { ensureKafka, stopKafka, kafkaStatus, KAFKA_VERSION };
+module.exports = { ensureKafka, stopKafka, kafkaStatus, startPrivateKafka, killKafka, KAFKA_VERSION };
 
 if (require.main === module) {
   const rootDir = path.resolve(__dirname, '..', '..');

@@ -43,7 +43,7 @@ function build(log) {
   step('prisma generate', process.execPath, [path.join(root, 'tools', 'prisma-generate.js')], { quiet: true });
   const swc = path.join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js');
   let ms = step('build', process.execPath, [
-    swc, 'apps', 'libs', 'bench', '-d', 'dist', '--delete-dir-on-start', '--quiet',
+    swc, 'apps', 'libs', 'bench', 'chaos', '-d', 'dist', '--delete-dir-on-start', '--quiet',
     '--ignore', '**/*.spec.ts,**/*.int-spec.ts,apps/storefront/src/web/**,apps/storefront/src/api/**,apps/storefront/*.mjs',
   ], { quiet: true });
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');

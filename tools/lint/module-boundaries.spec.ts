@@ -61,6 +61,17 @@ describe('module boundaries', () => {
     expect(nest.join('\n')).toMatch(/enforce-module-boundaries: .*@nestjs\/common/);
   });
 
+  it('refuses the chaos harness reaching into a service, and production code importing it', async () => {
+    const intoService = await lint('chaos/src/violation.ts', "import { OrderEntity } from '@shop/order/domain';\nexport const x = OrderEntity;\n");
+    expect(intoService.join('\n')).toMatch(/@nx\/enforce-module-boundaries: A project tagged with "scope:shared" can only depend on libs tagged with "scope:shared", "scope:platform"/);
+    const fromApp = await lint('apps/order/src/violation.ts', "import { ChaosRun } from '@shop/chaos';\nexport const x = ChaosRun;\n");
+    expect(fromApp.join('\n')).toContain('test helpers are for tests only');
+  });
+
+  it('lets the end-to-end suites use the chaos harness', async () => {
+    expect(await lint('e2e/chaos/fine.ts', "import { ChaosRun } from '@shop/chaos';\nexport const x = ChaosRun;\n")).toEqual([]);
+  });
+
   it('accepts the same imports where they belong', async () => {
     expect(await lint('apps/catalog/src/fine.ts', "import { CatalogPrismaService } from '@shop/catalog/data-access';\nexport const x = CatalogPrismaService;\n")).toEqual([]);
   });

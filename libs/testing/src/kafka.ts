@@ -13,8 +13,9 @@ export interface TestKafka {
   cleanup(): Promise<void>;
 }
 
-export function useKafka(): TestKafka {
-  const list = process.env.KAFKA_BROKERS;
+/** `brokerList` overrides KAFKA_BROKERS, e.g. a private broker a chaos run may kill. */
+export function useKafka(brokerList?: string[]): TestKafka {
+  const list = brokerList?.join(',') || process.env.KAFKA_BROKERS;
   if (!list) throw new Error('testing: KAFKA_BROKERS is not set; run the suite through jest (its globalSetup provisions Kafka)');
   const brokers = list.split(',').map((s) => s.trim());
   const prefix = `t${uniqueSuffix()}`;

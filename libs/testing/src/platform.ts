@@ -11,6 +11,8 @@ export interface PlatformOptions {
   apps: ServiceName[];
   /** Extra environment per app, e.g. courier delays. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Brokers instead of KAFKA_BROKERS (a private broker the caller may kill). */
+  brokers?: string[];
 }
 
 interface Running {
@@ -36,7 +38,7 @@ export class TestPlatform {
     const platform = new TestPlatform(options);
     const self = platform as { db: TestDatabase; kafka: TestKafka };
     self.db = await createTestDatabase();
-    self.kafka = useKafka();
+    self.kafka = useKafka(options.brokers);
     try {
       for (const app of options.apps) await platform.db.migrate(app);
       await Promise.all(options.apps.map((app) => platform.startApp(app)));
@@ -88,9 +90,10 @@ export class TestPlatform {
     this.running.set(app, { child, port, output });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
+      // A process killed by a signal (a chaos crash at boot) has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) {
         this.running.delete(app);
-        throw new Error(`testing: ${app} exited with ${child.exitCode}:\n${output.join('')}`);
+        throw new Error(`testing: ${app} exited with ${child.exitCode ?? child.signalCode}:\n${output.join('')}`);
       }
       try {
         if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200) return;

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,7 +17,7 @@ export interface HttpAppOptions {
   httpDuration?: Histogram<string>;
   /** Runs before the app listens, e.g. to connect and start the event consumers. */
   connect?: (app: NestFastifyApplication) => Promise<void>;
-  /** Runs first at shutdown, before the app closes its modules (stop consuming before the database goes). */
+  /** Runs at shutdown once HTTP has stopped, before the app closes its modules (stop consuming before the database goes). */
   beforeClose?: (app: NestFastifyApplication) => Promise<void>;
   /** Upper bound for a graceful shutdown before the process exits anyway. */
   shutdownTimeoutMs?: number;
@@ -66,9 +67,28 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
 }
 
 /**
- * Graceful shutdown: stop taking work (consumers first), finish what is in
- * flight, close modules (relay, producer, database), then exit; bounded so a
- * stuck dependency cannot keep the process alive.
+ * Stops taking requests and lets those in flight finish, runs beforeClose
+ * (stop the consumers), then closes the modules (relay, producer, database).
+ * Nest's own close() destroys the modules first and closes the HTTP server
+ * last, so requests still in flight (or arriving meanwhile) found the
+ * database gone and failed with 500.
+ */
+export async function closeHttpApp(app: NestFastifyApplication, beforeClose?: (app: NestFastifyApplication) => Promise<void>): Promise<void> {
+  // A keep-alive connection whose last request ends after the close began would otherwise stay open until its timeout.
+  const server = app.getHttpServer() as Server;
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  try {
+    await app.getHttpAdapter().close();
+  } finally {
+    clearInterval(sweep);
+  }
+  await beforeClose?.(app);
+  await app.close();
+}
+
+/**
+ * Graceful shutdown on SIGTERM and SIGINT (closeHttpApp), then exit; bounded
+ * so a stuck dependency cannot keep the process alive.
  */
 function closeOnSignals(app: NestFastifyApplication, options: HttpAppOptions, logger: ReturnType<typeof createLogger>): void {
   let closing = false;
@@ -82,8 +102,7 @@ function closeOnSignals(app: NestFastifyApplication, options: HttpAppOptions, lo
     }, options.shutdownTimeoutMs ?? 15_000);
     timer.unref();
     try {
-      await options.beforeClose?.(app);
-      await app.close();
+      await closeHttpApp(app, options.beforeClose);
       process.exit(0);
     } catch (err) {
       logger.error({ err }, `${options.name} shutdown failed`);

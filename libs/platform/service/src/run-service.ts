@@ -2,7 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Registry } from 'prom-client';
 import { exitWithMessage } from '@shop/platform/config';
-import { createHttpApp, createMetricsRegistry, startHttpApp } from '@shop/platform/http';
+import { closeHttpApp, createHttpApp, createMetricsRegistry, startHttpApp } from '@shop/platform/http';
 import { startEventConsumers, stopEventConsumers } from '@shop/platform/messaging-nest';
 
 export interface ServiceDefinition<C extends { PORT: number; LOG_LEVEL: string }> {
@@ -42,6 +42,5 @@ export async function startServiceForTest<C extends { PORT: number; LOG_LEVEL: s
 
 export async function closeService(app: NestFastifyApplication | undefined): Promise<void> {
   if (!app) return;
-  await stopEventConsumers(app);
-  await app.close();
+  await closeHttpApp(app, stopEventConsumers);
 }

@@ -1,0 +1,102 @@
+import { EventCatalog, EventType } from '@shop/shared/contracts';
+
+export type ServiceName = 'catalog' | 'order' | 'payment' | 'delivery' | 'review';
+export const SERVICES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'];
+
+/**
+ * The event types each consumer group handles, as the services' @EventPattern
+ * handlers declare them. The checker compares every publisher's outbox with
+ * these inboxes; an inbox holding a type missing here is reported, so this
+ * table cannot go stale unnoticed.
+ */
+export const SUBSCRIPTIONS: Record<ServiceName, EventType[]> = {
+  catalog: ['order.placed', 'order.cancelled', 'review.created'],
+  order: [
+    'catalog.product-upserted',
+    'catalog.stock-reserved',
+    'catalog.stock-rejected',
+    'payment.authorized',
+    'payment.declined',
+    'delivery.dispatched',
+    'delivery.delivered',
+  ],
+  payment: ['order.awaiting-payment', 'order.cancelled'],
+  delivery: ['order.confirmed', 'order.cancelled'],
+  review: ['order.delivered'],
+};
+
+export function publisherOf(type: EventType): ServiceName {
+  return EventCatalog[type].source as ServiceName;
+}
+
+/** Event types that happen at most once per aggregate (everything but a product's successive versions). */
+export function oncePerAggregate(type: string): boolean {
+  return type !== 'catalog.product-upserted';
+}
+
+export interface OrderFact {
+  id: string;
+  status: string;
+  cancelReason: string | null;
+  items: Array<{ productId: string; quantity: number }>;
+  /** Statuses in the order they were recorded. */
+  history: string[];
+}
+
+export interface OutboxFact {
+  service: ServiceName;
+  id: string;
+  type: string;
+  key: string;
+  published: boolean;
+}
+
+export interface InboxFact {
+  service: ServiceName;
+  group: string;
+  eventId: string;
+  eventType: string;
+}
+
+export interface LagFact {
+  group: string;
+  topic: string;
+  lag: number;
+  retry: boolean;
+}
+
+export interface DeadLetterFact {
+  service: ServiceName;
+  eventType: string | null;
+  eventId: string | null;
+  originalTopic: string;
+  error: string;
+  attempts: number;
+}
+
+/** Everything the invariants look at, read from each service's own schema and from the broker after the run. */
+export interface ChaosFacts {
+  /** Order ids the gateway answered 2xx for. */
+  acceptedOrderIds: string[];
+  orders: OrderFact[];
+  payments: Array<{ orderId: string; status: string }>;
+  /** Orders the payment service saw cancelled before it charged them. */
+  paymentCancellations: string[];
+  reservations: Array<{ orderId: string; status: string }>;
+  deliveries: Array<{ orderId: string; status: string }>;
+  reviewGrants: Array<{ orderId: string; productId: string }>;
+  products: Array<{ id: string; stock: number; initialStock: number }>;
+  outbox: OutboxFact[];
+  /** Records on the run's six source topics: every published row, plus any copy a crashed relay sent again. */
+  sourceTopicRecords: number;
+  inbox: InboxFact[];
+  lag: LagFact[];
+  /** Records per dead-letter topic (high minus low watermark). */
+  deadLetterTopics: Array<{ topic: string; count: number }>;
+  deadLetters: DeadLetterFact[];
+}
+
+export interface Expectations {
+  /** Dead letters the scenario provokes on purpose; 0 for every fault scenario. */
+  deadLetters?: number;
+}

@@ -1,6 +1,5 @@
-import { freePort, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
+import { AppProcess, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
 import { ADDRESS, PLENTIFUL_STOCK, scarceStock } from './chaos-fixtures';
-import { GatewayProcess } from './gateway-process';
 import { ChaosFacts, Expectations, SERVICES } from './invariants/chaos-facts';
 import { collectFacts, probeSettled, query } from './invariants/collect-facts';
 import { evaluateInvariants, InvariantResult } from './invariants/invariants';
@@ -39,7 +38,7 @@ export class ChaosRun {
 
   private constructor(
     readonly platform: TestPlatform,
-    readonly gateway: GatewayProcess,
+    readonly gateway: AppProcess,
     readonly broker: PrivateBroker,
     readonly products: { plentiful: string[]; scarce: string },
     readonly initialStock: Map<string, number>,
@@ -49,13 +48,11 @@ export class ChaosRun {
 
   static async start(broker: PrivateBroker, options: RunOptions): Promise<ChaosRun> {
     const platform = await TestPlatform.start({ apps: [...SERVICES], brokers: broker.brokers, env: { delivery: COURIER } });
-    let gateway: GatewayProcess | undefined;
+    let gateway: AppProcess | undefined;
     try {
-      gateway = new GatewayProcess(await freePort(), {
-        JWT_SECRET: TEST_JWT_SECRET,
-        ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform.url(s)])),
+      gateway = await AppProcess.start('api-gateway', {
+        env: { JWT_SECRET: TEST_JWT_SECRET, ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform.url(s)])) },
       });
-      await gateway.start();
       const admin = await tokenFor('chaos-admin', 'admin');
       const initialStock = new Map<string, number>();
       const create = async (name: string, stock: number) => {

@@ -2,7 +2,6 @@ export * from './chaos-run';
 export * from './scenario-result';
 export * from './scenarios';
 export * from './private-broker';
-export * from './gateway-process';
 export * from './order-load';
 export * from './report';
 export * from './settle';

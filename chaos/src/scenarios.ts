@@ -1,11 +1,10 @@
-import type { TestPlatform } from '@shop/testing';
-import type { GatewayProcess } from './gateway-process';
+import type { AppProcess, TestPlatform } from '@shop/testing';
 import type { Expectations, ServiceName } from './invariants/chaos-facts';
 import type { PrivateBroker } from './private-broker';
 
 export interface FaultContext {
   platform: TestPlatform;
-  gateway: GatewayProcess;
+  gateway: AppProcess;
   broker: PrivateBroker;
   /** How long a killed component stays down before it is started again. */
   downMs: number;
@@ -86,7 +85,7 @@ const killGateway: Fault = {
   async inject(ctx) {
     await ctx.gateway.kill();
     await sleep(ctx.downMs);
-    await ctx.gateway.start();
+    await ctx.gateway.restart();
     return undefined;
   },
 };

@@ -1,4 +1,4 @@
-import { AppProcess, ServiceName, TEST_JWT_SECRET, TestPlatform } from '@shop/testing';
+import { AppProcess, ServiceName, TestPlatform } from '@shop/testing';
 
 export const SERVICES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'];
 
@@ -31,11 +31,9 @@ export class BenchPlatform {
       const gateway = await AppProcess.start('api-gateway', {
         readyTimeoutMs: 30_000,
         env: {
-          JWT_SECRET: TEST_JWT_SECRET,
+          ...platform.gatewayEnv(),
           AUTH_DEMO_ISSUER: 'true',
           LOG_LEVEL: 'warn',
-          // A service not started gets an address nothing listens on: its breaker opens, as in an outage.
-          ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, apps.includes(s) ? platform.url(s) : 'http://127.0.0.1:9'])),
         },
       });
       return new BenchPlatform(platform, gateway, (performance.now() - started) / 1000);

@@ -1,4 +1,4 @@
-import { AppProcess, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
+import { AppProcess, TestPlatform, tokenFor } from '@shop/testing';
 import { ADDRESS, PLENTIFUL_STOCK, scarceStock } from './chaos-fixtures';
 import { ChaosFacts, Expectations, SERVICES } from './invariants/chaos-facts';
 import { collectFacts, probeSettled, query } from './invariants/collect-facts';
@@ -51,7 +51,7 @@ export class ChaosRun {
     let gateway: AppProcess | undefined;
     try {
       gateway = await AppProcess.start('api-gateway', {
-        env: { JWT_SECRET: TEST_JWT_SECRET, ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform.url(s)])) },
+        env: platform.gatewayEnv(),
       });
       const admin = await tokenFor('chaos-admin', 'admin');
       const initialStock = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@shop/platform/auth';
 import type { DeliveryView, OrderView, Page, PaymentView, ProductView, ReviewView } from '@shop/shared/contracts';
-import { AppProcess, eventually, percentile, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
+import { AppProcess, eventually, percentile, TestPlatform, tokenFor } from '@shop/testing';
 import { Answer, call, SlowUpstream, startGateway } from './gateway-process';
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
@@ -97,12 +97,7 @@ describe('api-gateway (real services behind it)', () => {
       env: { delivery: { DELIVERY_DISPATCH_DELAY_MS: '-1', DELIVERY_COMPLETE_DELAY_MS: '-1' } },
     });
     gateway = await startGateway({
-      CATALOG_URL: platform.url('catalog'),
-      ORDER_URL: platform.url('order'),
-      PAYMENT_URL: platform.url('payment'),
-      DELIVERY_URL: platform.url('delivery'),
-      REVIEW_URL: platform.url('review'),
-      JWT_SECRET: TEST_JWT_SECRET,
+      ...platform.gatewayEnv(),
       AUTH_DEMO_ISSUER: 'true',
       UPSTREAM_TIMEOUT_MS: '2000',
       BREAKER_VOLUME_THRESHOLD: '5',
@@ -289,12 +284,8 @@ describe('api-gateway (real services behind it)', () => {
     const slow = new SlowUpstream();
     const slowUrl = await slow.start();
     const second = await startGateway({
-      CATALOG_URL: platform.url('catalog'),
-      ORDER_URL: platform.url('order'),
-      PAYMENT_URL: platform.url('payment'),
+      ...platform.gatewayEnv(),
       DELIVERY_URL: slowUrl,
-      REVIEW_URL: platform.url('review'),
-      JWT_SECRET: TEST_JWT_SECRET,
       BREAKER_CAPACITY: '4',
       UPSTREAM_TIMEOUT_MS: '4000',
     });

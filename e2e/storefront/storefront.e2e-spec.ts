@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import type { ProductView } from '@shop/shared/contracts';
-import { AppProcess, eventually, TEST_JWT_SECRET, TestPlatform, workspaceRoot } from '@shop/testing';
+import { AppProcess, eventually, TestPlatform, workspaceRoot } from '@shop/testing';
 import { call, startGateway } from '../gateway/gateway-process';
 import { StorefrontBrowser } from './storefront-browser';
 
@@ -125,12 +125,7 @@ describe('storefront in a real browser (whole platform behind it)', () => {
       env: { delivery: { DELIVERY_DISPATCH_DELAY_MS: '300', DELIVERY_COMPLETE_DELAY_MS: '300' } },
     });
     gateway = await startGateway({
-      CATALOG_URL: platform.url('catalog'),
-      ORDER_URL: platform.url('order'),
-      PAYMENT_URL: platform.url('payment'),
-      DELIVERY_URL: platform.url('delivery'),
-      REVIEW_URL: platform.url('review'),
-      JWT_SECRET: TEST_JWT_SECRET,
+      ...platform.gatewayEnv(),
       AUTH_DEMO_ISSUER: 'true',
       UPSTREAM_TIMEOUT_MS: '2000',
       BREAKER_RESET_TIMEOUT_MS: '1000',

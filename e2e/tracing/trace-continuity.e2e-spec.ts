@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:http';
-import { AppProcess, authHeaders, eventually, TEST_JWT_SECRET, TestPlatform } from '@shop/testing';
+import { AppProcess, authHeaders, eventually, TestPlatform } from '@shop/testing';
 import { startGateway } from '../gateway/gateway-process';
 
 interface ReceivedSpan {
@@ -58,12 +58,7 @@ describe('trace continuity (services as processes, OTLP export)', () => {
     });
     gateway = await startGateway({
       ...otel,
-      CATALOG_URL: platform.url('catalog'),
-      ORDER_URL: platform.url('order'),
-      PAYMENT_URL: platform.url('payment'),
-      DELIVERY_URL: platform.url('order'),
-      REVIEW_URL: platform.url('order'),
-      JWT_SECRET: TEST_JWT_SECRET,
+      ...platform.gatewayEnv(),
     });
   });
 

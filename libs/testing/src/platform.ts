@@ -2,6 +2,8 @@ import { AppProcess, freePort } from './app-process';
 import { TEST_JWT_SECRET } from './auth';
 import { useKafka, TestKafka } from './kafka';
 import { createTestDatabase, ServiceName, TestDatabase } from './postgres';
+
+const SERVICE_NAMES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'];
 import { appsRegistry } from './workspace';
 
 export interface PlatformOptions {
@@ -94,6 +96,17 @@ export class TestPlatform {
   async waitForExit(app: ServiceName, timeoutMs = 30_000): Promise<void> {
     await this.running.get(app)?.waitForExit(timeoutMs);
     this.running.delete(app);
+  }
+
+  /**
+   * The gateway's environment in front of this platform: the token secret and
+   * each service's URL; a service never started gets an address nothing
+   * answers on, so its breaker opens as in an outage.
+   */
+  gatewayEnv(): Record<string, string> {
+    const env: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET };
+    for (const app of SERVICE_NAMES) env[`${app.toUpperCase()}_URL`] = this.ports.has(app) ? this.url(app) : 'http://127.0.0.1:9';
+    return env;
   }
 
   isRunning(app: ServiceName): boolean {

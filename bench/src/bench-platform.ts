@@ -1,6 +1,7 @@
-import { AppProcess, ServiceName, TestPlatform } from '@shop/testing';
+import { ServiceName, ServiceNames } from '@shop/shared/contracts';
+import { AppProcess, TestPlatform } from '@shop/testing';
 
-export const SERVICES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'];
+export const SERVICES: ServiceName[] = [...ServiceNames];
 
 export interface BenchPlatformOptions {
   /** Courier delays 0: an order moves on to DELIVERED as fast as the events allow. */

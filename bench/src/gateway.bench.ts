@@ -3,6 +3,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ServiceNames } from '@shop/shared/contracts';
 import { AppProcess, authHeaders, freePort, TEST_JWT_SECRET, TestPlatform } from '@shop/testing';
 
 export interface LoadResult {
@@ -89,7 +90,7 @@ export async function gatewayBench(options: { seconds: number; connections: numb
   let nginx: ReturnType<typeof startNginx> = null;
   try {
     gateway = await AppProcess.start('api-gateway', {
-      env: { JWT_SECRET: TEST_JWT_SECRET, ...Object.fromEntries(['CATALOG', 'ORDER', 'PAYMENT', 'DELIVERY', 'REVIEW'].map((s) => [`${s}_URL`, catalog])) },
+      env: { JWT_SECRET: TEST_JWT_SECRET, ...Object.fromEntries(ServiceNames.map((s) => [`${s.toUpperCase()}_URL`, catalog])) },
     });
     const gatewayUrl = gateway.url;
     nginx = startNginx(Number(new URL(catalog).port), nginxPort);

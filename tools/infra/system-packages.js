@@ -47,4 +47,4 @@ function ensurePackages(names, log = (l) => process.stdout.write(`${l}\n`)) {
   }
 }
 
-module.exports = { ensurePackages, PACKAGES };
+module.exports = { ensurePackages };

@@ -1,7 +1,7 @@
-import { EventCatalog, EventType } from '@shop/shared/contracts';
+import { EventCatalog, EventType, ServiceName, ServiceNames } from '@shop/shared/contracts';
 
-export type ServiceName = 'catalog' | 'order' | 'payment' | 'delivery' | 'review';
-export const SERVICES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'];
+export type { ServiceName };
+export const SERVICES: ServiceName[] = [...ServiceNames];
 
 /**
  * The event types each consumer group handles, as the services' @EventPattern

@@ -1,9 +1,8 @@
+import { ServiceNames } from '@shop/shared/contracts';
 import { AppProcess, freePort } from './app-process';
 import { TEST_JWT_SECRET } from './auth';
 import { useKafka, TestKafka } from './kafka';
 import { createTestDatabase, ServiceName, TestDatabase } from './postgres';
-
-const SERVICE_NAMES: ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'];
 import { appsRegistry } from './workspace';
 
 export interface PlatformOptions {
@@ -105,7 +104,7 @@ export class TestPlatform {
    */
   gatewayEnv(): Record<string, string> {
     const env: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET };
-    for (const app of SERVICE_NAMES) env[`${app.toUpperCase()}_URL`] = this.ports.has(app) ? this.url(app) : 'http://127.0.0.1:9';
+    for (const app of ServiceNames) env[`${app.toUpperCase()}_URL`] = this.ports.has(app) ? this.url(app) : 'http://127.0.0.1:9';
     return env;
   }
 

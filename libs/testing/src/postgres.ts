@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { migrate } from '@shop/platform/database';
+import type { ServiceName } from '@shop/shared/contracts';
 import { infra, uniqueSuffix, workspaceRoot } from './workspace';
 
 interface PostgresInfra {
@@ -9,7 +10,7 @@ interface PostgresInfra {
   serviceDatabaseUrl(adminUrl: string, dbName: string, role: string): string;
 }
 
-export type ServiceName = 'catalog' | 'order' | 'payment' | 'delivery' | 'review';
+export type { ServiceName };
 
 /** A database of its own for one test suite, laid out like the platform's. */
 export interface TestDatabase {

@@ -57,7 +57,7 @@ export function forwardedRequestHeaders(
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = first(incoming[name]);
-    if (value !== undefined && !scoped.has(name) && !HOP_BY_HOP.has(name)) headers[name] = value;
+    if (value !== undefined && !scoped.has(name)) headers[name] = value;
   }
   // The body is re-serialized JSON (or absent): say so, whatever the client sent.
   if (options.hasBody) headers['content-type'] = 'application/json';

@@ -1,4 +1,5 @@
 import { OrderEntity, OrderProps, OrderStatus, ShippingAddress } from '@shop/order/domain';
+import { afterPosition } from '@shop/platform/database';
 import type { Prisma } from './generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
@@ -70,10 +71,7 @@ export class OrderRepository {
     customerId: string,
     page: { limit: number; after?: { createdAt: Date; id: string } },
   ): Promise<OrderProps[]> {
-    const where: Prisma.OrderWhereInput = { customerId };
-    if (page.after) {
-      where.OR = [{ createdAt: { lt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { lt: page.after.id } }];
-    }
+    const where: Prisma.OrderWhereInput = { customerId, ...(page.after ? afterPosition(page.after) : {}) };
     const rows = await db.order.findMany({ where, include, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: page.limit });
     return rows.map(toProps);
   }

@@ -22,8 +22,7 @@ export const kafkaBrokersVar = z
 export const delayListVar = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean).map(Number))
-  .refine((list) => list.length <= 10 && list.every((n) => Number.isInteger(n) && n >= 0 && n <= 86_400_000), 'must be up to 10 comma-separated delays in ms')
-  .or(z.array(z.number()));
+  .refine((list) => list.length <= 10 && list.every((n) => Number.isInteger(n) && n >= 0 && n <= 86_400_000), 'must be up to 10 comma-separated delays in ms');
 
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 

@@ -1,3 +1,4 @@
 export * from './pg-adapter';
 export * from './sql-migrator';
 export * from './prisma-service';
+export * from './keyset';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { isEventType, topicOf } from '@shop/shared/contracts';
 import { DeadLetters, EventConsumer, EventHandler } from '@shop/platform/messaging';
@@ -15,6 +15,9 @@ import type { MessagingMetrics } from './messaging.metrics';
  */
 export class KafkaEventTransport extends Server implements CustomTransportStrategy {
   private consumer?: EventConsumer;
+  /** Opened on first use and kept: a metrics scrape or an admin request should not cost a new connection. */
+  private admin?: Promise<Admin>;
+  private dlq?: DeadLetters;
   private readonly log = new Logger('KafkaEventTransport');
 
   constructor(
@@ -39,44 +42,51 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   /** Per topic, how far the group's committed offsets are behind the broker (main and retry groups). */
   async lag(): Promise<Array<{ topic: string; group: string; lag: number }>> {
     if (!this.consumer) return [];
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const result: Array<{ topic: string; group: string; lag: number }> = [];
-      const groups: Array<[string, string[]]> = [
-        [this.groupId, this.topics],
-        [`${this.groupId}.retry`, this.consumer.retryTopics],
-      ];
-      for (const [group, topics] of groups) {
-        if (topics.length === 0) continue;
-        const committed = await admin.fetchOffsets({ groupId: group, topics });
-        for (const { topic, partitions } of committed) {
-          const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-          let lag = 0n;
-          for (const p of partitions) {
-            const end = ends.get(p.partition) ?? 0n;
-            const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
-            if (end > at) lag += end - at;
-          }
-          result.push({ topic, group, lag: Number(lag) });
+    const admin = await this.connectedAdmin();
+    const result: Array<{ topic: string; group: string; lag: number }> = [];
+    const groups: Array<[string, string[]]> = [
+      [this.groupId, this.topics],
+      [`${this.groupId}.retry`, this.consumer.retryTopics],
+    ];
+    for (const [group, topics] of groups) {
+      if (topics.length === 0) continue;
+      const committed = await admin.fetchOffsets({ groupId: group, topics });
+      for (const { topic, partitions } of committed) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+        let lag = 0n;
+        for (const p of partitions) {
+          const end = ends.get(p.partition) ?? 0n;
+          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+          if (end > at) lag += end - at;
         }
+        result.push({ topic, group, lag: Number(lag) });
       }
-      return result;
-    } finally {
-      await admin.disconnect();
     }
+    return result;
   }
 
   /** This group's dead-letter topics as a queue to list and replay. */
   deadLetters(): DeadLetters {
-    return new DeadLetters({
+    return (this.dlq ??= new DeadLetters({
       kafka: this.kafka,
       producer: this.producer,
       groupId: this.groupId,
       topics: this.topics,
       databaseUrl: this.options.database.url,
       schema: this.options.database.schema,
+    }));
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((err) => {
+      this.admin = undefined;
+      throw err;
     });
+    return this.admin;
   }
 
   async listen(callback: (...args: unknown[]) => void): Promise<void> {
@@ -115,6 +125,11 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   async close(): Promise<void> {
     await this.consumer?.stop();
     this.consumer = undefined;
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
+    await this.dlq?.close();
+    this.dlq = undefined;
   }
 
   on(): void {

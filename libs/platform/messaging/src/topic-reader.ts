@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { EventType, parseEnvelope } from '@shop/shared/contracts';
 
 export interface ReadRecord {
   topic: string;
@@ -69,4 +70,24 @@ export async function readTopicsToEnd(
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+/**
+ * The payloads of one event type on a topic, batch by batch, up to the end
+ * the topic had when the read started: what a read model's rebuild applies.
+ * A malformed record is skipped; dead-lettering it is the live consumer's job.
+ */
+export async function readEventsToEnd<T>(kafka: Kafka, topic: string, type: EventType, onEvents: (events: T[]) => Promise<void>): Promise<number> {
+  return readTopicsToEnd(kafka, [topic], async (records) => {
+    const events: T[] = [];
+    for (const record of records) {
+      try {
+        const event = parseEnvelope(JSON.parse(String(record.message.value)));
+        if (event.type === type) events.push(event.data as T);
+      } catch {
+        // skipped, see above
+      }
+    }
+    await onEvents(events);
+  });
 }

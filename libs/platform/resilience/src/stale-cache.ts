@@ -36,10 +36,6 @@ export class StaleCache<T> {
     return this.entries.size;
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }

@@ -12,3 +12,4 @@ export * from './rest/order.schemas';
 export * from './rest/payment.schemas';
 export * from './rest/delivery.schemas';
 export * from './rest/review.schemas';
+export * from './rest/operations.schemas';

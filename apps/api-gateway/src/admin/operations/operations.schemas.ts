@@ -1,24 +1,20 @@
 import { z } from 'zod';
+import { dlqListQuerySchema as serviceDlqQuery, dlqReplayBodySchema as serviceReplayBody, republishBodySchema as serviceRepublishBody } from '@shop/shared/contracts';
 import { UPSTREAM_NAMES } from '../../upstreams/upstreams';
 
 /**
- * The gateway's own request shapes for the operator routes: the contract's
+ * The gateway's request shapes for the operator routes: the contract's
  * `service` field picks the service; the rest is what that service's
- * `/admin/...` route takes.
+ * `/admin/...` route takes (`@shop/shared/contracts`). A replay through the
+ * gateway takes no `limit`: that is the CLI's, which talks to the service.
  */
 const service = z.enum(UPSTREAM_NAMES);
 
-export const dlqListQuerySchema = z
-  .object({ service, limit: z.coerce.number().int().min(1).max(1_000).optional() })
-  .strict();
+export const dlqListQuerySchema = z.object({ service, ...serviceDlqQuery.shape }).strict();
 export type DlqListQuery = z.infer<typeof dlqListQuerySchema>;
 
-export const dlqReplayBodySchema = z
-  .object({ service, ids: z.array(z.string().min(1).max(300)).min(1).max(100_000).optional() })
-  .strict();
+export const dlqReplayBodySchema = z.object({ service, ...serviceReplayBody.omit({ limit: true }).shape }).strict();
 export type DlqReplayBody = z.infer<typeof dlqReplayBodySchema>;
 
-export const republishBodySchema = z
-  .object({ service, since: z.iso.datetime({ offset: true }).optional(), aggregateId: z.string().min(1).max(200).optional() })
-  .strict();
+export const republishBodySchema = z.object({ service, ...serviceRepublishBody.shape }).strict();
 export type RepublishBody = z.infer<typeof republishBodySchema>;

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { CatalogPrisma, CatalogPrismaService } from '@shop/catalog/data-access';
-import { afterPosition, cursorPosition, keysetPage, Public, ZodValidationPipe } from '@shop/platform/http';
+import { afterPosition } from '@shop/platform/database';
+import { cursorPosition, keysetPage, Public, ZodValidationPipe } from '@shop/platform/http';
 import { Page, productListQuerySchema, ProductView } from '@shop/shared/contracts';
 import type { z } from 'zod';
 import { toProductView } from '../product.mapper';

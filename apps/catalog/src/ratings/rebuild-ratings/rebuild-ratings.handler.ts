@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { CatalogPrismaService } from '@shop/catalog/data-access';
-import { readTopicsToEnd } from '@shop/platform/messaging';
+import { readEventsToEnd } from '@shop/platform/messaging';
 import { KAFKA, MESSAGING_OPTIONS, MessagingModuleOptions } from '@shop/platform/messaging-nest';
-import { parseEnvelope, ReviewCreatedV1, Topics } from '@shop/shared/contracts';
+import { ReviewCreatedV1, Topics } from '@shop/shared/contracts';
 import { countReview } from '../record-rating/record-rating.event.controller';
 
 /**
@@ -22,16 +22,8 @@ export class RebuildRatingsHandler {
 
   async execute(): Promise<{ events: number; imported: number; products: number }> {
     let imported = 0;
-    const events = await readTopicsToEnd(this.kafka, [`${this.messaging.topicPrefix ?? ''}${Topics.reviewReviews}`], async (records) => {
-      const reviews: ReviewCreatedV1[] = [];
-      for (const record of records) {
-        try {
-          const event = parseEnvelope(JSON.parse(String(record.message.value)));
-          if (event.type === 'review.created') reviews.push(event.data as ReviewCreatedV1);
-        } catch {
-          // A malformed record is the consumer's to dead-letter; the rebuild skips it.
-        }
-      }
+    const topic = `${this.messaging.topicPrefix ?? ''}${Topics.reviewReviews}`;
+    const events = await readEventsToEnd<ReviewCreatedV1>(this.kafka, topic, 'review.created', async (reviews) => {
       await this.db.$transaction(async (tx) => {
         for (const review of reviews) if (await countReview(tx, review)) imported++;
       });

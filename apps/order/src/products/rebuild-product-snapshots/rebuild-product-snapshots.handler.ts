@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { OrderPrismaService } from '@shop/order/data-access';
-import { readTopicsToEnd } from '@shop/platform/messaging';
+import { readEventsToEnd } from '@shop/platform/messaging';
 import { KAFKA, MESSAGING_OPTIONS, MessagingModuleOptions } from '@shop/platform/messaging-nest';
-import { parseEnvelope, ProductUpsertedV1, Topics } from '@shop/shared/contracts';
+import { ProductUpsertedV1, Topics } from '@shop/shared/contracts';
 import { upsertSnapshot } from '../record-product-snapshot/record-product-snapshot.event.controller';
 
 /**
@@ -21,16 +21,8 @@ export class RebuildProductSnapshotsHandler {
 
   async execute(): Promise<{ events: number; updated: number }> {
     let updated = 0;
-    const events = await readTopicsToEnd(this.kafka, [`${this.messaging.topicPrefix ?? ''}${Topics.catalogProducts}`], async (records) => {
-      const products: ProductUpsertedV1[] = [];
-      for (const record of records) {
-        try {
-          const event = parseEnvelope(JSON.parse(String(record.message.value)));
-          if (event.type === 'catalog.product-upserted') products.push(event.data as ProductUpsertedV1);
-        } catch {
-          // A malformed record is the consumer's to dead-letter; the rebuild skips it.
-        }
-      }
+    const topic = `${this.messaging.topicPrefix ?? ''}${Topics.catalogProducts}`;
+    const events = await readEventsToEnd<ProductUpsertedV1>(this.kafka, topic, 'catalog.product-upserted', async (products) => {
       await this.db.$transaction(async (tx) => {
         for (const product of products) updated += await upsertSnapshot(tx, product);
       });

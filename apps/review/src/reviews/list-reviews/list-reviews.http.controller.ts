@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ReviewPrisma, ReviewPrismaService } from '@shop/review/data-access';
-import { afterPosition, cursorPosition, keysetPage, Public, UuidParamPipe, ZodValidationPipe } from '@shop/platform/http';
+import { afterPosition } from '@shop/platform/database';
+import { cursorPosition, keysetPage, Public, UuidParamPipe, ZodValidationPipe } from '@shop/platform/http';
 import { Page, PageQuery, pageQuerySchema, ReviewView } from '@shop/shared/contracts';
 import { toReviewView } from '../review.mapper';
 

@@ -66,11 +66,10 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
+    // ensureTopics retries on its own while new topics have no leader yet.
+    await ensureTopics(kafka, topics);
+    await ensureTopics(kafka, [...this.retryTopics, ...topics.map((t) => deadLetterTopic(t, groupId))]);
     // Topics another service has just created may have no leader yet: retry what the broker calls retriable.
-    await withRetries(async () => {
-      await ensureTopics(kafka, topics);
-      await ensureTopics(kafka, [...this.retryTopics, ...topics.map((t) => deadLetterTopic(t, groupId))]);
-    });
     this.main = await withRetries(() => this.run(groupId, topics, (payload, tracker) => this.onSource(payload, tracker)));
     if (this.delays.length) {
       // Its own group: kafkajs's assigners assume every member of a group subscribes to the same topics.

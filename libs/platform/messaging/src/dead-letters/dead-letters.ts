@@ -41,6 +41,8 @@ export class DeadLetters {
 
   constructor(private readonly options: DeadLettersOptions) {
     this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, options: `-c search_path=${options.schema}` });
+    // It lives as long as the service: an idle connection the server drops must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
   }
 
   get topics(): string[] {

@@ -25,7 +25,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         OrderDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
-        ServiceModule.forRoot({ service: 'order', config, registry, database: OrderPrismaService }),
+        ServiceModule.forRoot({
+          service: 'order',
+          config,
+          registry,
+          database: OrderPrismaService,
+          // A retried POST is answered from its key for this long (MESSAGING_RETENTION_HOURS).
+          prune: [{ table: 'idempotency_keys', column: 'created_at' }],
+        }),
       ],
       controllers: [
         PlaceOrderHttpController,

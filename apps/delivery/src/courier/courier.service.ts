@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DeliveryPrismaService } from '@shop/delivery/data-access';
 import { DeliveryRepository, DueBefore } from '../deliveries/delivery.repository';
+import { COURIER_CONCURRENCY } from '../config/delivery.config';
 import { CourierLoop } from './courier.loop';
 
 export const COURIER_OPTIONS = Symbol('COURIER_OPTIONS');
@@ -31,7 +32,7 @@ export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.loop = new CourierLoop({
       pollIntervalMs: options.pollIntervalMs,
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency ?? COURIER_CONCURRENCY,
       step: () => this.stepOne(),
       onError: (err) => this.log.warn(`courier step failed, retrying at the next poll: ${(err as Error).message}`),
     });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { loadConfig, needsTokenKey, serviceConfigShape } from '@shop/platform/config';
+import { loadConfig, needsTokenKey, poolCoversHandlers, serviceConfigShape } from '@shop/platform/config';
 
 /** Every environment variable the payment service reads. */
 export const paymentConfigSchema = z
   .object(serviceConfigShape({ port: 3003, schema: 'payments' }))
-  .refine(needsTokenKey, { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] });
+  .refine(needsTokenKey, { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] })
+  .refine(...poolCoversHandlers());
 
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 

@@ -1,7 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
 import { databaseModule, DatabaseOptions } from '@shop/platform/database';
+import { MIGRATIONS } from './generated/migrations';
 import { PaymentPrismaService } from './payment-prisma.service';
 
 export const PaymentDataAccessModule = {
-  forRoot: (options: DatabaseOptions): DynamicModule => databaseModule(PaymentPrismaService, options),
+  forRoot: (options: DatabaseOptions): DynamicModule => databaseModule(PaymentPrismaService, { ...options, migrations: MIGRATIONS }),
 };

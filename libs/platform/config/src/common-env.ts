@@ -35,11 +35,22 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
     PORT: portVar(defaults.port),
     DATABASE_URL: postgresUrlVar,
     DATABASE_SCHEMA: schemaNameVar.default(defaults.schema),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** Connections of the service's pool; at least what its handlers can hold at once (see poolCoversHandlers). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(16),
+    /** Partitions whose records are handled at once by the main consumer, and by the retry-tier consumer. */
+    CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    RETRY_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     KAFKA_BROKERS: kafkaBrokersVar,
     /** Prepended to topics and the consumer group; isolates test runs. Empty in production. */
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /**
+     * Published outbox rows and idempotency keys are deleted after this many hours, inbox rows after twice as
+     * long (a consumer must remember whatever a republish can still send again).
+     */
+    MESSAGING_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(168),
+    /** Readiness fails while an outbox row has waited longer than this to be published. */
+    OUTBOX_MAX_PENDING_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
     /** One retry tier per delay; after the last, the dead-letter topic. */
     RETRY_DELAYS_MS: delayListVar.default([1_000, 10_000, 60_000]),
     JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -52,3 +63,22 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
 
 /** Refinement for schemas built from serviceConfigShape: one way to verify tokens must be set. */
 export const needsTokenKey = (env: { JWT_SECRET?: string; JWT_JWKS_URL?: string }) => Boolean(env.JWT_SECRET || env.JWT_JWKS_URL);
+
+/**
+ * Refinement for schemas built from serviceConfigShape: every handler that
+ * may run at once holds a database connection, so a smaller pool makes them
+ * wait on each other (and time out) under load. `others` counts the service's
+ * other concurrent users of the pool (the courier's workers, say); two more
+ * are kept for HTTP requests.
+ */
+export function poolCoversHandlers(others = 0) {
+  const needed = (env: { CONSUMER_CONCURRENCY: number; RETRY_CONSUMER_CONCURRENCY: number }) =>
+    env.CONSUMER_CONCURRENCY + env.RETRY_CONSUMER_CONCURRENCY + others + 2;
+  const check = (env: { DATABASE_POOL_SIZE: number; CONSUMER_CONCURRENCY: number; RETRY_CONSUMER_CONCURRENCY: number }) =>
+    env.DATABASE_POOL_SIZE >= needed(env);
+  const params: { message: string; path: PropertyKey[] } = {
+    message: `must be at least CONSUMER_CONCURRENCY + RETRY_CONSUMER_CONCURRENCY${others ? ` + ${others}` : ''} + 2 (the handlers that may hold a connection at once, plus requests)`,
+    path: ['DATABASE_POOL_SIZE'],
+  };
+  return [check, params] as const;
+}

@@ -2,3 +2,4 @@ export * from './pg-adapter';
 export * from './sql-migrator';
 export * from './prisma-service';
 export * from './keyset';
+export * from './statement-counter';

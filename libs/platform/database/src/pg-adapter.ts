@@ -1,5 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { setFlagsFromString } from 'node:v8';
+import { Pool } from 'pg';
+import { countStatements, processStatementCounts, StatementCounts } from './statement-counter';
 
 /**
  * Prisma 7 plans queries in a WASM module. V8's optimizing tier recompiles it
@@ -15,20 +17,31 @@ export interface DatabaseOptions {
   /** The service's own Postgres schema; the adapter ignores `?schema=` in the URL. */
   schema: string;
   poolSize?: number;
+  /** The service's migrations, by name: readiness waits until each one is applied. */
+  migrations?: readonly string[];
 }
 
-/** A Prisma driver adapter bound to one service schema. */
-export function createPgAdapter(options: DatabaseOptions): PrismaPg {
-  return new PrismaPg(
-    {
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
-      // Every pooled connection resolves unqualified names in the service schema only.
-      options: `-c search_path=${options.schema}`,
-    },
-    { schema: options.schema },
-  );
+/** A connection pool bound to the service's schema, whose statements are counted (processStatementCounts by default). */
+export function createPool(options: DatabaseOptions & { max?: number }, counts: StatementCounts = processStatementCounts): Pool {
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.max ?? options.poolSize ?? 16,
+    connectionTimeoutMillis: 5_000,
+    // Every pooled connection resolves unqualified names in the service schema only.
+    options: `-c search_path=${options.schema}`,
+  });
+  // An idle connection the server drops must not crash the process: the next query takes a new one.
+  pool.on('error', () => undefined);
+  countStatements(pool, counts);
+  return pool;
+}
+
+/**
+ * A Prisma driver adapter bound to one service schema, over the given pool
+ * (or a pool of its own); the client's $disconnect ends the pool.
+ */
+export function createPgAdapter(options: DatabaseOptions, pool: Pool = createPool(options)): PrismaPg {
+  return new PrismaPg(pool, { schema: options.schema, disposeExternalPool: true });
 }
 
 interface RawQueryable {

@@ -41,8 +41,25 @@ export function PrismaServiceFor<C extends PrismaLike>(Client: PrismaClass<C>) {
     async ping(): Promise<void> {
       await this.$queryRawUnsafe('select 1');
     }
+
+    /** Readiness: every migration this build knows is applied, so the tables it uses exist. */
+    async checkMigrations(): Promise<void> {
+      const expected = this.databaseOptions.migrations ?? [];
+      if (expected.length === 0) return;
+      const exists = await this.$queryRawUnsafe<Array<{ t: string | null }>>(`select to_regclass('_prisma_migrations')::text as t`);
+      const applied = exists[0]?.t
+        ? await this.$queryRawUnsafe<Array<{ migration_name: string }>>(
+            'select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null',
+          )
+        : [];
+      const done = new Set(applied.map((r) => r.migration_name));
+      const missing = expected.filter((name) => !done.has(name));
+      if (missing.length) throw new Error(`${missing.length} migration(s) not applied to ${this.databaseOptions.schema}: ${missing.join(', ')}`);
+    }
   }
-  return PrismaService as unknown as new (options: DatabaseOptions) => C & OnModuleInit & OnModuleDestroy & { ping(): Promise<void> };
+  return PrismaService as unknown as new (
+    options: DatabaseOptions,
+  ) => C & OnModuleInit & OnModuleDestroy & { ping(): Promise<void>; checkMigrations(): Promise<void> };
 }
 
 /** The global module that provides a service's PrismaService. */

@@ -5,9 +5,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { Histogram } from 'prom-client';
 import { exitWithMessage } from '@shop/platform/config';
 import { createLogger, PinoNestLogger } from './logging/pino-logger';
-import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { problem, ProblemDetailsFilter } from './problem/problem-details.filter';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** How much of a refused body is read and dropped so its sender receives the 413; past this the connection is cut. */
+const DISCARD_LIMIT_BYTES = 16 * BODY_LIMIT_BYTES;
 
 export interface HttpAppOptions {
   name: string;
@@ -39,9 +41,20 @@ export async function createHttpApp(
     { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: true, bodyParser: false },
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
+  refuseOversizedBodies(app);
   acceptEmptyJsonBodies(app);
   if (options.httpDuration) recordRequestDurations(app, options.httpDuration);
   return app;
+}
+
+/**
+ * Runs the modules' init hooks (the database connected and its schema
+ * checked), then `connect` (the event consumers): a consumer must never hand
+ * a record to a handler whose dependencies are not initialised yet.
+ */
+export async function initHttpApp(app: NestFastifyApplication, connect?: (app: NestFastifyApplication) => Promise<void>): Promise<void> {
+  await app.init();
+  await connect?.(app);
 }
 
 /**
@@ -52,7 +65,7 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
   let app: NestFastifyApplication | undefined;
   try {
     app = await createHttpApp(module, options);
-    await options.connect?.(app);
+    await initHttpApp(app, options.connect);
     await app.listen(options.port, options.host ?? '0.0.0.0');
   } catch (err) {
     await app?.close().catch(() => undefined);
@@ -111,6 +124,31 @@ function closeOnSignals(app: NestFastifyApplication, options: HttpAppOptions, lo
   };
   process.once('SIGTERM', () => void close('SIGTERM'));
   process.once('SIGINT', () => void close('SIGINT'));
+}
+
+/**
+ * A body declared larger than the limit is refused with 413 before it is
+ * read. Fastify's own refusal closes the connection at once, while the client
+ * is still writing: the unread data makes the server's kernel reset the
+ * connection, and the reset can destroy the 413 before the client reads it
+ * (seen as `fetch failed` / EPIPE under load). Here the rest of the body is
+ * read and dropped, up to a bound, and the connection stays usable.
+ */
+function refuseOversizedBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const declared = Number(request.headers['content-length']);
+    if (!(declared > BODY_LIMIT_BYTES)) return done();
+    let dropped = 0;
+    request.raw.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > DISCARD_LIMIT_BYTES) request.raw.destroy();
+    });
+    void reply
+      .code(413)
+      .header('content-type', 'application/problem+json')
+      .send(problem(413, 'request body is larger than the 1 MiB limit', { instance: request.url }));
+  });
 }
 
 /** A POST with a JSON content type and no body (an action such as `advance`) is a request without a body, not bad JSON. */

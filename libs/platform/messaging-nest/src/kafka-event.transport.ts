@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { isEventType, topicOf } from '@shop/shared/contracts';
-import { DeadLetters, EventConsumer, EventHandler } from '@shop/platform/messaging';
+import { ConsumerHealth, DeadLetters, EventConsumer, EventHandler, MessageSender } from '@shop/platform/messaging';
 import type { MessagingModuleOptions } from './messaging.tokens';
 import type { MessagingMetrics } from './messaging.metrics';
 
@@ -22,7 +22,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly producer: Producer,
+    private readonly producer: MessageSender,
     private readonly options: MessagingModuleOptions,
     private readonly metrics?: MessagingMetrics,
   ) {
@@ -37,6 +37,20 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   get topics(): string[] {
     const prefix = this.options.topicPrefix ?? '';
     return [...new Set([...this.messageHandlers.keys()].filter(isEventType).map((type) => prefix + topicOf(type)))];
+  }
+
+  /**
+   * Each consumer group this service runs (main and retry) and whether it has
+   * joined and runs; empty before the consumers started or when the service
+   * consumes nothing.
+   */
+  consumerHealth(): ConsumerHealth[] {
+    return this.consumer?.health() ?? [];
+  }
+
+  /** True when the app has handlers, so readiness must wait for its consumers. */
+  get consumes(): boolean {
+    return this.topics.length > 0;
   }
 
   /** Per topic, how far the group's committed offsets are behind the broker (main and retry groups). */
@@ -118,7 +132,10 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
       return callback(err);
     }
     this.log.log(`consuming ${topics.join(', ')} as group ${this.groupId}`);
-    if (this.metrics) this.metrics.lagSource = () => this.lag();
+    if (this.metrics) {
+      this.metrics.lagSource = () => this.lag();
+      this.metrics.consumerSource = () => this.consumerHealth();
+    }
     callback();
   }
 

@@ -7,15 +7,16 @@ import {
   OnModuleDestroy,
   Optional,
 } from '@nestjs/common';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@shop/platform/http';
 import { EventCatalog } from '@shop/shared/contracts';
-import { createKafka, ensureTopics, KafkaHealth, Outbox } from '@shop/platform/messaging';
+import { createKafka, ensureTopics, KafkaHealth, Outbox, ReplaceableProducer } from '@shop/platform/messaging';
 import { currentTraceHeaders } from '@shop/platform/telemetry';
 import { KafkaEventTransport } from './kafka-event.transport';
 import { MessagingAdminHttpController } from './messaging-admin.http.controller';
 import { OutboxRelayService } from './outbox-relay.service';
+import { PrunerService } from './pruner.service';
 import { MessagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
 
@@ -23,6 +24,7 @@ export { KAFKA, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
 export type { MessagingModuleOptions } from './messaging.tokens';
 export { MessagingMetrics } from './messaging.metrics';
 export { OutboxRelayService } from './outbox-relay.service';
+export { PrunerService } from './pruner.service';
 
 /**
  * Kafka for one service: a client, one idempotent acks=all producer, the
@@ -46,16 +48,22 @@ export class MessagingModule {
         },
         {
           provide: KAFKA_PRODUCER,
-          inject: [KAFKA],
-          useFactory: async (kafka: Kafka) => {
+          inject: [KAFKA, MessagingMetrics],
+          useFactory: async (kafka: Kafka, metrics: MessagingMetrics) => {
             const prefix = options.topicPrefix ?? '';
             const owned = Object.values(EventCatalog).filter((d) => d.source === options.service).map((d) => prefix + d.topic);
             await ensureTopics(kafka, owned);
-            const producer = kafka.producer({
-              idempotent: true,
-              maxInFlightRequests: 1,
-              allowAutoTopicCreation: false,
-              createPartitioner: Partitioners.DefaultPartitioner,
+            const log = new Logger('Producer');
+            const producer = new ReplaceableProducer({
+              create: () =>
+                kafka.producer({
+                  idempotent: true,
+                  maxInFlightRequests: 1,
+                  allowAutoTopicCreation: false,
+                  createPartitioner: Partitioners.DefaultPartitioner,
+                }),
+              log: (level, message) => log[level](message),
+              onReplaced: () => metrics.producerReplaced.inc(),
             });
             await producer.connect();
             return producer;
@@ -72,16 +80,17 @@ export class MessagingModule {
           useFactory: (registry?: Registry) => new MessagingMetrics(registry ?? new Registry()),
         },
         OutboxRelayService,
+        PrunerService,
         {
           provide: KafkaEventTransport,
           inject: [KAFKA, KAFKA_PRODUCER, MessagingMetrics],
-          useFactory: (kafka: Kafka, producer: Producer, metrics: MessagingMetrics) =>
+          useFactory: (kafka: Kafka, producer: ReplaceableProducer, metrics: MessagingMetrics) =>
             new KafkaEventTransport(kafka, producer, options, metrics),
         },
         { provide: KafkaHealth, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaHealth(kafka) },
         ProducerCloser,
       ],
-      exports: [KAFKA, KAFKA_PRODUCER, Outbox, OutboxRelayService, KafkaEventTransport, KafkaHealth, MessagingMetrics, MESSAGING_OPTIONS],
+      exports: [KAFKA, KAFKA_PRODUCER, Outbox, OutboxRelayService, PrunerService, KafkaEventTransport, KafkaHealth, MessagingMetrics, MESSAGING_OPTIONS],
     };
   }
 }
@@ -90,7 +99,7 @@ export class MessagingModule {
 @Injectable()
 class ProducerCloser implements OnModuleDestroy {
   constructor(
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(KAFKA_PRODUCER) private readonly producer: ReplaceableProducer,
     @Optional() private readonly relay?: OutboxRelayService,
   ) {}
 

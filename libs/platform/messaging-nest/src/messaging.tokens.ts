@@ -1,3 +1,4 @@
+import type { PruneTable } from '@shop/platform/messaging';
 import type { ServiceName } from '@shop/shared/contracts';
 
 export const KAFKA = Symbol('KAFKA');
@@ -12,5 +13,7 @@ export interface MessagingModuleOptions {
   /** The service's own database, where its outbox lives. */
   database: { url: string; schema: string };
   relay?: { enabled?: boolean; pollIntervalMs?: number; batchSize?: number };
-  consumer?: { retryDelaysMs?: number[]; partitionsConsumedConcurrently?: number };
+  /** Pruning of the messaging tables (and the service's own, e.g. idempotency keys) older than the retention. */
+  prune?: { retentionMs: number; tables?: PruneTable[] };
+  consumer?: { retryDelaysMs?: number[]; partitionsConsumedConcurrently?: number; retryPartitionsConsumedConcurrently?: number };
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { Producer } from 'kafkajs';
-import { OutboxRelay } from '@shop/platform/messaging';
+import { MessageSender, OutboxRelay } from '@shop/platform/messaging';
 import { publishAsContinuations } from '@shop/platform/telemetry';
 import { MessagingMetrics } from './messaging.metrics';
 import { KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
@@ -13,7 +12,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
-    @Inject(KAFKA_PRODUCER) producer: Producer,
+    @Inject(KAFKA_PRODUCER) producer: MessageSender,
     private readonly metrics: MessagingMetrics,
   ) {
     this.relay = new OutboxRelay({
@@ -32,11 +31,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       },
     });
     metrics.backlogSource = () => this.relay.backlog();
+    metrics.relaySource = () => this.relay.health();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.options.relay?.enabled === false) return;
-    await this.relay.start();
+  get enabled(): boolean {
+    return this.options.relay?.enabled !== false;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.enabled) this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,6 +1,8 @@
 export * from './kafka-client';
 export * from './sql-client';
 export * from './topics';
+export * from './producer';
+export * from './pruner';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './inbox/inbox';
@@ -8,5 +10,6 @@ export * from './consumer/errors';
 export * from './consumer/dead-letter';
 export * from './consumer/event-consumer';
 export * from './consumer/offset-tracker';
+export * from './consumer/supervised-consumer';
 export * from './topic-reader';
 export * from './dead-letters/dead-letters';

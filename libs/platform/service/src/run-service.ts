@@ -2,7 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Registry } from 'prom-client';
 import { exitWithMessage } from '@shop/platform/config';
-import { closeHttpApp, createHttpApp, createMetricsRegistry, startHttpApp } from '@shop/platform/http';
+import { closeHttpApp, createHttpApp, createMetricsRegistry, initHttpApp, startHttpApp } from '@shop/platform/http';
 import { startEventConsumers, stopEventConsumers } from '@shop/platform/messaging-nest';
 
 export interface ServiceDefinition<C extends { PORT: number; LOG_LEVEL: string }> {
@@ -35,7 +35,7 @@ export async function startServiceForTest<C extends { PORT: number; LOG_LEVEL: s
   const config = definition.loadConfig({ LOG_LEVEL: 'warn', ...env });
   const { registry, httpDuration } = createMetricsRegistry(definition.name);
   const app = await createHttpApp(definition.module(config, registry), { name: definition.name, logLevel: config.LOG_LEVEL, httpDuration });
-  await startEventConsumers(app);
+  await initHttpApp(app, startEventConsumers);
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), config };
 }

@@ -1,9 +1,10 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import type { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { processStatementCounts } from '@shop/platform/database';
 import { AuthModule } from '@shop/platform/auth';
 import { HealthModule, MetricsModule } from '@shop/platform/http';
-import { KafkaHealth } from '@shop/platform/messaging';
-import { MessagingModule } from '@shop/platform/messaging-nest';
+import { KafkaHealth, PruneTable } from '@shop/platform/messaging';
+import { KafkaEventTransport, MessagingModule, OutboxRelayService } from '@shop/platform/messaging-nest';
 import type { ServiceName } from '@shop/shared/contracts';
 
 /** What serviceConfigShape parses. */
@@ -13,7 +14,11 @@ export interface ServiceConfig {
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_PREFIX: string;
   OUTBOX_POLL_INTERVAL_MS: number;
+  OUTBOX_MAX_PENDING_SECONDS: number;
+  MESSAGING_RETENTION_HOURS: number;
   RETRY_DELAYS_MS: number[];
+  CONSUMER_CONCURRENCY: number;
+  RETRY_CONSUMER_CONCURRENCY: number;
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
@@ -22,11 +27,15 @@ export interface ServiceConfig {
 
 export interface Pingable {
   ping(): Promise<void>;
+  checkMigrations(): Promise<void>;
 }
 
 /**
- * The parts every service has: metrics, health (its database and Kafka),
- * messaging (outbox, relay, consumers), and token checks on every route.
+ * The parts every service has: metrics, health, messaging (outbox, relay,
+ * consumers), and token checks on every route. Ready means able to do its
+ * job: the database answers with every migration applied, the broker answers,
+ * every consumer group member has joined and runs, and the outbox is being
+ * published (its oldest waiting row is younger than OUTBOX_MAX_PENDING_SECONDS).
  */
 @Module({})
 export class ServiceModule {
@@ -36,8 +45,11 @@ export class ServiceModule {
     registry: Registry;
     /** The service's Prisma service, pinged by readiness. */
     database: Type<Pingable>;
+    /** The service's own tables pruned with the messaging tables (the order service's idempotency keys). */
+    prune?: PruneTable[];
   }): DynamicModule {
     const { config } = options;
+    countStatementsIn(options.registry);
     return {
       module: ServiceModule,
       imports: [
@@ -49,16 +61,60 @@ export class ServiceModule {
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           database: { url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA },
           relay: { pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS },
-          consumer: { retryDelaysMs: config.RETRY_DELAYS_MS },
+          prune: { retentionMs: config.MESSAGING_RETENTION_HOURS * 3_600_000, tables: options.prune },
+          consumer: {
+            retryDelaysMs: config.RETRY_DELAYS_MS,
+            partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+            retryPartitionsConsumedConcurrently: config.RETRY_CONSUMER_CONCURRENCY,
+          },
         }),
         HealthModule.forRoot({
-          inject: [options.database, KafkaHealth],
-          factory: (db: Pingable, kafka: KafkaHealth) => [
+          inject: [options.database, KafkaHealth, KafkaEventTransport, OutboxRelayService],
+          factory: (db: Pingable, kafka: KafkaHealth, transport: KafkaEventTransport, relay: OutboxRelayService) => [
             { name: 'postgres', check: () => db.ping() },
+            { name: 'migrations', check: () => db.checkMigrations() },
             { name: 'kafka', check: () => kafka.check() },
+            { name: 'consumers', check: async () => consumersRunning(transport) },
+            { name: 'outbox', check: () => outboxPublishing(relay, config.OUTBOX_MAX_PENDING_SECONDS) },
           ],
         }),
       ],
     };
+  }
+}
+
+function consumersRunning(transport: KafkaEventTransport): void {
+  if (!transport.consumes) return;
+  const groups = transport.consumerHealth();
+  if (groups.length === 0) throw new Error('consumers not started');
+  const down = groups.filter((g) => g.status !== 'running');
+  if (down.length) {
+    throw new Error(down.map((g) => `${g.group} ${g.status}${g.lastError ? ` (${g.lastError})` : ''}`).join('; '));
+  }
+}
+
+async function outboxPublishing(relay: OutboxRelayService, maxPendingSeconds: number): Promise<void> {
+  if (!relay.enabled) return;
+  const health = await relay.relay.health();
+  if (health.oldestPendingSeconds > maxPendingSeconds) {
+    const why = health.lastError ? `: ${health.lastError}` : health.leader ? '' : ' (no relay holds the lead)';
+    throw new Error(`the oldest unpublished event waits for ${Math.round(health.oldestPendingSeconds)} s${why}`);
+  }
+}
+
+/** The cost per order the bench reports: statements and transactions this process has sent to its database. */
+function countStatementsIn(registry: Registry): void {
+  for (const [name, key, help] of [
+    ['db_statements_total', 'statements', 'SQL statements sent to the database, BEGIN and COMMIT included'],
+    ['db_transactions_total', 'transactions', 'Transactions: explicit ones, plus statements sent outside one'],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(processStatementCounts[key]);
+      },
+    });
   }
 }

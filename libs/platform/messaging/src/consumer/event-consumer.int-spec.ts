@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, KafkaJSNonRetriableError, Producer, ProducerRecord } from 'kafkajs';
 import { Envelope } from '@shop/shared/contracts';
 import { createTestDatabase, eventually, TestDatabase, TestKafka, useKafka } from '@shop/testing';
 import { DeadLetters } from '../dead-letters/dead-letters';
@@ -29,14 +29,14 @@ describe('event consumer: retry tiers, dead-letter topics, replay', () => {
     await producer.send({ topic: source, acks: -1, messages: [{ key, value, headers }] });
   }
 
-  async function start(handler: EventHandler): Promise<EventConsumer> {
+  async function start(handler: EventHandler, options: { producer?: Pick<Producer, 'send' | 'sendBatch'>; retryDelaysMs?: number[] } = {}): Promise<EventConsumer> {
     const consumer = new EventConsumer({
       kafka: client,
-      producer,
+      producer: options.producer ?? producer,
       groupId: `${kafka.prefix}.${group}`,
       topics: [source],
       handlers: new Map([['catalog.product-upserted', handler]]),
-      retryDelaysMs: [300, 600],
+      retryDelaysMs: options.retryDelaysMs ?? [300, 600],
     });
     consumers.push(consumer);
     await consumer.start();
@@ -191,6 +191,121 @@ describe('event consumer: retry tiers, dead-letter topics, replay', () => {
       expect(applied.get(poison.id)).toBe(1);
     } finally {
       await deadLetters.close();
+    }
+  });
+
+  it('comes back after a crash kafkajs will not restart from, says so in its health, and applies the record once', async () => {
+    // The first park fails with an error kafkajs deems non-retriable: eachMessage throws, kafkajs crashes the
+    // consumer and, left to itself, would never restart it (the record would wait forever, readiness green).
+    let poisoned = true;
+    const failingOnce = {
+      send: async (record: ProducerRecord) => {
+        if (poisoned) {
+          poisoned = false;
+          throw new KafkaJSNonRetriableError('injected: the retry tier cannot be written');
+        }
+        return producer.send(record);
+      },
+      sendBatch: producer.sendBatch.bind(producer),
+    };
+    const applied: string[] = [];
+    let failedOnce = false;
+    const flaky = envelope(randomUUID());
+    const consumer = await start(
+      async (event) => {
+        if (event.id === flaky.id && !failedOnce) {
+          failedOnce = true;
+          throw new Error('transient');
+        }
+        applied.push(event.id);
+      },
+      { producer: failingOnce },
+    );
+    await eventually(() => expect(consumer.health().map((h) => h.status)).toEqual(['running', 'running']), 20_000);
+    await send(flaky.aggregateId, JSON.stringify(flaky));
+
+    const crashed = await eventually(() => {
+      const main = consumer.health()[0];
+      expect(main.restarts).toBe(1);
+      return main;
+    }, 20_000);
+    expect(crashed.lastError).toContain('injected');
+    await eventually(() => expect(applied).toEqual([flaky.id]), 30_000);
+    await eventually(() => expect(consumer.health()[0].status).toBe('running'), 20_000);
+    const after = envelope(randomUUID());
+    await send(after.aggregateId, JSON.stringify(after));
+    await eventually(() => expect(applied).toEqual([flaky.id, after.id]), 20_000);
+  });
+
+  it('commits what it finished before leaving the group: a stop right after handling redelivers nothing', async () => {
+    const seen: string[] = [];
+    const events = Array.from({ length: 12 }, () => envelope(randomUUID()));
+    let stopping: Promise<void> | undefined;
+    const first = await start(async (event) => {
+      seen.push(event.id);
+      // Stop the moment the last one is handled: well inside the 500 ms between periodic commits.
+      if (seen.length === events.length) stopping = new Promise((r) => setImmediate(r)).then(() => first.stop());
+    });
+    for (const e of events) await send(e.aggregateId, JSON.stringify(e));
+    await eventually(() => expect(stopping).toBeDefined(), 20_000);
+    await stopping;
+
+    const again: string[] = [];
+    const second = await start(async (event) => void again.push(event.id));
+    await eventually(() => expect(second.health()[0].status).toBe('running'), 20_000);
+    const marker = envelope(randomUUID());
+    await send(marker.aggregateId, JSON.stringify(marker));
+    await eventually(() => expect(again).toContain(marker.id), 20_000);
+    expect(again).toEqual([marker.id]);
+  });
+
+  it('dead-letters an event of a newer version than it knows instead of handing it to the old handler', async () => {
+    const applied: string[] = [];
+    await start(async (event) => void applied.push(`${event.id}/v${event.version}`));
+    const newer = { ...envelope(randomUUID()), version: 2, data: { productId: 'shape changed in v2' } };
+    const current = envelope(randomUUID());
+    await send(newer.aggregateId, JSON.stringify(newer));
+    await send(current.aggregateId, JSON.stringify(current));
+    await eventually(() => expect(applied).toEqual([`${current.id}/v1`]), 20_000);
+    const dlt = `${source}.${kafka.prefix}.${group}.dlt`;
+    await eventually(async () => {
+      const messages: string[] = [];
+      await readTopicsToEnd(client, [dlt], async (batch) => {
+        for (const r of batch) messages.push(String(r.message.headers?.[DltHeaders.exceptionMessage]));
+      });
+      expect(messages).toEqual([expect.stringContaining('v2 is newer than this consumer knows (v1)')]);
+    });
+  });
+
+  it('keeps what its retry and dead-letter topics hold forever, and brings a topic created with the defaults in line', async () => {
+    const dlt = `${source}.${kafka.prefix}.${group}.dlt`;
+    const admin = client.admin();
+    await admin.connect();
+    try {
+      // A dead-letter topic made by hand (or by an older version) with the broker's retention.
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: dlt, numPartitions: 3 }] });
+      await start(async () => undefined);
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [dlt, `${source}.${kafka.prefix}.${group}.retry-1`, `${source}.${kafka.prefix}.${group}.retry-2`].map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['retention.ms'],
+        })),
+      });
+      expect(described.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue])).toEqual([
+        [dlt, '-1'],
+        [`${source}.${kafka.prefix}.${group}.retry-1`, '-1'],
+        [`${source}.${kafka.prefix}.${group}.retry-2`, '-1'],
+      ]);
+      const compacted = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: source, configNames: ['cleanup.policy'] }],
+      });
+      // The source here is a catalog.products.v1 of this suite: the product snapshot is rebuilt from it.
+      expect(compacted.resources[0].configEntries[0]?.configValue).toBe('compact');
+    } finally {
+      await admin.disconnect();
     }
   });
 });

@@ -1,9 +1,10 @@
-import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { ContractViolation, Envelope, parseEnvelope } from '@shop/shared/contracts';
+import type { EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import { ContractViolation, Envelope, EventCatalog, isEventType, parseEnvelope } from '@shop/shared/contracts';
+import type { MessageSender } from '../producer';
 import { ensureTopics, withKafkaRetries as withRetries } from '../topics';
 import { deadLetterTopic, DltHeaders, headerString, parkedMessage, retryTopic } from './dead-letter';
 import { isRetryable } from './errors';
-import { OffsetTracker } from './offset-tracker';
+import { ConsumerHealth, ConsumerRun, SupervisedConsumer } from './supervised-consumer';
 
 export interface EventContext {
   topic: string;
@@ -20,7 +21,7 @@ export type ConsumerOutcome = 'processed' | 'skipped' | 'retried' | 'dead-letter
 export interface EventConsumerOptions {
   kafka: Kafka;
   /** Shared idempotent producer, used to park records in retry and dead-letter topics. */
-  producer: Producer;
+  producer: MessageSender;
   groupId: string;
   topics: string[];
   /** Event type → handler; records of other types on the same topics are skipped. */
@@ -28,12 +29,14 @@ export interface EventConsumerOptions {
   /** One retry tier per delay, e.g. [1000, 10000, 60000]; after the last, the dead-letter topic. */
   retryDelaysMs?: number[];
   /**
-   * Partitions handled at once (records of one partition always one after the other); by default 16, more
-   * than any service here is assigned. At 3, the order service (four topics of three partitions) ran three
-   * handlers at a time and its hops queued: p99 2.7 s from publish to handling at 25 orders/s, 1.2 s at 12
-   * (bench/PROFILE.md).
+   * Partitions handled at once (records of one partition always one after the other); by default 8. At 3,
+   * the order service (four topics of three partitions) ran three handlers at a time and its hops queued:
+   * p99 2.7 s from publish to handling at 25 orders/s, 1.2 s at 12 (bench/PROFILE.md). Each handler holds a
+   * database connection, so the pool must cover this plus the retry consumer's (poolCoversHandlers).
    */
   partitionsConsumedConcurrently?: number;
+  /** The same for the retry-tier consumer, which is mostly idle (default 2). */
+  retryPartitionsConsumedConcurrently?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: object) => void;
   onOutcome?: (outcome: ConsumerOutcome, topic: string) => void;
 }
@@ -48,9 +51,8 @@ export interface EventConsumerOptions {
  * is stored or that are safely parked, so nothing is lost.
  */
 export class EventConsumer {
-  private main?: Consumer;
-  private retry?: Consumer;
-  private readonly trackers: OffsetTracker[] = [];
+  private main?: SupervisedConsumer;
+  private retry?: SupervisedConsumer;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly delays: number[];
   private readonly log: NonNullable<EventConsumerOptions['log']>;
@@ -64,71 +66,85 @@ export class EventConsumer {
     return this.options.topics.flatMap((t) => this.delays.map((_, i) => retryTopic(t, this.options.groupId, i + 1)));
   }
 
+  get deadLetterTopics(): string[] {
+    return this.options.topics.map((t) => deadLetterTopic(t, this.options.groupId));
+  }
+
+  /** The main group and, with retry tiers, the retry group: each joined and running, or why not. */
+  health(): ConsumerHealth[] {
+    return [this.main, this.retry].filter((c): c is SupervisedConsumer => c !== undefined).map((c) => c.health());
+  }
+
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
     // ensureTopics retries on its own while new topics have no leader yet.
     await ensureTopics(kafka, topics);
-    await ensureTopics(kafka, [...this.retryTopics, ...topics.map((t) => deadLetterTopic(t, groupId))]);
+    await ensureTopics(
+      kafka,
+      topics.flatMap((source) => [
+        ...this.delays.map((_, i) => ({ topic: retryTopic(source, groupId, i + 1), sameAs: source })),
+        { topic: deadLetterTopic(source, groupId), sameAs: source },
+      ]),
+    );
     // Topics another service has just created may have no leader yet: retry what the broker calls retriable.
-    this.main = await withRetries(() => this.run(groupId, topics, (payload, tracker) => this.onSource(payload, tracker)));
+    const main = this.supervised(groupId, topics, this.options.partitionsConsumedConcurrently ?? 8, (payload, run) => this.onSource(payload, run));
+    this.main = main;
+    await withRetries(() => main.start());
     if (this.delays.length) {
       // Its own group: kafkajs's assigners assume every member of a group subscribes to the same topics.
-      this.retry = await withRetries(() =>
-        this.run(`${groupId}.retry`, this.retryTopics, (payload, tracker) => this.onRetry(payload, tracker)),
+      const retry = this.supervised(`${groupId}.retry`, this.retryTopics, this.options.retryPartitionsConsumedConcurrently ?? 2, (payload, run) =>
+        this.onRetry(payload, run),
       );
+      this.retry = retry;
+      await withRetries(() => retry.start());
     }
   }
 
-  /** Stops fetching, lets in-flight handlers finish, commits what is finished, disconnects. */
+  /** Stops fetching, lets in-flight handlers finish, commits what is finished, leaves the groups, disconnects. */
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all([this.main?.stop(), this.retry?.stop()]);
-    await Promise.all(this.trackers.map((t) => t.stop()));
-    await Promise.all([this.main?.disconnect(), this.retry?.disconnect()]);
     this.main = this.retry = undefined;
-    this.trackers.length = 0;
   }
 
-  private async run(
+  private supervised(
     groupId: string,
     topics: string[],
-    handle: (payload: EachMessagePayload, tracker: OffsetTracker) => Promise<void>,
-  ): Promise<Consumer> {
-    const consumer = this.options.kafka.consumer({
+    concurrency: number,
+    handle: (payload: EachMessagePayload, run: ConsumerRun) => Promise<void>,
+  ): SupervisedConsumer {
+    return new SupervisedConsumer({
+      kafka: this.options.kafka,
       groupId,
-      // A crashed member's partitions move to the others after this long.
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      // A fetch returns as soon as a record arrives; the wait bounds only idle fetches, and so shutdown.
-      maxWaitTimeInMs: 500,
-      allowAutoTopicCreation: false,
-      retry: { retries: 10 },
+      topics,
+      config: {
+        // A crashed member's partitions move to the others after this long.
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        // A fetch returns as soon as a record arrives; the wait bounds only idle fetches, and so shutdown.
+        maxWaitTimeInMs: 500,
+        allowAutoTopicCreation: false,
+        retry: { retries: 10 },
+      },
+      log: this.log,
+      run: (run) => ({
+        partitionsConsumedConcurrently: concurrency,
+        eachMessage: async (payload) => {
+          // A stop began: leave the record for the group's next owner rather than start work on it.
+          if (!run.accepting()) return;
+          await handle(payload, run);
+        },
+      }),
     });
-    const tracker = new OffsetTracker(consumer);
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics, fromBeginning: true });
-    } catch (err) {
-      await consumer.disconnect();
-      throw err;
-    }
-    this.trackers.push(tracker);
-    await consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 16,
-      eachMessage: (payload) => handle(payload, tracker),
-    });
-    tracker.start();
-    return consumer;
   }
 
-  private async onSource(payload: EachMessagePayload, tracker: OffsetTracker): Promise<void> {
+  private async onSource(payload: EachMessagePayload, run: ConsumerRun): Promise<void> {
     await this.process(payload, 0);
-    tracker.finished(payload.topic, payload.partition, payload.message.offset);
+    run.tracker.finished(payload.topic, payload.partition, payload.message.offset);
   }
 
-  private async onRetry(payload: EachMessagePayload, tracker: OffsetTracker): Promise<void> {
+  private async onRetry(payload: EachMessagePayload, run: ConsumerRun): Promise<void> {
     const { topic, partition, message } = payload;
     const dueAt = Number(headerString(message.headers, DltHeaders.dueAt) ?? 0);
     const wait = dueAt - Date.now();
@@ -136,7 +152,7 @@ export class EventConsumer {
       // Not due: stop this tier's partition and read the record again when it is. Records of a tier
       // are in due order, so nothing behind it is due earlier.
       const resume = payload.pause();
-      this.retry?.seek({ topic, partition, offset: message.offset });
+      run.consumer.seek({ topic, partition, offset: message.offset });
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         resume();
@@ -146,7 +162,7 @@ export class EventConsumer {
     }
     const attempts = Number(headerString(message.headers, DltHeaders.attempts) ?? 0);
     await this.process(payload, attempts);
-    tracker.finished(topic, partition, message.offset);
+    run.tracker.finished(topic, partition, message.offset);
   }
 
   /** Handles one record; on failure parks it one tier further, or dead-letters it. */
@@ -155,6 +171,7 @@ export class EventConsumer {
     let event: Envelope;
     try {
       event = parseEnvelope(JSON.parse(message.value?.toString() ?? ''));
+      assertKnownVersion(event);
     } catch (err) {
       const violation = err instanceof ContractViolation ? err : new ContractViolation(`not JSON: ${(err as Error).message}`);
       return this.park(payload, violation, attemptsBefore + 1, 'dlt');
@@ -198,3 +215,16 @@ export class EventConsumer {
   }
 }
 
+
+/**
+ * A newer version of an event than this build knows was not validated by
+ * parseEnvelope; it must never reach a handler written for the old one.
+ * Dead-lettered, it waits for a deployment that knows it, then a replay.
+ */
+function assertKnownVersion(event: Envelope): void {
+  if (!isEventType(event.type)) return;
+  const known = EventCatalog[event.type].version;
+  if (event.version > known) {
+    throw new ContractViolation(`${event.type} v${event.version} is newer than this consumer knows (v${known}); replay it after an upgrade`);
+  }
+}

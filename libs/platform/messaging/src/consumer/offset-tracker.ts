@@ -37,8 +37,13 @@ export class OffsetTracker {
     await this.consumer.commitOffsets(offsets);
   }
 
-  async stop(): Promise<void> {
+  /** Ends the periodic flush; commits what is finished unless the consumer is gone (after a crash). */
+  async stop(options: { commit?: boolean } = {}): Promise<void> {
     clearInterval(this.timer);
+    if (options.commit === false) {
+      this.done.clear();
+      return;
+    }
     await this.flush().catch(() => undefined);
   }
 }

@@ -1,7 +1,8 @@
-import type { IHeaders, Kafka, Message, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { deadLetterTopic, DltHeaders, headerString, retryTopic } from '../consumer/dead-letter';
 import { EventHeaders } from '@shop/shared/contracts';
+import type { MessageSender } from '../producer';
 import { readTopicsToEnd, ReadRecord } from '../topic-reader';
 
 export interface DeadLetterView {
@@ -19,7 +20,7 @@ export interface DeadLetterView {
 
 export interface DeadLettersOptions {
   kafka: Kafka;
-  producer: Producer;
+  producer: MessageSender;
   /** The consumer group whose dead letters these are. */
   groupId: string;
   /** The source topics the group consumes (already prefixed). */
@@ -53,13 +54,20 @@ export class DeadLetters {
     await this.pool.end();
   }
 
-  /** Dead letters not replayed yet, oldest first. */
+  /**
+   * Dead letters not replayed yet, oldest first. Every partition is read to
+   * its end before the limit applies: records come partition by partition, so
+   * stopping at the limit would list one partition's and hide the oldest.
+   */
   async list(limit = 100): Promise<DeadLetterView[]> {
-    const items: DeadLetterView[] = [];
+    const items: Array<{ at: number; order: number; view: DeadLetterView }> = [];
     await this.scan(async (records) => {
-      for (const r of records) if (items.length < limit) items.push(view(r));
+      for (const r of records) items.push({ at: Number(r.message.timestamp), order: items.length, view: view(r) });
     });
-    return items;
+    return items
+      .sort((a, b) => a.at - b.at || a.order - b.order)
+      .slice(0, limit)
+      .map((i) => i.view);
   }
 
   /**

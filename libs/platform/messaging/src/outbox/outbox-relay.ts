@@ -1,16 +1,20 @@
-import type { Message, Producer } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { Client, Pool } from 'pg';
+import { createPool } from '@shop/platform/database';
+import type { MessageSender } from '../producer';
 import { outboxChannel } from './outbox';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
   schema: string;
-  producer: Producer;
+  producer: MessageSender;
   /** Prepended to every topic name (isolated test runs); empty in production. */
   topicPrefix?: string;
   batchSize?: number;
   /** Polling is the source of truth; NOTIFY only makes it prompt. */
   pollIntervalMs?: number;
+  /** Longest pause after repeated failures (the first is pollIntervalMs, doubling). */
+  maxBackoffMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: object) => void;
   /** Seconds from the row's insert to the broker's acknowledgement. */
   onPublished?: (count: number, lagSeconds: number[]) => void;
@@ -21,6 +25,16 @@ export interface OutboxRelayOptions {
   afterPublish?: () => void;
   /** Wraps each send, e.g. to continue every record's stored trace (it may rewrite the records' headers). */
   wrapSend?: <T>(records: Array<{ topic: string; headers: Record<string, string> }>, send: () => Promise<T>) => Promise<T>;
+}
+
+/** What readiness and metrics say about the relay. */
+export interface RelayHealth {
+  running: boolean;
+  leader: boolean;
+  /** Age of the oldest row not yet published, in seconds; 0 when none waits. */
+  oldestPendingSeconds: number;
+  consecutiveFailures: number;
+  lastError?: string;
 }
 
 interface OutboxRow {
@@ -40,25 +54,27 @@ interface OutboxRow {
  * and marked published only after the broker acknowledged them (acks=all,
  * idempotent producer); a crash in between publishes them again, which the
  * consumers' inboxes absorb.
+ *
+ * One loop does everything in turn (connect the listener, take the lead,
+ * drain), so two passes can never race for the lock; any failure is logged and
+ * the loop carries on after a capped backoff. A NOTIFY at commit wakes it.
  */
 export class OutboxRelay {
   private readonly pool: Pool;
   private listener?: Client;
   private leader = false;
   private running = false;
-  private wakeRequested = false;
-  private draining?: Promise<void>;
-  private timer?: NodeJS.Timeout;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private woken = false;
+  private failures = 0;
+  private lastError?: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly log: NonNullable<OutboxRelayOptions['log']>;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = new Pool({
-      connectionString: options.databaseUrl,
-      max: 2,
-      options: `-c search_path=${options.schema}`,
-    });
+    this.pool = createPool({ url: options.databaseUrl, schema: options.schema, max: 2 });
     this.pool.on('error', (err) => this.log('warn', `outbox relay pool: ${err.message}`));
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
@@ -69,27 +85,44 @@ export class OutboxRelay {
     return this.leader;
   }
 
-  async start(): Promise<void> {
+  start(): void {
+    if (this.running) return;
     this.running = true;
-    await this.connectListener();
-    this.schedule();
+    this.loop = this.run();
   }
 
-  /** Stops polling, finishes the batch in flight, releases the leadership. */
+  /** Stops the loop, finishes the batch in flight, releases the leadership. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.timer);
-    await this.draining;
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
-    this.leader = false;
+    this.wake();
+    await this.loop;
+    await this.dropListener();
     await this.pool.end().catch(() => undefined);
+  }
+
+  /** Publishes what is pending now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
   }
 
   /** Number of rows not yet published (for metrics and tests). */
   async backlog(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>('select count(*) as n from outbox where published_at is null');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async health(): Promise<RelayHealth> {
+    const { rows } = await this.pool.query<{ age: number | null }>(
+      `select extract(epoch from clock_timestamp() - min(created_at))::float8 as age from outbox where published_at is null`,
+    );
+    return {
+      running: this.running,
+      leader: this.leader,
+      oldestPendingSeconds: Math.max(0, rows[0]?.age ?? 0),
+      consecutiveFailures: this.failures,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   /**
@@ -105,57 +138,69 @@ export class OutboxRelay {
           and ($2::text is null or key = $2)`,
       [filter.since ?? null, filter.aggregateId ?? null],
     );
-    if (this.leader) void this.wake();
+    this.wake();
     return rowCount ?? 0;
   }
 
-  /** Publishes everything pending now; resolves when the outbox is empty or leadership is lost. */
-  wake(): Promise<void> {
-    if (this.draining) {
-      this.wakeRequested = true;
-      return this.draining;
-    }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.wakeRequested && this.running) {
-        this.wakeRequested = false;
-        void this.wake();
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      try {
+        if (!this.listener) await this.connectListener();
+        if (!this.leader) await this.tryLead();
+        if (this.leader) await this.drain();
+        this.failures = 0;
+        this.lastError = undefined;
+      } catch (err) {
+        this.failures += 1;
+        this.lastError = (err as Error).message;
+        this.log('warn', `outbox relay: ${this.lastError} (failure ${this.failures}, trying again)`);
       }
-    });
-    return this.draining;
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      void this.tick().finally(() => this.schedule());
-    }, this.pollIntervalMs);
-    this.timer.unref();
-    void this.tick();
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      if (!this.listener) await this.connectListener();
-      if (!this.leader) await this.tryLead();
-      if (this.leader) await this.wake();
-    } catch (err) {
-      this.log('warn', `outbox relay: ${(err as Error).message}`);
+      if (!this.running) break;
+      const backoff = this.failures ? Math.min(this.pollIntervalMs * 2 ** (this.failures - 1), this.options.maxBackoffMs ?? 10_000) : this.pollIntervalMs;
+      // A NOTIFY during the drain concerns rows committed after our last claim: go again at once.
+      if (!this.woken || this.failures) await this.sleep(backoff);
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.wakeUp = done;
+    });
   }
 
   private async connectListener(): Promise<void> {
     const client = new Client({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.options.schema}` });
     client.on('error', (err) => {
+      if (this.listener !== client) return;
       this.log('warn', `outbox relay listener lost: ${err.message}`);
-      this.listener = undefined;
-      this.leader = false;
+      void this.dropListener();
+      this.wake();
     });
-    client.on('notification', () => void (this.leader && this.wake()));
-    await client.connect();
-    await client.query(`listen ${outboxChannel(this.options.schema)}`);
+    client.on('notification', () => this.wake());
+    try {
+      await client.connect();
+      await client.query(`listen ${outboxChannel(this.options.schema)}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     this.listener = client;
-    await this.tryLead();
+  }
+
+  /** Leadership ends with the listener's session, which holds the advisory lock. */
+  private async dropListener(): Promise<void> {
+    const client = this.listener;
+    this.listener = undefined;
+    this.leader = false;
+    await client?.end().catch(() => undefined);
   }
 
   /** Session-level advisory lock on the listener connection: leadership ends with that connection. */
@@ -164,9 +209,8 @@ export class OutboxRelay {
     const { rows } = await this.listener.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
       `outbox-relay:${this.options.schema}`,
     ]);
-    const wasLeader = this.leader;
     this.leader = rows[0]?.ok === true;
-    if (this.leader && !wasLeader) this.log('info', `outbox relay for ${this.options.schema} is publishing`);
+    if (this.leader) this.log('info', `outbox relay for ${this.options.schema} is publishing`);
   }
 
   private async drain(): Promise<void> {
@@ -213,8 +257,7 @@ export class OutboxRelay {
       return rows.length;
     } catch (err) {
       await client.query('rollback').catch(() => undefined);
-      this.log('warn', `outbox relay could not publish: ${(err as Error).message}`);
-      return 0;
+      throw new Error(`could not publish: ${(err as Error).message}`);
     } finally {
       client.release();
     }

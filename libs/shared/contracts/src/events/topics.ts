@@ -13,3 +13,10 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 /** Consumer group ids are the consuming service's name. */
 export const ServiceNames = ['catalog', 'order', 'payment', 'delivery', 'review'] as const;
 export type ServiceName = (typeof ServiceNames)[number];
+
+/**
+ * Topics a read model is rebuilt from (the order service's product snapshot,
+ * the catalog's ratings): compacted, so each key's latest event is kept for
+ * as long as the topic exists, whatever its age.
+ */
+export const CompactedTopics: readonly TopicName[] = [Topics.catalogProducts, Topics.reviewReviews];

@@ -1,0 +1,100 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { closeService, startServiceForTest } from '@shop/platform/service';
+import { createTestDatabase, eventually, TEST_JWT_SECRET, TestDatabase, TestKafka, useKafka } from '@shop/testing';
+import { catalogService } from '../src/catalog.service';
+
+interface Report {
+  status: string;
+  checks: Record<string, { status: string; error?: string }>;
+}
+
+/**
+ * Readiness that tells the truth (DESIGN.md section 4): ready only when the
+ * service can do its job, and a not-ready answer says why.
+ */
+describe('catalog readiness', () => {
+  let db: TestDatabase;
+  let kafka: TestKafka;
+  let app: NestFastifyApplication;
+  let url: string;
+  let sql: Client;
+
+  const ready = async (): Promise<{ status: number; body: Report }> => {
+    const res = await fetch(`${url}/health/ready`);
+    return { status: res.status, body: (await res.json()) as Report };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.migrate('catalog');
+    kafka = useKafka();
+    ({ app, url } = await startServiceForTest(catalogService, {
+      DATABASE_URL: db.urlFor('catalog'),
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: `${kafka.prefix}.`,
+      JWT_SECRET: TEST_JWT_SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      OUTBOX_MAX_PENDING_SECONDS: '5',
+    }));
+    sql = new Client({ connectionString: db.urlFor('catalog'), options: '-c search_path=catalog' });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await closeService(app);
+    await kafka?.cleanup();
+    await db?.drop();
+  });
+
+  it('is ready once its database, migrations, broker, consumer groups and relay all answer', async () => {
+    const { status, body } = await eventually(async () => {
+      const r = await ready();
+      expect(r.status).toBe(200);
+      return r;
+    }, 30_000);
+    expect(status).toBe(200);
+    expect(Object.fromEntries(Object.entries(body.checks).map(([k, v]) => [k, v.status]))).toEqual({
+      postgres: 'ok',
+      migrations: 'ok',
+      kafka: 'ok',
+      consumers: 'ok',
+      outbox: 'ok',
+    });
+  });
+
+  it('is not ready while a migration it was built with is not applied, and names it', async () => {
+    const [last] = (await sql.query<{ name: string }>('select migration_name as name from _prisma_migrations order by migration_name desc limit 1')).rows;
+    await sql.query('update _prisma_migrations set rolled_back_at = now() where migration_name = $1', [last.name]);
+    try {
+      const { status, body } = await ready();
+      expect(status).toBe(503);
+      expect(body.checks.migrations).toMatchObject({ status: 'down', error: expect.stringContaining(last.name) });
+    } finally {
+      await sql.query('update _prisma_migrations set rolled_back_at = null where migration_name = $1', [last.name]);
+    }
+    expect((await ready()).status).toBe(200);
+  });
+
+  it('is not ready while its outbox is not being published, and says how long the oldest event has waited', async () => {
+    // An event for a topic that does not exist (topics are never auto-created): the relay cannot publish it.
+    const id = randomUUID();
+    await sql.query(
+      `insert into outbox (id, topic, key, type, payload, created_at) values ($1, 'no-such-topic.v1', 'k', 'x.y', '{}', now() - interval '1 hour')`,
+      [id],
+    );
+    try {
+      const { body } = await eventually(async () => {
+        const r = await ready();
+        expect(r.status).toBe(503);
+        return r;
+      });
+      expect(body.checks.outbox).toMatchObject({ status: 'down', error: expect.stringMatching(/oldest unpublished event waits for \d+ s/) });
+    } finally {
+      await sql.query('delete from outbox where id = $1', [id]);
+    }
+    await eventually(async () => expect((await ready()).status).toBe(200), 20_000);
+  });
+});

@@ -81,7 +81,6 @@ export interface ChaosFacts {
   orders: OrderFact[];
   payments: Array<{ orderId: string; status: string }>;
   /** Orders the payment service saw cancelled before it charged them. */
-  paymentCancellations: string[];
   reservations: Array<{ orderId: string; status: string }>;
   deliveries: Array<{ orderId: string; status: string }>;
   reviewGrants: Array<{ orderId: string; productId: string }>;

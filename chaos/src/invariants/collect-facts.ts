@@ -139,7 +139,6 @@ export async function collectFacts(platform: TestPlatform, run: { acceptedOrderI
     acceptedOrderIds: run.acceptedOrderIds,
     orders: orders.map((o) => ({ id: o.id, status: o.status, cancelReason: o.cancel_reason, items: itemsOf.get(o.id) ?? [], history: historyOf.get(o.id) ?? [] })),
     payments: byOrder(await query(platform, 'payment', 'select order_id, status from payments')),
-    paymentCancellations: (await query<{ order_id: string }>(platform, 'payment', 'select order_id from order_cancellations')).map((r) => r.order_id),
     reservations: byOrder(await query(platform, 'catalog', 'select order_id, status from stock_reservations')),
     deliveries: byOrder(await query(platform, 'delivery', 'select order_id, status from deliveries')),
     reviewGrants: (await query<{ order_id: string; product_id: string }>(platform, 'review', 'select order_id, product_id from review_grants')).map((g) => ({

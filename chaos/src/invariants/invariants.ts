@@ -91,37 +91,6 @@ function noDuplicates(facts: ChaosFacts): InvariantResult {
   };
 }
 
-interface IgnoredWithoutInbox {
-  group: ServiceName;
-  type: EventType;
-  why: string;
-  applies(orderId: string, facts: Indexed): boolean;
-}
-
-interface Indexed {
-  payments: Map<string, Array<{ status: string }>>;
-  paymentCancellations: Set<string>;
-}
-
-/**
- * Events a consumer takes and deliberately ignores before its transaction,
- * so no inbox row records them: they are explained, not lost.
- */
-const IGNORED_WITHOUT_INBOX: IgnoredWithoutInbox[] = [
-  {
-    group: 'payment',
-    type: 'order.cancelled',
-    why: 'declined payment, nothing to refund',
-    applies: (orderId, ix) => ix.payments.get(orderId)?.[0]?.status === 'DECLINED',
-  },
-  {
-    group: 'payment',
-    type: 'order.awaiting-payment',
-    why: 'cancelled before it was charged',
-    applies: (orderId, ix) => !ix.payments.has(orderId) && ix.paymentCancellations.has(orderId),
-  },
-];
-
 /** 3. Every outbox row published, and every subscribed event in its consumer's inbox. */
 function noEventLost(facts: ChaosFacts): InvariantResult {
   const problems: string[] = [];
@@ -135,7 +104,6 @@ function noEventLost(facts: ChaosFacts): InvariantResult {
     problems.push(`${published - facts.sourceTopicRecords} published event(s) are not on the topics (${facts.sourceTopicRecords} records for ${published} published rows)`);
   }
   const copies = facts.sourceTopicRecords - published;
-  const ix: Indexed = { payments: byOrder(facts.payments), paymentCancellations: new Set(facts.paymentCancellations) };
   const inboxes = new Map<string, Set<string>>();
   for (const row of facts.inbox) {
     const key = `${row.service}/${row.eventType}`;
@@ -147,19 +115,15 @@ function noEventLost(facts: ChaosFacts): InvariantResult {
   }
   let expected = 0;
   let found = 0;
-  let explained = 0;
   for (const group of SERVICES) {
     for (const type of SUBSCRIPTIONS[group]) {
       const emitted = facts.outbox.filter((r) => r.service === publisherOf(type) && r.type === type);
       const inbox = inboxes.get(`${group}/${type}`) ?? new Set<string>();
       const missing = emitted.filter((r) => !inbox.has(r.id));
-      const excuse = IGNORED_WITHOUT_INBOX.find((e) => e.group === group && e.type === type);
-      const lost = missing.filter((r) => !excuse?.applies(r.key, ix));
       expected += emitted.length;
       found += emitted.length - missing.length;
-      explained += missing.length - lost.length;
-      if (lost.length) {
-        problems.push(`${group} never processed ${lost.length} of ${emitted.length} ${type} (e.g. event ${lost[0].id}, aggregate ${lost[0].key})`);
+      if (missing.length) {
+        problems.push(`${group} never processed ${missing.length} of ${emitted.length} ${type} (e.g. event ${missing[0].id}, aggregate ${missing[0].key})`);
       }
     }
   }
@@ -168,7 +132,7 @@ function noEventLost(facts: ChaosFacts): InvariantResult {
     key: 'no-event-lost',
     title: 'every event published and in each subscriber’s inbox',
     ok: dedupedProblems.length === 0,
-    counts: `${published}/${facts.outbox.length} published${copies > 0 ? ` (+${copies} re-sent copies)` : ''}; ${found}/${expected} deliveries in inboxes${explained ? `, ${explained} ignored by design` : ''}`,
+    counts: `${published}/${facts.outbox.length} published${copies > 0 ? ` (+${copies} re-sent copies)` : ''}; ${found}/${expected} deliveries in inboxes`,
     problems: dedupedProblems,
   };
 }

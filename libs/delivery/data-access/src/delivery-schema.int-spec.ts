@@ -75,10 +75,10 @@ describeServiceSchema('delivery', 'deliveries', DeliveryPrismaClient, ({ client 
     ).rejects.toThrow(/deliveries_status_steps_check/);
   });
 
-  it('round-trips the order cancellation mark, once per order', async () => {
+  it('round-trips the order guard, once per order', async () => {
     const orderId = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
-    const mark = await prisma.orderCancellation.create({ data: { orderId } });
-    expect(mark).toEqual({ orderId, cancelledAt: expect.any(Date) });
-    expect((await prisma.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true })).count).toBe(0);
+    expect(await prisma.orderGuard.create({ data: { orderId } })).toEqual({ orderId, cancelledAt: null });
+    expect(await prisma.orderGuard.update({ where: { orderId }, data: { cancelledAt: new Date() } })).toEqual({ orderId, cancelledAt: expect.any(Date) });
+    expect((await prisma.orderGuard.createMany({ data: [{ orderId }], skipDuplicates: true })).count).toBe(0);
   });
 });

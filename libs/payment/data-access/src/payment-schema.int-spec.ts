@@ -78,10 +78,12 @@ describeServiceSchema('payment', 'payments', PaymentPrismaClient, ({ client }) =
     expect(await prisma.payment.findUnique({ where: { id: row(6).id } })).toMatchObject({ status: 'DECLINED' });
   });
 
-  it('round-trips the order cancellation mark, once per order', async () => {
+  it('round-trips the order guard, once per order', async () => {
     const orderId = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
-    const mark = await prisma.orderCancellation.create({ data: { orderId } });
-    expect(mark).toEqual({ orderId, cancelledAt: expect.any(Date) });
-    expect((await prisma.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true })).count).toBe(0);
+    const guard = await prisma.orderGuard.create({ data: { orderId } });
+    expect(guard).toEqual({ orderId, cancelledAt: null, authorizingAt: null });
+    const marked = await prisma.orderGuard.update({ where: { orderId }, data: { cancelledAt: new Date(), authorizingAt: new Date() } });
+    expect(marked).toEqual({ orderId, cancelledAt: expect.any(Date), authorizingAt: expect.any(Date) });
+    expect((await prisma.orderGuard.createMany({ data: [{ orderId }], skipDuplicates: true })).count).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { DeliveryError } from '@shop/delivery/domain';
 import { processOnce } from '@shop/platform/messaging';
 import type { Envelope, OrderCancelledV1 } from '@shop/shared/contracts';
 import { DeliveryRepository } from '../delivery.repository';
+import { lockOrderGuard } from '../order-guard';
 import { DELIVERY_GROUP } from '../schedule-delivery/schedule-delivery.handler';
 
 /**
@@ -23,12 +24,10 @@ export class CancelDeliveryHandler {
   async execute(event: Envelope<OrderCancelledV1>, group = DELIVERY_GROUP): Promise<void> {
     const { orderId, reason } = event.data;
     await processOnce(this.db, group, event, async (tx) => {
+      // Marked first, under the guard's lock: a confirmation arriving late (from a retry tier) schedules nothing.
+      await lockOrderGuard(tx, orderId, { cancel: true });
       const delivery = await this.deliveries.lock(tx, { orderId });
-      if (!delivery) {
-        // Nothing to call off yet; the mark stops a confirmation that arrives late (from a retry tier).
-        await tx.orderCancellation.createMany({ data: [{ orderId }], skipDuplicates: true });
-        return;
-      }
+      if (!delivery) return;
       try {
         delivery.cancel(reason, new Date());
       } catch (err) {

@@ -6,6 +6,7 @@ import { processOnce } from '@shop/platform/messaging';
 import type { Envelope, OrderConfirmedV1 } from '@shop/shared/contracts';
 import { CourierService } from '../../courier/courier.service';
 import { DeliveryRepository } from '../delivery.repository';
+import { lockOrderGuard } from '../order-guard';
 
 export const DELIVERY_GROUP = 'delivery';
 
@@ -22,8 +23,9 @@ export class ScheduleDeliveryHandler {
     const { orderId, customerId, shippingAddress } = event.data;
     let scheduled = false;
     await processOnce(this.db, group, event, async (tx) => {
-      // Cancelled while this confirmation waited in a retry tier: no parcel for a cancelled order.
-      if (await tx.orderCancellation.findUnique({ where: { orderId } })) return;
+      // Cancelled while this confirmation waited in a retry tier: no parcel for a cancelled order. The guard's
+      // lock is held until commit, so a cancellation now waits and then finds the delivery to call off.
+      if ((await lockOrderGuard(tx, orderId)).cancelled) return;
       const delivery = DeliveryEntity.schedule({ id: randomUUID(), orderId, customerId, shippingAddress, at: new Date() });
       scheduled = await this.deliveries.insert(tx, delivery);
     });

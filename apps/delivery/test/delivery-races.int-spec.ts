@@ -1,0 +1,126 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { DeliveryPrismaService } from '@shop/delivery/data-access';
+import { closeService, startServiceForTest } from '@shop/platform/service';
+import type { Envelope, OrderCancelledV1, OrderConfirmedV1 } from '@shop/shared/contracts';
+import { createTestDatabase, eventually, eventRecord, TEST_JWT_SECRET, TestDatabase, TestKafka, useKafka } from '@shop/testing';
+import { CancelDeliveryHandler } from '../src/deliveries/cancel-delivery/cancel-delivery.handler';
+import { ScheduleDeliveryHandler } from '../src/deliveries/schedule-delivery/schedule-delivery.handler';
+import { deliveryService } from '../src/delivery.service';
+
+/**
+ * DESIGN.md section 8: "A customer's cancel racing the lifecycle never leaves
+ * a parcel behind." Scheduling (order.confirmed, late from a retry tier) and
+ * cancelling (order.cancelled) of one order, interleaved on purpose: a test
+ * session holds a SHARE lock on the deliveries table, so the scheduling
+ * transaction stops right at its insert, after everything it decided on, while
+ * the cancellation runs to its end.
+ */
+describe('delivery: scheduling racing a cancellation', () => {
+  let db: TestDatabase;
+  let kafka: TestKafka;
+  let app: NestFastifyApplication;
+  let prisma: DeliveryPrismaService;
+  let schedule: ScheduleDeliveryHandler;
+  let cancel: CancelDeliveryHandler;
+  let blocker: Client;
+
+  const confirmed = (): Envelope<OrderConfirmedV1> => {
+    const orderId = randomUUID();
+    const data = {
+      orderId,
+      customerId: `c-${orderId.slice(0, 8)}`,
+      shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    };
+    return eventRecord('order.confirmed', orderId, data).envelope as Envelope<OrderConfirmedV1>;
+  };
+  const cancelled = (order: Envelope<OrderConfirmedV1>): Envelope<OrderCancelledV1> =>
+    eventRecord('order.cancelled', order.data.orderId, {
+      orderId: order.data.orderId,
+      customerId: order.data.customerId,
+      reason: 'CUSTOMER_REQUEST',
+      previousStatus: 'CONFIRMED',
+    }).envelope as Envelope<OrderCancelledV1>;
+
+  /** True once some session of this database waits for a lock on the deliveries table. */
+  async function someoneWaitsForDeliveries(): Promise<boolean> {
+    const { rows } = await blocker.query<{ n: number }>(
+      `select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation
+        where not l.granted and c.relname = 'deliveries'`,
+    );
+    return rows[0].n > 0;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.migrate('delivery');
+    kafka = useKafka();
+    ({ app } = await startServiceForTest(deliveryService, {
+      DATABASE_URL: db.urlFor('delivery'),
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: `${kafka.prefix}.`,
+      JWT_SECRET: TEST_JWT_SECRET,
+      // The courier must not move a parcel on its own while the test looks at it.
+      DELIVERY_DISPATCH_DELAY_MS: '-1',
+      DELIVERY_COMPLETE_DELAY_MS: '-1',
+    }));
+    prisma = app.get(DeliveryPrismaService);
+    schedule = app.get(ScheduleDeliveryHandler);
+    cancel = app.get(CancelDeliveryHandler);
+    blocker = new Client({ connectionString: db.urlFor('delivery'), options: '-c search_path=deliveries' });
+    await blocker.connect();
+  });
+
+  afterAll(async () => {
+    await blocker?.end();
+    await closeService(app);
+    await kafka?.cleanup();
+    await db?.drop();
+  });
+
+  it('never leaves a scheduled parcel for a cancelled order, whichever commits first (15 times)', async () => {
+    for (let i = 0; i < 15; i++) {
+      const order = confirmed();
+      await blocker.query('begin');
+      await blocker.query('lock table deliveries in share mode');
+      const scheduling = schedule.execute(order);
+      let released = false;
+      try {
+        await eventually(async () => expect(await someoneWaitsForDeliveries()).toBe(true), 10_000);
+        // The cancellation runs while scheduling waits at its insert; with an arbiter, it waits for scheduling.
+        const cancelling = cancel.execute(cancelled(order));
+        const settled = await Promise.race([cancelling.then(() => 'cancel done'), new Promise((r) => setTimeout(() => r('cancel waits'), 300))]);
+        await blocker.query('commit');
+        released = true;
+        await Promise.all([scheduling, cancelling]);
+        const delivery = await prisma.delivery.findUnique({ where: { orderId: order.data.orderId } });
+        expect({ i, settled, status: delivery?.status ?? 'none' }).toEqual({ i, settled, status: delivery ? 'CANCELLED' : 'none' });
+      } finally {
+        if (!released) await blocker.query('rollback');
+      }
+    }
+  });
+
+  it('schedules nothing once cancelled, and cancels what was scheduled', async () => {
+    const late = confirmed();
+    await cancel.execute(cancelled(late));
+    await schedule.execute(late);
+    expect(await prisma.delivery.findUnique({ where: { orderId: late.data.orderId } })).toBeNull();
+
+    const early = confirmed();
+    await schedule.execute(early);
+    await cancel.execute(cancelled(early));
+    expect((await prisma.delivery.findUniqueOrThrow({ where: { orderId: early.data.orderId } })).status).toBe('CANCELLED');
+  });
+
+  it('settles both handlers run at once with random delays on many orders', async () => {
+    const orders = Array.from({ length: 30 }, confirmed);
+    const jitter = () => new Promise((r) => setTimeout(r, Math.random() * 20));
+    await Promise.all(
+      orders.map((order) => Promise.all([jitter().then(() => schedule.execute(order)), jitter().then(() => cancel.execute(cancelled(order)))])),
+    );
+    const left = await prisma.delivery.count({ where: { orderId: { in: orders.map((o) => o.data.orderId) }, status: { not: 'CANCELLED' } } });
+    expect(left).toBe(0);
+  });
+});

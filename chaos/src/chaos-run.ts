@@ -109,7 +109,8 @@ export class ChaosRun {
 
   /** Runs the load and, meanwhile, each fault when its share of the orders has been sent. */
   async drive(scenario: Scenario): Promise<{ load: LoadResult; faults: FaultRecord[]; error?: string }> {
-    const { orders, rate, downMs, seed, log } = this.options;
+    const { downMs, seed, log } = this.options;
+    const { orders, rate } = scenario.load ?? this.options;
     const load = new OrderLoad(this.gateway.url, this.tokens, planOrders(orders, this.products, seed + 1_000 * this.drives++), { rate });
     const ctx: FaultContext = { platform: this.platform, gateway: this.gateway, broker: this.broker, downMs, log };
     const faults: FaultRecord[] = [];

@@ -1,5 +1,6 @@
 import type { AppProcess, TestPlatform } from '@shop/testing';
-import type { Expectations, ServiceName } from './invariants/chaos-facts';
+import { SERVICES, type Expectations, type ServiceName } from './invariants/chaos-facts';
+import { query } from './invariants/collect-facts';
 import type { PrivateBroker } from './private-broker';
 
 export interface FaultContext {
@@ -24,6 +25,8 @@ export interface Scenario {
   description: string;
   faults: Fault[];
   expect?: Expectations;
+  /** A load of its own, when its faults need longer than the run's default load lasts. */
+  load?: { orders: number; rate: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,6 +104,45 @@ const killBroker: Fault = {
   },
 };
 
+/**
+ * Waits until every service's outbox has been empty at least once since the
+ * call (under load new rows keep coming, so an empty moment is the sign the
+ * relay keeps up). A relay left with a producer the restarted broker no longer
+ * recognises never gets there.
+ */
+async function outboxesDrain(ctx: FaultContext, timeoutMs: number): Promise<string | undefined> {
+  const pending = new Set<ServiceName>(SERVICES);
+  const deadline = Date.now() + timeoutMs;
+  while (pending.size && Date.now() < deadline) {
+    for (const app of [...pending]) {
+      const [{ n }] = await query<{ n: number }>(ctx.platform, app, 'select count(*)::int as n from outbox where published_at is null');
+      if (n === 0) pending.delete(app);
+    }
+    if (pending.size) await sleep(200);
+  }
+  return pending.size ? `outbox of ${[...pending].join(', ')} not drained within ${timeoutMs / 1000} s` : undefined;
+}
+
+/** kill -9 of the broker `times` times in a row, each once it is back and every outbox has drained. */
+function killBrokerRepeatedly(times: number): Fault {
+  return {
+    target: `kafka broker (${times} times)`,
+    at: 0.02,
+    async inject(ctx) {
+      const notes: string[] = [];
+      for (let i = 1; i <= times; i++) {
+        await ctx.broker.kill();
+        await sleep(ctx.downMs);
+        await ctx.broker.restart();
+        const stalled = await outboxesDrain(ctx, 60_000);
+        ctx.log(`kafka broker: kill ${i} of ${times}, back${stalled ? `, ${stalled}` : ', every outbox drained'}`);
+        if (stalled) notes.push(`kill ${i}: ${stalled}`);
+      }
+      return notes.length ? notes.join('; ') : undefined;
+    },
+  };
+}
+
 const service = (app: ServiceName): Scenario => ({
   name: app,
   description: `kill -9 the ${app} service at 30% of the load, start it again`,
@@ -121,6 +163,12 @@ export const SCENARIOS: Scenario[] = [
   },
   { name: 'gateway', description: 'kill -9 the gateway at 30% of the load, start it again on the same port', faults: [killGateway] },
   { name: 'broker', description: 'kill -9 the (private) Kafka broker at 30% of the load, start it again on the same port and data', faults: [killBroker] },
+  {
+    name: 'broker-10',
+    description: 'kill -9 the broker ten times during a longer load; after each restart every outbox drains',
+    faults: [killBrokerRepeatedly(10)],
+    load: { orders: 1_200, rate: 12 },
+  },
 ];
 
 /** Not in the default set: the same load with no fault, a control for the checker. */

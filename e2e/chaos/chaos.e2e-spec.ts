@@ -60,6 +60,13 @@ describe('chaos: kill -9 mid-load, restart, invariants (private broker)', () => 
     ]);
   }, 300_000);
 
+  it('drains every outbox after each of ten kills -9 of the broker under load, and keeps every invariant', async () => {
+    const result = await scenario('broker-10');
+    expect(result.faults).toEqual([expect.objectContaining({ target: 'kafka broker (10 times)', note: undefined })]);
+    expect(result.load?.sent).toBe(scenarioNamed('broker-10').load?.orders);
+    expect(result.invariants.every((i) => i.ok)).toBe(true);
+  }, 600_000);
+
   it('reports the violations in a tampered database: an event the payment service never processed, stock that does not add up', async () => {
     expect(violations(await run.check())).toEqual([]);
     const [{ event_id: lost }] = await query<{ event_id: string }>(

@@ -3,6 +3,7 @@ import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { ensureTopics } from '@shop/platform/messaging';
 import { Topics } from '@shop/shared/contracts';
 import { BenchPlatform } from './bench-platform';
+import { costPerOrder, readStatementCounts, StatementCount } from './cost';
 import { appProcesses, RssSampler } from './footprint';
 import { DEFAULT_OPTIONS, runLoad } from './load';
 
@@ -29,6 +30,8 @@ export interface LifecycleResult {
   chain: { confirm: number[]; deliver: number[] };
   loadRss: Record<string, number>;
   platformStartSeconds: number;
+  /** SQL statements and transactions per delivered order, per service and in total, over the whole run (idle polling included). */
+  cost: Record<string, StatementCount>;
 }
 
 /** Consumer hops from the order's POST to the record that announces each status (README, "How an order flows"). */
@@ -205,6 +208,7 @@ export async function lifecycleRound(options: LifecycleOptions, log: (line: stri
     observer = await OrderEventObserver.start(brokers, bench.topic(Topics.orderOrders));
     const placed = new Map<string, number>();
     const sampler = new RssSampler(appProcesses()).start();
+    const countsBefore = await readStatementCounts(bench.platform);
     const none = { list: 0, search: 0, product: 0, reviews: 0, order: 0, follow: 0, review: 0 };
     const summary = await runLoad(
       {
@@ -230,6 +234,8 @@ export async function lifecycleRound(options: LifecycleOptions, log: (line: stri
     const done = () => [...placed.keys()].every((id) => observer?.delivered.has(id) || observer?.cancelled.has(id));
     while (!done() && Date.now() < deadline) await sleep(200);
     const loadRss = sampler.stop();
+    const deliveredCount = [...placed.keys()].filter((id) => observer?.delivered.has(id)).length;
+    const cost = costPerOrder(countsBefore, await readStatementCounts(bench.platform), Math.max(1, deliveredCount));
     const confirmed: number[] = [];
     const delivered: number[] = [];
     for (const [id, respondedAt] of placed) {
@@ -243,7 +249,18 @@ export async function lifecycleRound(options: LifecycleOptions, log: (line: stri
     if (summary.errors || summary.dropped) {
       log(`warning: ${summary.errors} orders were not accepted (${JSON.stringify(order?.errors ?? {})}) and ${summary.dropped} never sent; the rate offered was not met`);
     }
-    return { placed: placed.size, confirmed, delivered, missingConfirmed, missingDelivered, notAccepted: summary.errors + summary.dropped, chain, loadRss, platformStartSeconds: bench.startSeconds };
+    return {
+      placed: placed.size,
+      confirmed,
+      delivered,
+      missingConfirmed,
+      missingDelivered,
+      notAccepted: summary.errors + summary.dropped,
+      chain,
+      loadRss,
+      platformStartSeconds: bench.startSeconds,
+      cost,
+    };
   } finally {
     await observer?.stop();
     await bench.stop();

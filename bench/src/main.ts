@@ -4,10 +4,10 @@
  * bench/results/<date>.json and .md. BENCH_ONLY=<parts> runs some parts only
  * (and names the files after them); BENCH_QUICK=1 shortens the long runs.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { infra, ServiceName, workspaceRoot } from '@shop/testing';
-import { BenchPlatform } from './bench-platform';
+import { BenchPlatform, SERVICES } from './bench-platform';
 import { bareNodeFootprint } from './footprint';
 import { gatewayBench } from './gateway.bench';
 import { intakeRound, IntakeResult } from './intake.bench';
@@ -206,8 +206,10 @@ async function main(): Promise<void> {
           confirmedMs: { p50: percentile(r.confirmed, 50), p99: percentile(r.confirmed, 99) },
           deliveredMs: { p50: percentile(r.delivered, 50), p99: percentile(r.delivered, 99) },
           bareChainP99Ms: { confirm: percentile(r.chain.confirm, 99), deliver: percentile(r.chain.deliver, 99) },
+          costPerDeliveredOrder: r.cost,
         })),
       };
+      costRows(lifecycle, rows);
       const refused = lifecycle.reduce((n, r) => n + r.notAccepted, 0);
       if (refused) notes.push(`${refused} orders of the lifecycle runs were not accepted or never sent (the offered rate was not met); the lifecycle figures cover the accepted ones`);
       const missing = lifecycle.reduce((n, r) => n + r.missingDelivered, 0);
@@ -296,3 +298,37 @@ main().catch((err) => {
   process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });
+
+/**
+ * Statements and transactions per delivered order (DESIGN section 8, cost per
+ * order), per service and in total, median of the runs; with
+ * BENCH_COST_BEFORE=<an earlier results .json>, that run's figures beside them.
+ */
+function costRows(lifecycle: LifecycleResult[], rows: Row[]): void {
+  const before = process.env.BENCH_COST_BEFORE ? earlierCost(process.env.BENCH_COST_BEFORE) : undefined;
+  for (const key of [...SERVICES, 'total'] as const) {
+    const statements = summarize(lifecycle.map((r) => r.cost[key]?.statements ?? Number.NaN));
+    const transactions = summarize(lifecycle.map((r) => r.cost[key]?.transactions ?? Number.NaN));
+    const was = before?.[key];
+    rows.push({
+      figure: `SQL per delivered order: ${key} (statements / transactions)`,
+      value: round(statements.median, 1),
+      spread: `${round(statements.min, 1)}..${round(statements.max, 1)} statements; ${round(transactions.median, 1)} transactions`,
+      baseline: was ? `before: ${round(was.statements, 1)} statements / ${round(was.transactions, 1)} transactions` : '-',
+      ratio: was ? `${round(statements.median / was.statements)}x before` : '-',
+      target: '-',
+      pass: true,
+    });
+  }
+}
+
+function earlierCost(file: string): Record<string, { statements: number; transactions: number }> | undefined {
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { lifecycle?: { runs?: Array<{ costPerDeliveredOrder?: Record<string, { statements: number; transactions: number }> }> } };
+  const runs = (earlier.lifecycle?.runs ?? []).map((r) => r.costPerDeliveredOrder).filter((c): c is Record<string, { statements: number; transactions: number }> => Boolean(c));
+  if (runs.length === 0) return undefined;
+  const keys = Object.keys(runs[0]);
+  return Object.fromEntries(
+    keys.map((k) => [k, { statements: summarize(runs.map((r) => r[k].statements)).median, transactions: summarize(runs.map((r) => r[k].transactions)).median }]),
+  );
+}
+

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
-import { Pool } from 'pg';
-import { DeadLetters, ensureTopics, Outbox, OutboxRelay, parkedMessage } from '@shop/platform/messaging';
+import { createPool, Database } from '@shop/platform/database';
+import { DeadLetters, ensureTopics, Outbox, OutboxRelay, parkedMessage, UnitOfWork } from '@shop/platform/messaging';
 import { createTestDatabase, TestDatabase } from '@shop/testing';
 
 export interface MessagingBenchOptions {
@@ -53,7 +53,9 @@ export async function outboxPublishLag(db: TestDatabase, options: MessagingBench
   await ensureTopics(kafka, [`${prefix}catalog.products.v1`]);
   const producer = await idempotentProducer(kafka);
   const lags: number[] = [];
+  const database = new Database(createPool({ url: db.urlFor('catalog'), schema: 'catalog' }));
   const relay = new OutboxRelay({
+    db: database,
     databaseUrl: db.urlFor('catalog'),
     schema: 'catalog',
     producer,
@@ -61,9 +63,8 @@ export async function outboxPublishLag(db: TestDatabase, options: MessagingBench
     pollIntervalMs: 1_000,
     onPublished: (_count, lagSeconds) => lags.push(...lagSeconds.map((s) => s * 1000)),
   });
-  const pool = new Pool({ connectionString: db.urlFor('catalog'), max: 8 });
-  const outbox = new Outbox({ source: 'catalog', schema: 'catalog' });
-  await relay.start();
+  const unitOfWork = new UnitOfWork(database, new Outbox({ source: 'catalog', schema: 'catalog' }));
+  relay.start();
   const total = options.rate * options.seconds;
   try {
     const interval = 1000 / options.rate;
@@ -73,14 +74,14 @@ export async function outboxPublishLag(db: TestDatabase, options: MessagingBench
       const due = started + i * interval;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      writes.push(writeOne(pool, outbox));
+      writes.push(writeOne(unitOfWork));
     }
     await Promise.all(writes);
     const deadline = Date.now() + 30_000;
     while (lags.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   } finally {
     await relay.stop();
-    await pool.end();
+    await database.pool.end();
     await producer.disconnect();
     await deleteTopics(kafka, [`${prefix}catalog.products.v1`]);
   }
@@ -88,27 +89,17 @@ export async function outboxPublishLag(db: TestDatabase, options: MessagingBench
   return lags;
 }
 
-async function writeOne(pool: Pool, outbox: Outbox): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const id = randomUUID();
-    const tx = { $executeRawUnsafe: (q: string, ...v: unknown[]) => client.query(q, v).then((r) => r.rowCount ?? 0) };
-    await outbox.append(tx, [
-      {
-        type: 'catalog.product-upserted',
-        aggregateId: id,
-        aggregateVersion: 1,
-        data: { productId: id, sku: `B-${id}`, name: 'Bench', description: '', priceCents: 100, currency: 'EUR', productVersion: 1 },
-      },
-    ]);
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+/** One event in a unit of work of its own, as a request would write it. */
+async function writeOne(unitOfWork: UnitOfWork): Promise<void> {
+  const id = randomUUID();
+  await unitOfWork.run(async (tx) =>
+    tx.publish({
+      type: 'catalog.product-upserted',
+      aggregateId: id,
+      aggregateVersion: 1,
+      data: { productId: id, sku: `B-${id}`, name: 'Bench', description: '', priceCents: 100, currency: 'EUR', productVersion: 1 },
+    }),
+  );
 }
 
 /**
@@ -143,7 +134,8 @@ export async function replayRate(db: TestDatabase, options: MessagingBenchOption
       4,
     ),
   );
-  const deadLetters = new DeadLetters({ kafka, producer, groupId: group, topics: [source], databaseUrl: db.urlFor('catalog'), schema: 'catalog' });
+  const database = new Database(createPool({ url: db.urlFor('catalog'), schema: 'catalog' }));
+  const deadLetters = new DeadLetters({ kafka, producer, groupId: group, topics: [source], db: database });
   try {
     const bareStarted = performance.now();
     for (let i = 0; i < records.length; i += 500) await producer.send({ topic: bare, acks: -1, messages: records.slice(i, i + 500) });
@@ -156,7 +148,7 @@ export async function replayRate(db: TestDatabase, options: MessagingBenchOption
     if (replayed !== records.length) throw new Error(`bench: replayed ${replayed} of ${records.length}`);
     return { replayPerSecond, barePerSecond };
   } finally {
-    await deadLetters.close();
+    await database.pool.end();
     await producer.disconnect();
     await deleteTopics(kafka, [source, dlt, `${source}.${group}.retry-1`, bare]);
   }

@@ -139,8 +139,26 @@ export class ChaosRun {
     return { load: result, faults, error: errors.length ? errors.join('; ') : undefined };
   }
 
-  settle(): Promise<SettleResult> {
-    return waitUntilSettled(() => probeSettled(this.platform), { timeoutMs: this.options.settleTimeoutMs, log: this.options.log });
+  async settle(): Promise<SettleResult> {
+    const result = await waitUntilSettled(() => probeSettled(this.platform), { timeoutMs: this.options.settleTimeoutMs, log: this.options.log });
+    if (!result.settled) result.readiness = await this.readiness();
+    return result;
+  }
+
+  /** Each service's /health/ready, the checks that are down and why. */
+  private async readiness(): Promise<string[]> {
+    return Promise.all(
+      SERVICES.map(async (app) => {
+        try {
+          const res = await fetch(`${this.platform.url(app)}/health/ready`, { signal: AbortSignal.timeout(5_000) });
+          const body = (await res.json()) as { checks?: Record<string, { status: string; error?: string }> };
+          const down = Object.entries(body.checks ?? {}).filter(([, c]) => c.status !== 'ok');
+          return `${app}: ${res.status}${down.map(([name, c]) => `; ${name}: ${c.error}`).join('')}`;
+        } catch (err) {
+          return `${app}: no answer (${(err as Error).message})`;
+        }
+      }),
+    );
   }
 
   /** Every order of the run so far, and everything the services and the broker hold. */

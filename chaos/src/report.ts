@@ -50,6 +50,7 @@ export function scenarioTable(r: ScenarioResult): string {
     lines.push(`fault     ${f.target}: struck at ${f.struckAtS.toFixed(1)} s, ${back}${f.note ? ` — ${f.note}` : ''}`);
   }
   if (r.settle) lines.push(`settle    ${r.settle.settled ? `settled in ${seconds(r.settle.ms)}` : `NOT settled within ${seconds(r.settle.ms)}`}`);
+  for (const line of r.settle?.readiness ?? []) lines.push(`          readiness ${line}`);
   if (r.invariants.length) {
     lines.push('');
     const rows = [['', 'invariant', 'result', 'counts'], ...r.invariants.map((i) => [NUMBER[i.key], i.title, mark(i.ok), i.counts])];

@@ -4,6 +4,8 @@ export interface SettleResult {
   settled: boolean;
   ms: number;
   last: SettleProbe;
+  /** When it did not settle: what each service's readiness said then (which consumer, relay or database is stuck). */
+  readiness?: string[];
 }
 
 export function isSettled(p: SettleProbe): boolean {

@@ -37,7 +37,7 @@ describe('module boundaries', () => {
   it('refuses a platform library that reaches into a service', async () => {
     const errors = await lint(
       'libs/platform/messaging/src/violation.ts',
-      "import { CatalogPrismaService } from '@shop/catalog/data-access';\nexport const x = CatalogPrismaService;\n",
+      "import { ProductEntity } from '@shop/catalog/domain';\nexport const x = ProductEntity;\n",
     );
     expect(errors.join('\n')).toMatch(/@nx\/enforce-module-boundaries: A project tagged with "scope:platform" can only depend on libs tagged with "scope:shared", "scope:platform"/);
   });

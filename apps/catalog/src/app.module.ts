@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { CatalogDataAccessModule, CatalogPrismaService } from '@shop/catalog/data-access';
+import { CatalogDataAccessModule } from '@shop/catalog/data-access';
 import { ServiceModule } from '@shop/platform/service';
 import type { CatalogConfig } from './config/catalog.config';
 import { CreateProductHandler } from './products/create-product/create-product.handler';
@@ -11,7 +11,8 @@ import { UpdateProductHandler } from './products/update-product/update-product.h
 import { UpdateProductHttpController } from './products/update-product/update-product.http.controller';
 import { RebuildRatingsHandler } from './ratings/rebuild-ratings/rebuild-ratings.handler';
 import { RebuildRatingsHttpController } from './ratings/rebuild-ratings/rebuild-ratings.http.controller';
-import { RecordRatingEventController, RecordRatingHandler } from './ratings/record-rating/record-rating.event.controller';
+import { ProductViews } from './products/product.views';
+import { RecordRatingEventController } from './ratings/record-rating/record-rating.event.controller';
 import { ReleaseStockEventController } from './stock/release-stock/release-stock.event.controller';
 import { ReleaseStockHandler } from './stock/release-stock/release-stock.handler';
 import { ReserveStockEventController } from './stock/reserve-stock/reserve-stock.event.controller';
@@ -24,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CatalogDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
-        ServiceModule.forRoot({ service: 'catalog', config, registry, database: CatalogPrismaService }),
+        ServiceModule.forRoot({ service: 'catalog', config, registry }),
       ],
       controllers: [
         CreateProductHttpController,
@@ -36,7 +37,7 @@ export class AppModule {
         RecordRatingEventController,
         RebuildRatingsHttpController,
       ],
-      providers: [CreateProductHandler, UpdateProductHandler, ReserveStockHandler, ReleaseStockHandler, RecordRatingHandler, RebuildRatingsHandler],
+      providers: [ProductViews, CreateProductHandler, UpdateProductHandler, ReserveStockHandler, ReleaseStockHandler, RebuildRatingsHandler],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { DeliveryDataAccessModule, DeliveryPrismaService } from '@shop/delivery/data-access';
+import { DeliveryDataAccessModule } from '@shop/delivery/data-access';
 import { ServiceModule } from '@shop/platform/service';
 import type { DeliveryConfig } from './config/delivery.config';
 import { COURIER_OPTIONS, CourierOptions, CourierService } from './courier/courier.service';
@@ -8,7 +8,6 @@ import { AdvanceDeliveryHandler } from './deliveries/advance-delivery/advance-de
 import { AdvanceDeliveryHttpController } from './deliveries/advance-delivery/advance-delivery.http.controller';
 import { CancelDeliveryEventController } from './deliveries/cancel-delivery/cancel-delivery.event.controller';
 import { CancelDeliveryHandler } from './deliveries/cancel-delivery/cancel-delivery.handler';
-import { DeliveryRepository } from './deliveries/delivery.repository';
 import { ListDeliveriesHttpController } from './deliveries/list-deliveries/list-deliveries.http.controller';
 import { ScheduleDeliveryEventController } from './deliveries/schedule-delivery/schedule-delivery.event.controller';
 import { ScheduleDeliveryHandler } from './deliveries/schedule-delivery/schedule-delivery.handler';
@@ -25,7 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DeliveryDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
-        ServiceModule.forRoot({ service: 'delivery', config, registry, database: DeliveryPrismaService }),
+        ServiceModule.forRoot({ service: 'delivery', config, registry }),
       ],
       controllers: [
         ListDeliveriesHttpController,
@@ -35,7 +34,6 @@ export class AppModule {
       ],
       providers: [
         { provide: COURIER_OPTIONS, useValue: courier },
-        DeliveryRepository,
         CourierService,
         ScheduleDeliveryHandler,
         CancelDeliveryHandler,

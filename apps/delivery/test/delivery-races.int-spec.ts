@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DeliveryPrismaService } from '@shop/delivery/data-access';
+import { UnitOfWork } from '@shop/platform/messaging';
 import { closeService, startServiceForTest } from '@shop/platform/service';
 import type { Envelope, OrderCancelledV1, OrderConfirmedV1 } from '@shop/shared/contracts';
 import { createTestDatabase, eventually, eventRecord, TEST_JWT_SECRET, TestDatabase, TestKafka, useKafka } from '@shop/testing';
@@ -22,8 +23,8 @@ describe('delivery: scheduling racing a cancellation', () => {
   let kafka: TestKafka;
   let app: NestFastifyApplication;
   let prisma: DeliveryPrismaService;
-  let schedule: ScheduleDeliveryHandler;
-  let cancel: CancelDeliveryHandler;
+  let schedule: { execute(e: Envelope<OrderConfirmedV1>): Promise<unknown> };
+  let cancel: { execute(e: Envelope<OrderCancelledV1>): Promise<unknown> };
   let blocker: Client;
 
   const confirmed = (): Envelope<OrderConfirmedV1> => {
@@ -66,8 +67,10 @@ describe('delivery: scheduling racing a cancellation', () => {
       DELIVERY_COMPLETE_DELAY_MS: '-1',
     }));
     prisma = app.get(DeliveryPrismaService);
-    schedule = app.get(ScheduleDeliveryHandler);
-    cancel = app.get(CancelDeliveryHandler);
+    // Each handler in a unit of work of its own, as the consumer runs a record that is alone in its batch.
+    const unitOfWork = app.get(UnitOfWork);
+    schedule = { execute: (e) => unitOfWork.run((tx) => app.get(ScheduleDeliveryHandler).execute(tx, e.data)) };
+    cancel = { execute: (e) => unitOfWork.run((tx) => app.get(CancelDeliveryHandler).execute(tx, e.data)) };
     blocker = new Client({ connectionString: db.urlFor('delivery'), options: '-c search_path=deliveries' });
     await blocker.connect();
   });

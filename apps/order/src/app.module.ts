@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { OrderDataAccessModule, OrderPrismaService } from '@shop/order/data-access';
+import { OrderDataAccessModule } from '@shop/order/data-access';
 import { ServiceModule } from '@shop/platform/service';
 import type { OrderConfig } from './config/order.config';
 import { CancelOrderHandler } from './orders/cancel-order/cancel-order.handler';
@@ -13,10 +13,7 @@ import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
 import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
 import { RebuildProductSnapshotsHttpController } from './products/rebuild-product-snapshots/rebuild-product-snapshots.http.controller';
-import {
-  RecordProductSnapshotEventController,
-  RecordProductSnapshotHandler,
-} from './products/record-product-snapshot/record-product-snapshot.event.controller';
+import { RecordProductSnapshotEventController } from './products/record-product-snapshot/record-product-snapshot.event.controller';
 
 @Module({})
 export class AppModule {
@@ -29,7 +26,6 @@ export class AppModule {
           service: 'order',
           config,
           registry,
-          database: OrderPrismaService,
           // A retried POST is answered from its key for this long (MESSAGING_RETENTION_HOURS).
           prune: [{ table: 'idempotency_keys', column: 'created_at' }],
         }),
@@ -43,7 +39,7 @@ export class AppModule {
         RecordProductSnapshotEventController,
         RebuildProductSnapshotsHttpController,
       ],
-      providers: [PlaceOrderHandler, CancelOrderHandler, AdvanceOrderHandler, RecordProductSnapshotHandler, RebuildProductSnapshotsHandler],
+      providers: [PlaceOrderHandler, CancelOrderHandler, AdvanceOrderHandler, RebuildProductSnapshotsHandler],
     };
   }
 }

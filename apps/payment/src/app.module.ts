@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { PaymentDataAccessModule, PaymentPrismaService } from '@shop/payment/data-access';
+import { PaymentDataAccessModule } from '@shop/payment/data-access';
 import { PaymentProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
 import { ServiceModule } from '@shop/platform/service';
 import type { PaymentConfig } from './config/payment.config';
@@ -23,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PaymentDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
-        ServiceModule.forRoot({ service: 'payment', config, registry, database: PaymentPrismaService }),
+        ServiceModule.forRoot({ service: 'payment', config, registry }),
       ],
       controllers: [AuthorizePaymentEventController, RefundPaymentEventController, ListPaymentsHttpController],
       providers: [

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { PaymentPrismaService } from '@shop/payment/data-access';
 import { AuthorizeRequest, AuthorizeResult, PaymentProvider, RefundRequest, RefundResult, SimulatedPaymentProvider } from '@shop/payment/domain';
+import { claimEvents, EventContext } from '@shop/platform/messaging';
 import { closeService, startServiceForTest } from '@shop/platform/service';
 import type { Envelope, OrderAwaitingPaymentV1, OrderCancelledV1 } from '@shop/shared/contracts';
 import { createTestDatabase, eventRecord, TEST_JWT_SECRET, TestDatabase, TestKafka, useKafka } from '@shop/testing';
@@ -66,9 +67,13 @@ describe('payment: authorization racing a cancellation', () => {
   let kafka: TestKafka;
   let app: NestFastifyApplication;
   let prisma: PaymentPrismaService;
-  let authorize: AuthorizePaymentHandler;
-  let refund: RefundPaymentHandler;
+  let authorizeHandler: AuthorizePaymentHandler;
+  let refundHandler: RefundPaymentHandler;
   const provider = new LatchedProvider();
+  /** What the consumer hands an isolated handler: the way to record the event in the group's inbox. */
+  const consumed = (event: Envelope): Pick<EventContext, 'claim'> => ({ claim: async (tx) => (await claimEvents(tx, 'payment', [event])).size > 0 });
+  const authorize = { execute: (e: Envelope<OrderAwaitingPaymentV1>) => authorizeHandler.execute(e, consumed(e)) };
+  const refund = { execute: (e: Envelope<OrderCancelledV1>) => refundHandler.execute(e, consumed(e)) };
 
   const awaiting = (): Envelope<OrderAwaitingPaymentV1> => {
     const orderId = randomUUID();
@@ -109,8 +114,8 @@ describe('payment: authorization racing a cancellation', () => {
       },
     ));
     prisma = app.get(PaymentPrismaService);
-    authorize = app.get(AuthorizePaymentHandler);
-    refund = app.get(RefundPaymentHandler);
+    authorizeHandler = app.get(AuthorizePaymentHandler);
+    refundHandler = app.get(RefundPaymentHandler);
   });
 
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { PaymentPrismaService } from '@shop/payment/data-access';
 import { SimulatedPaymentProvider } from '@shop/payment/domain';
+import { claimEvents, UnitTx } from '@shop/platform/messaging';
 import { closeService, startServiceForTest } from '@shop/platform/service';
 import { EventType, OrderAwaitingPaymentV1, Topics } from '@shop/shared/contracts';
 import {
@@ -180,8 +181,9 @@ describe('payment service (real Postgres and Kafka)', () => {
       occurredAt: new Date().toISOString(),
       data: order,
     }));
-    // They all start before any commits, so most pass the "no payment yet" check: the unique order_id decides.
-    await Promise.all(deliveries.map((event) => handler.execute(event)));
+    // They all start at once; the order's guard lets one decide, and the others find its payment.
+    const claim = (event: (typeof deliveries)[number]) => ({ claim: async (tx: UnitTx) => (await claimEvents(tx, 'payment', [event])).size > 0 });
+    await Promise.all(deliveries.map((event) => handler.execute(event, claim(event))));
     expect(await prisma.payment.count({ where: { orderId: order.orderId } })).toBe(1);
     expect(await outboxRows(order.orderId)).toBe(1);
     await drained(order.orderId);

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { ReviewDataAccessModule, ReviewPrismaService } from '@shop/review/data-access';
+import { ReviewDataAccessModule } from '@shop/review/data-access';
 import { ServiceModule } from '@shop/platform/service';
 import type { ReviewConfig } from './config/review.config';
 import { GrantReviewsEventController } from './grants/grant-reviews/grant-reviews.event.controller';
@@ -16,7 +16,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ReviewDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
-        ServiceModule.forRoot({ service: 'review', config, registry, database: ReviewPrismaService }),
+        ServiceModule.forRoot({ service: 'review', config, registry }),
       ],
       controllers: [CreateReviewHttpController, ListReviewsHttpController, GrantReviewsEventController],
       providers: [CreateReviewHandler, GrantReviewsHandler],

@@ -1,5 +1,4 @@
-import { EventType } from '@shop/shared/contracts';
-import { ChaosFacts, Expectations, oncePerAggregate, publisherOf, ServiceName, SERVICES, SUBSCRIPTIONS } from './chaos-facts';
+import { ChaosFacts, Expectations, oncePerAggregate, publisherOf, SERVICES, SUBSCRIPTIONS } from './chaos-facts';
 
 export type InvariantKey = 'terminal' | 'no-duplicates' | 'no-event-lost' | 'states-agree' | 'retry-drained' | 'dead-letters';
 

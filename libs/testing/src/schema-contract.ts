@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
 import { createPgAdapter, readMigrations } from '@shop/platform/database';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { createTestDatabase, ServiceName, TestDatabase } from './postgres';
@@ -84,6 +85,39 @@ export function describeServiceSchema<C extends ServicePrismaClient>(
       await prisma.deadLetterReplay.create({ data: mark });
       expect(await prisma.deadLetterReplay.findMany()).toEqual([{ ...mark, replayedAt: expect.any(Date) }]);
       await expect(prisma.deadLetterReplay.create({ data: mark })).rejects.toMatchObject({ code: 'P2002' });
+    });
+
+    it("has the platform's messaging tables exactly: columns, indexes and the relay's trigger", async () => {
+      // The platform's definition applied to a scratch schema of the same database, then both read back.
+      const scratch = `messaging_${service}`;
+      const admin = new PgClient({ connectionString: db.adminUrl.replace(/\/[^/]*$/, `/${db.dbName}`) });
+      await admin.connect();
+      try {
+        await admin.query(`create schema ${scratch}`);
+        for (const m of readMigrations(join(workspaceRoot(), 'libs', 'platform', 'messaging', 'migrations'))) {
+          await admin.query(`set search_path to ${scratch}`);
+          await admin.query(m.sql);
+        }
+        const describe = async (s: string) => ({
+          columns: (
+            await admin.query(
+              `select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
+                where table_schema = $1 and table_name in ('outbox', 'inbox', 'dead_letter_replays') order by table_name, ordinal_position`,
+              [s],
+            )
+          ).rows.map((r) => ({ ...r, column_default: String(r.column_default ?? '').replace(`${s}.`, '') })),
+          indexes: (
+            await admin.query(`select indexname, indexdef from pg_indexes where schemaname = $1 and tablename in ('outbox', 'inbox', 'dead_letter_replays') order by indexname`, [s])
+          ).rows.map((r) => ({ ...r, indexdef: String(r.indexdef).replaceAll(`${s}.`, '') })),
+          triggers: (await admin.query(`select trigger_name, event_manipulation, action_timing from information_schema.triggers where trigger_schema = $1 order by trigger_name`, [s])).rows,
+        });
+        const [mine, platforms] = [await describe(schema), await describe(scratch)];
+        expect(platforms.triggers).toEqual([{ trigger_name: 'outbox_notify', event_manipulation: 'INSERT', action_timing: 'AFTER' }]);
+        expect(mine).toEqual(platforms);
+      } finally {
+        await admin.query(`drop schema if exists ${scratch} cascade`).catch(() => undefined);
+        await admin.end();
+      }
     });
 
     body({ client: () => prisma, db: () => db });

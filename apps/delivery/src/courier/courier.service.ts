@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DeliveryPrismaService } from '@shop/delivery/data-access';
-import { DeliveryRepository, DueBefore } from '../deliveries/delivery.repository';
+import { DeliveryRepository, DueBefore } from '@shop/delivery/domain';
+import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import { COURIER_CONCURRENCY } from '../config/delivery.config';
+import { toOutboundEvents } from '../deliveries/delivery.mapper';
 import { CourierLoop } from './courier.loop';
 
 export const COURIER_OPTIONS = Symbol('COURIER_OPTIONS');
@@ -15,10 +16,13 @@ export interface CourierOptions {
   concurrency?: number;
 }
 
+/** Deliveries one courier step moves, in one unit of work. */
+const STEP_SIZE = 20;
+
 /**
- * The simulated courier: moves due deliveries one step at a time, each step
- * in its own transaction with its outbox event. Rows are claimed with
- * FOR UPDATE SKIP LOCKED, so any number of instances can run it side by side.
+ * The simulated courier: moves due deliveries one step, a few at a time in
+ * one unit of work with their outbox events. Rows are claimed with FOR UPDATE
+ * SKIP LOCKED, so any number of instances can run it side by side.
  */
 @Injectable()
 export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,8 +30,8 @@ export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: CourierLoop;
 
   constructor(
-    private readonly db: DeliveryPrismaService,
-    private readonly deliveries: DeliveryRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly deliveries: DeliveryRepository<UnitTx>,
     @Inject(COURIER_OPTIONS) private readonly options: CourierOptions,
   ) {
     this.loop = new CourierLoop({
@@ -46,7 +50,7 @@ export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.automatic) this.loop.start();
   }
 
-  /** Before the database module closes (modules are destroyed from the root down), so no step is cut off. */
+  /** Before the database closes (the pool ends last, at application shutdown), so no step is cut off. */
   async onModuleDestroy(): Promise<void> {
     await this.loop.stop();
   }
@@ -56,16 +60,17 @@ export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.automatic) this.loop.wake();
   }
 
-  /** Claims one due delivery and takes its next step; false when nothing is due. */
-  async stepOne(now = new Date()): Promise<boolean> {
-    const moved = await this.db.$transaction(async (tx) => {
-      const delivery = await this.deliveries.claimDue(tx, this.dueBefore(now));
-      if (!delivery) return false;
-      delivery.advance(new Date());
-      await this.deliveries.save(tx, delivery);
-      return true;
+  /** Claims due deliveries and takes each one's next step; false when nothing was due. */
+  stepOne(now = new Date()): Promise<boolean> {
+    return this.unitOfWork.run(async (tx) => {
+      const due = await this.deliveries.claimDue(tx, this.dueBefore(now), STEP_SIZE);
+      for (const delivery of due) {
+        delivery.advance(new Date());
+        this.deliveries.save(tx, delivery);
+        tx.publish(...toOutboundEvents(delivery, delivery.pullEvents()));
+      }
+      return due.length > 0;
     });
-    return moved;
   }
 
   private dueBefore(now: Date): DueBefore {

@@ -1,26 +1,9 @@
-import type { DeliveryRecord } from '@shop/delivery/data-access';
-import { DeliveryEntity, DeliveryEvent, ShippingAddress } from '@shop/delivery/domain';
+import type { DeliveryEntity, DeliveryEvent, DeliveryProps } from '@shop/delivery/domain';
 import type { OutboundEvent } from '@shop/platform/messaging';
 import type { DeliveryView } from '@shop/shared/contracts';
 
-export function toDeliveryView(d: DeliveryRecord): DeliveryView {
+export function toDeliveryView(d: Pick<DeliveryProps, 'id' | 'orderId' | 'status' | 'updatedAt'>): DeliveryView {
   return { id: d.id, orderId: d.orderId, status: d.status, updatedAt: d.updatedAt.toISOString() };
-}
-
-export function toEntity(d: DeliveryRecord): DeliveryEntity {
-  return DeliveryEntity.restore({
-    id: d.id,
-    orderId: d.orderId,
-    customerId: d.customerId,
-    status: d.status,
-    shippingAddress: d.shippingAddress as unknown as ShippingAddress,
-    createdAt: d.createdAt,
-    updatedAt: d.updatedAt,
-    dispatchedAt: d.dispatchedAt,
-    deliveredAt: d.deliveredAt,
-    cancelledAt: d.cancelledAt,
-    version: d.version,
-  });
 }
 
 /**

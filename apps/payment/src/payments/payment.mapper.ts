@@ -1,6 +1,6 @@
-import { NonRetryableError, OutboundEvent } from '@shop/platform/messaging';
+import type { OutboundEvent } from '@shop/platform/messaging';
 import type { PaymentRecord } from '@shop/payment/data-access';
-import { PaymentEntity, PaymentError } from '@shop/payment/domain';
+import type { PaymentEntity } from '@shop/payment/domain';
 import type { PaymentView } from '@shop/shared/contracts';
 
 export function toPaymentView(p: PaymentRecord): PaymentView {
@@ -13,25 +13,6 @@ export function toPaymentView(p: PaymentRecord): PaymentView {
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
-}
-
-export function toEntity(p: PaymentRecord): PaymentEntity {
-  return PaymentEntity.restore({
-    id: p.id,
-    orderId: p.orderId,
-    customerId: p.customerId,
-    status: p.status,
-    amountCents: p.amountCents,
-    currency: p.currency,
-    providerReference: p.providerReference,
-    declineReason: p.declineReason,
-    refundReference: p.refundReference,
-  });
-}
-
-/** The row a new payment becomes. */
-export function toRecord(payment: PaymentEntity): Omit<PaymentRecord, 'createdAt' | 'updatedAt'> {
-  return { ...payment.snapshot };
 }
 
 /*
@@ -69,9 +50,4 @@ export function paymentRefunded(payment: PaymentEntity): OutboundEvent<'payment.
     aggregateVersion: payment.version,
     data: { paymentId: p.id, orderId: p.orderId, amountCents: p.amountCents, currency: p.currency },
   };
-}
-
-/** A broken payment rule will break the same way on every retry: park the event in the dead-letter topic at once. */
-export function toDeadLetter(err: unknown): unknown {
-  return err instanceof PaymentError ? new NonRetryableError(err.message, err.code) : err;
 }

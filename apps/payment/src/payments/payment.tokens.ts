@@ -1,5 +1,2 @@
 /** The Nest token of the PaymentProvider port, so the provider is swapped without touching the use cases. */
 export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
-
-/** The consumer group, and the inbox's name for it. */
-export const PAYMENT_GROUP = 'payment';

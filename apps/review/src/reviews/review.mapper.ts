@@ -3,7 +3,7 @@ import type { ReviewEntity } from '@shop/review/domain';
 import type { OutboundEvent } from '@shop/platform/messaging';
 import type { ReviewView } from '@shop/shared/contracts';
 
-export function toReviewView(r: ReviewRecord): ReviewView {
+export function toReviewView(r: Pick<ReviewRecord, 'id' | 'productId' | 'orderId' | 'customerId' | 'rating' | 'comment' | 'createdAt'>): ReviewView {
   return {
     id: r.id,
     productId: r.productId,

@@ -1,2 +1,3 @@
 export * from './product.entity';
 export * from './catalog.errors';
+export * from './catalog.repository';

@@ -1,8 +1,11 @@
 import type { DynamicModule } from '@nestjs/common';
+import { DeliveryRepository } from '@shop/delivery/domain';
 import { databaseModule, DatabaseOptions } from '@shop/platform/database';
-import { MIGRATIONS } from './generated/migrations';
 import { DeliveryPrismaService } from './delivery-prisma.service';
+import { MIGRATIONS } from './generated/migrations';
+import { PgDeliveryRepository } from './pg-delivery.repository';
 
 export const DeliveryDataAccessModule = {
-  forRoot: (options: DatabaseOptions): DynamicModule => databaseModule(DeliveryPrismaService, { ...options, migrations: MIGRATIONS }),
+  forRoot: (options: DatabaseOptions): DynamicModule =>
+    databaseModule(DeliveryPrismaService, { ...options, migrations: MIGRATIONS }, [{ provide: DeliveryRepository, useClass: PgDeliveryRepository }]),
 };

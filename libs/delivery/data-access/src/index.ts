@@ -2,6 +2,4 @@ export * from './delivery-prisma.service';
 export * from './delivery-data-access.module';
 export { PrismaClient as DeliveryPrismaClient, Prisma as DeliveryPrisma, DeliveryStatus } from './generated/prisma/client';
 export type { Delivery as DeliveryRecord } from './generated/prisma/client';
-import type { Prisma } from './generated/prisma/client';
-/** The client inside `$transaction(async (tx) => ...)`. */
-export type DeliveryTx = Prisma.TransactionClient;
+export * from './pg-delivery.repository';

@@ -1,7 +1,5 @@
 export * from './order-prisma.service';
 export * from './order-data-access.module';
-export * from './order.repository';
+export * from './order.queries';
+export * from './pg-order.repository';
 export { PrismaClient as OrderPrismaClient, Prisma as OrderPrisma } from './generated/prisma/client';
-import type { Prisma } from './generated/prisma/client';
-/** The client inside `$transaction(async (tx) => ...)`. */
-export type OrderTx = Prisma.TransactionClient;

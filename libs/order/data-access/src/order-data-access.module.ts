@@ -1,8 +1,17 @@
 import type { DynamicModule } from '@nestjs/common';
+import { IdempotencyKeyRepository, OrderRepository, ProductSnapshotRepository } from '@shop/order/domain';
 import { databaseModule, DatabaseOptions } from '@shop/platform/database';
 import { MIGRATIONS } from './generated/migrations';
 import { OrderPrismaService } from './order-prisma.service';
+import { OrderQueries } from './order.queries';
+import { PgIdempotencyKeyRepository, PgOrderRepository, PgProductSnapshotRepository } from './pg-order.repository';
 
 export const OrderDataAccessModule = {
-  forRoot: (options: DatabaseOptions): DynamicModule => databaseModule(OrderPrismaService, { ...options, migrations: MIGRATIONS }),
+  forRoot: (options: DatabaseOptions): DynamicModule =>
+    databaseModule(OrderPrismaService, { ...options, migrations: MIGRATIONS }, [
+      { provide: OrderRepository, useClass: PgOrderRepository },
+      { provide: ProductSnapshotRepository, useClass: PgProductSnapshotRepository },
+      { provide: IdempotencyKeyRepository, useClass: PgIdempotencyKeyRepository },
+      OrderQueries,
+    ]),
 };

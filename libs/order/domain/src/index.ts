@@ -1,2 +1,3 @@
 export * from './order.entity';
 export * from './order.errors';
+export * from './order.repository';

@@ -60,8 +60,15 @@ const MAX_TOTAL_CENTS = 10_000_000_000;
  */
 export class OrderEntity {
   private readonly pending: OrderDomainEvent[] = [];
+  /** What was stored when it was loaded: a save writes only the history added since, guarded by this version. */
+  readonly stored: { version: number; historyLength: number } | null;
 
-  private constructor(private props: OrderProps) {}
+  private constructor(
+    private props: OrderProps,
+    stored: boolean,
+  ) {
+    this.stored = stored ? { version: props.version, historyLength: props.history.length } : null;
+  }
 
   static place(input: {
     id: string;
@@ -85,31 +92,39 @@ export class OrderEntity {
     }
     const totalCents = input.items.reduce((sum, i) => sum + i.unitPriceCents * i.quantity, 0);
     if (totalCents > MAX_TOTAL_CENTS) throw new OrderError('INVALID_ORDER', 'the order total is too large');
-    const order = new OrderEntity({
-      id: input.id,
-      customerId: input.customerId,
-      status: 'PENDING',
-      cancelReason: null,
-      items: input.items.map((i) => ({ ...i })),
-      totalCents,
-      currency: input.currency,
-      shippingAddress: { ...input.shippingAddress },
-      paymentToken: input.paymentToken,
-      history: [{ status: 'PENDING', at: input.now }],
-      version: 1,
-      createdAt: input.now,
-      updatedAt: input.now,
-    });
+    const order = new OrderEntity(
+      {
+        id: input.id,
+        customerId: input.customerId,
+        status: 'PENDING',
+        cancelReason: null,
+        items: input.items.map((i) => ({ ...i })),
+        totalCents,
+        currency: input.currency,
+        shippingAddress: { ...input.shippingAddress },
+        paymentToken: input.paymentToken,
+        history: [{ status: 'PENDING', at: input.now }],
+        version: 1,
+        createdAt: input.now,
+        updatedAt: input.now,
+      },
+      false,
+    );
     order.pending.push({ kind: 'placed' });
     return order;
   }
 
   static restore(props: OrderProps): OrderEntity {
-    return new OrderEntity({ ...props, items: [...props.items], history: [...props.history] });
+    return new OrderEntity({ ...props, items: [...props.items], history: [...props.history] }, true);
   }
 
   get snapshot(): Readonly<OrderProps> {
     return { ...this.props, items: [...this.props.items], history: [...this.props.history] };
+  }
+
+  /** Status changes made since it was loaded (all of them for a new order). */
+  get unsavedHistory(): StatusChange[] {
+    return this.props.history.slice(this.stored?.historyLength ?? 0);
   }
 
   /** Events recorded since the last call. */

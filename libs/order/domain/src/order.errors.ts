@@ -1,12 +1,27 @@
-export type OrderErrorCode = 'INVALID_ORDER' | 'NOT_CANCELLABLE' | 'ILLEGAL_TRANSITION';
+import { DomainError, DomainErrorKind } from '@shop/shared/kernel';
 
-/** Expected failures of the order domain; the HTTP edge maps them to 4xx, the consumers to "stale, ignore". */
-export class OrderError extends Error {
-  constructor(
-    readonly code: OrderErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OrderError';
+export type OrderErrorCode =
+  | 'INVALID_ORDER'
+  | 'UNKNOWN_PRODUCT'
+  | 'MIXED_CURRENCIES'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'NOT_FOUND'
+  | 'NOT_CANCELLABLE'
+  | 'ILLEGAL_TRANSITION';
+
+const KINDS: Record<OrderErrorCode, DomainErrorKind> = {
+  INVALID_ORDER: 'unprocessable',
+  UNKNOWN_PRODUCT: 'unprocessable',
+  MIXED_CURRENCIES: 'unprocessable',
+  IDEMPOTENCY_KEY_REUSED: 'unprocessable',
+  NOT_FOUND: 'not-found',
+  NOT_CANCELLABLE: 'conflict',
+  ILLEGAL_TRANSITION: 'conflict',
+};
+
+/** Expected failures of ordering; the HTTP edge maps their kind to a status, the consumers treat a stale step as nothing to do. */
+export class OrderError extends DomainError<OrderErrorCode> {
+  get kind(): DomainErrorKind {
+    return KINDS[this.code];
   }
 }

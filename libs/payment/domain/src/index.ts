@@ -1,4 +1,5 @@
 export * from './payment.entity';
 export * from './payment.errors';
+export * from './payment.repository';
 export * from './payment-provider.port';
 export * from './simulated-payment.provider';

@@ -3,3 +3,4 @@ export * from './sql-migrator';
 export * from './prisma-service';
 export * from './keyset';
 export * from './statement-counter';
+export * from './database';

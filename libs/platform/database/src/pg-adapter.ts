@@ -38,14 +38,14 @@ export function createPool(options: DatabaseOptions & { max?: number }, counts: 
 
 /**
  * A Prisma driver adapter bound to one service schema, over the given pool
- * (or a pool of its own); the client's $disconnect ends the pool.
+ * (which its owner ends), or a pool of its own that the client's $disconnect ends.
  */
-export function createPgAdapter(options: DatabaseOptions, pool: Pool = createPool(options)): PrismaPg {
-  return new PrismaPg(pool, { schema: options.schema, disposeExternalPool: true });
+export function createPgAdapter(options: DatabaseOptions, pool?: Pool): PrismaPg {
+  return new PrismaPg(pool ?? createPool(options), { schema: options.schema, disposeExternalPool: !pool });
 }
 
 interface RawQueryable {
-  $queryRawUnsafe<T = unknown>(query: string): Promise<T>;
+  query(sql: string): Promise<Array<Record<string, unknown>>>;
 }
 
 /**
@@ -53,8 +53,8 @@ interface RawQueryable {
  * so a wrong URL or role shows at once rather than as "table not found" later.
  */
 export async function assertCurrentSchema(client: RawQueryable, expected: string): Promise<void> {
-  const rows = await client.$queryRawUnsafe<Array<{ schema: string | null }>>('select current_schema() as schema');
-  const actual = rows[0]?.schema;
+  const rows = await client.query('select current_schema() as schema');
+  const actual = rows[0]?.schema as string | null | undefined;
   if (actual !== expected) {
     throw new Error(`database: connected to schema ${actual ?? '(none)'} but this service owns ${expected}`);
   }
@@ -65,11 +65,10 @@ export function describeConnectionError(err: unknown, url: string): string {
   const safe = new URL(url);
   if (safe.password) safe.password = '***';
   const where = `Postgres at ${safe.host}${safe.pathname} as ${safe.username || '(default user)'}`;
-  const e = err as { message?: string; meta?: { driverAdapterError?: { cause?: Record<string, unknown> } } };
-  const cause = e?.meta?.driverAdapterError?.cause;
-  if (cause?.kind === 'DatabaseNotReachable') return `cannot reach ${where}: connection refused or timed out`;
-  if (cause?.kind) return `cannot use ${where}: ${String(cause.kind)}${cause.message ? ` (${String(cause.message)})` : ''}`;
-  // Prisma prefixes its messages with the invocation; the last non-empty line is the cause.
+  const e = err as { code?: string; message?: string };
+  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(e?.code ?? '') || /timeout exceeded when trying to connect/i.test(e?.message ?? '')) {
+    return `cannot reach ${where}: connection refused or timed out`;
+  }
   const lines = (e?.message ?? String(err)).split('\n').map((l) => l.trim()).filter(Boolean);
   return `cannot use ${where}: ${lines[lines.length - 1] ?? 'unknown error'}`;
 }

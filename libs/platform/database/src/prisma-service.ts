@@ -1,75 +1,81 @@
-import { DynamicModule, Inject, Injectable, Module, OnModuleDestroy, OnModuleInit, Type } from '@nestjs/common';
-import { assertCurrentSchema, createPgAdapter, DatabaseOptions, describeConnectionError } from './pg-adapter';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleDestroy,
+  OnModuleInit,
+  Provider,
+  Type,
+} from '@nestjs/common';
+import { Database } from './database';
+import { assertCurrentSchema, createPgAdapter, createPool, DatabaseOptions, describeConnectionError } from './pg-adapter';
 
 export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 
 interface PrismaLike {
-  $connect(): Promise<void>;
   $disconnect(): Promise<void>;
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }
 
 type PrismaClass<C extends PrismaLike> = new (options: { adapter: ReturnType<typeof createPgAdapter> }) => C;
 
 /**
- * Turns a service's generated PrismaClient into its NestJS provider: built on
- * the pg driver adapter bound to the service's schema, connected and checked
- * (`current_schema()`) at start, disconnected at shutdown.
+ * The service's database for Nest: one pool, checked at start (reachable, the
+ * role lands in the service's schema), ended last at shutdown, after every
+ * module that uses it (relay, consumers, courier) has stopped.
+ */
+@Injectable()
+export class ServiceDatabase extends Database implements OnModuleInit, OnApplicationShutdown {
+  constructor(@Inject(DATABASE_OPTIONS) readonly options: DatabaseOptions) {
+    super(createPool(options), options);
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.ping();
+    } catch (err) {
+      throw new Error(describeConnectionError(err, this.options.url));
+    }
+    await assertCurrentSchema(this, this.options.schema);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Turns a service's generated PrismaClient into its NestJS provider, on the
+ * service's pool: Prisma serves the cold paths (lists, admin, rebuilds), the
+ * hot paths send their own SQL on the same connections.
  */
 export function PrismaServiceFor<C extends PrismaLike>(Client: PrismaClass<C>) {
   @Injectable()
-  class PrismaService extends (Client as PrismaClass<PrismaLike>) implements OnModuleInit, OnModuleDestroy {
-    constructor(@Inject(DATABASE_OPTIONS) readonly databaseOptions: DatabaseOptions) {
-      super({ adapter: createPgAdapter(databaseOptions) });
-    }
-
-    async onModuleInit(): Promise<void> {
-      try {
-        await this.$connect();
-        await this.ping();
-      } catch (err) {
-        throw new Error(describeConnectionError(err, this.databaseOptions.url));
-      }
-      await assertCurrentSchema(this, this.databaseOptions.schema);
+  class PrismaService extends (Client as PrismaClass<PrismaLike>) implements OnModuleDestroy {
+    constructor(database: ServiceDatabase) {
+      super({ adapter: createPgAdapter(database.options, database.pool) });
     }
 
     async onModuleDestroy(): Promise<void> {
       await this.$disconnect();
     }
-
-    /** Readiness: a round trip to the database. */
-    async ping(): Promise<void> {
-      await this.$queryRawUnsafe('select 1');
-    }
-
-    /** Readiness: every migration this build knows is applied, so the tables it uses exist. */
-    async checkMigrations(): Promise<void> {
-      const expected = this.databaseOptions.migrations ?? [];
-      if (expected.length === 0) return;
-      const exists = await this.$queryRawUnsafe<Array<{ t: string | null }>>(`select to_regclass('_prisma_migrations')::text as t`);
-      const applied = exists[0]?.t
-        ? await this.$queryRawUnsafe<Array<{ migration_name: string }>>(
-            'select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null',
-          )
-        : [];
-      const done = new Set(applied.map((r) => r.migration_name));
-      const missing = expected.filter((name) => !done.has(name));
-      if (missing.length) throw new Error(`${missing.length} migration(s) not applied to ${this.databaseOptions.schema}: ${missing.join(', ')}`);
-    }
   }
-  return PrismaService as unknown as new (
-    options: DatabaseOptions,
-  ) => C & OnModuleInit & OnModuleDestroy & { ping(): Promise<void>; checkMigrations(): Promise<void> };
+  return PrismaService as unknown as new (database: ServiceDatabase) => C & OnModuleDestroy;
 }
 
-/** The global module that provides a service's PrismaService. */
-export function databaseModule(service: Type<unknown>, options: DatabaseOptions): DynamicModule {
+/**
+ * The global module of a service's data access: its database, its
+ * PrismaService, and its repositories (each bound to the port it implements).
+ */
+export function databaseModule(service: Type<unknown>, options: DatabaseOptions, repositories: Provider[] = []): DynamicModule {
   @Module({})
   class DatabaseModule {}
+  const tokens = repositories.map((r) => ('provide' in r ? r.provide : r));
   return {
     module: DatabaseModule,
     global: true,
-    providers: [{ provide: DATABASE_OPTIONS, useValue: options }, service],
-    exports: [service],
+    providers: [{ provide: DATABASE_OPTIONS, useValue: options }, ServiceDatabase, { provide: Database, useExisting: ServiceDatabase }, service, ...repositories],
+    exports: [service, ServiceDatabase, Database, ...tokens],
   };
 }

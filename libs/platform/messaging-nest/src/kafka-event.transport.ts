@@ -3,15 +3,20 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Admin, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { isEventType, topicOf } from '@shop/shared/contracts';
-import { ConsumerHealth, DeadLetters, EventConsumer, EventHandler, MessageSender } from '@shop/platform/messaging';
+import type { Database } from '@shop/platform/database';
+import { ConsumerHealth, DeadLetters, EventConsumer, EventHandler, MessageSender, UnitOfWork } from '@shop/platform/messaging';
+import { consumeAsContinuation } from '@shop/platform/telemetry';
 import type { MessagingModuleOptions } from './messaging.tokens';
 import type { MessagingMetrics } from './messaging.metrics';
 
 /**
  * A Nest microservice transport over kafkajs, so consumers are plain
- * `@EventPattern('<event type>')` handlers. It subscribes to the topics of the
+ * `@EventPattern('<event type>')` handlers, called with the event and an
+ * EventContext (`@Ctx()`) whose `tx` is the unit of work of the record's
+ * batch. `@EventPattern(type, { isolated: true })` marks a handler that calls
+ * the outside world and runs its own units. It subscribes to the topics of the
  * patterns it finds, dead-letters instead of blocking a partition, and drains
- * on close. (Nest's built-in Kafka transport has neither.)
+ * on close. (Nest's built-in Kafka transport does none of this.)
  */
 export class KafkaEventTransport extends Server implements CustomTransportStrategy {
   private consumer?: EventConsumer;
@@ -23,6 +28,8 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: MessageSender,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly db: Database,
     private readonly options: MessagingModuleOptions,
     private readonly metrics?: MessagingMetrics,
   ) {
@@ -81,14 +88,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
 
   /** This group's dead-letter topics as a queue to list and replay. */
   deadLetters(): DeadLetters {
-    return (this.dlq ??= new DeadLetters({
-      kafka: this.kafka,
-      producer: this.producer,
-      groupId: this.groupId,
-      topics: this.topics,
-      databaseUrl: this.options.database.url,
-      schema: this.options.database.schema,
-    }));
+    return (this.dlq ??= new DeadLetters({ kafka: this.kafka, producer: this.producer, groupId: this.groupId, topics: this.topics, db: this.db }));
   }
 
   private connectedAdmin(): Promise<Admin> {
@@ -107,11 +107,14 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     const handlers = new Map<string, EventHandler>();
     for (const [pattern, handler] of this.messageHandlers) {
       if (!isEventType(pattern)) throw new Error(`@EventPattern('${pattern}') is not an event type of the contracts`);
-      handlers.set(pattern, async (event, context) => {
-        const result = await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
-        // Logged inside the consumer's span: with tracing on, the line carries the event's trace_id.
-        this.log.debug(`${event.type} ${event.id} handled`);
-        return result;
+      handlers.set(pattern, {
+        isolated: handler.extras?.isolated === true,
+        handle: async (event, context) => {
+          const result = await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
+          // Logged inside the record's span: with tracing on, the line carries the event's trace_id.
+          this.log.debug(`${event.type} ${event.id} handled`);
+          return result;
+        },
       });
     }
     if (handlers.size === 0) return callback();
@@ -119,6 +122,8 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     this.consumer = new EventConsumer({
       kafka: this.kafka,
       producer: this.producer,
+      unitOfWork: this.unitOfWork,
+      wrapRecord: consumeAsContinuation,
       groupId: this.groupId,
       topics,
       handlers,
@@ -145,7 +150,6 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     const admin = this.admin;
     this.admin = undefined;
     await admin?.then((a) => a.disconnect()).catch(() => undefined);
-    await this.dlq?.close();
     this.dlq = undefined;
   }
 

@@ -11,7 +11,8 @@ import { Kafka, Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@shop/platform/http';
 import { EventCatalog } from '@shop/shared/contracts';
-import { createKafka, ensureTopics, KafkaHealth, Outbox, ReplaceableProducer } from '@shop/platform/messaging';
+import { Database } from '@shop/platform/database';
+import { createKafka, ensureTopics, KafkaHealth, Outbox, ReplaceableProducer, UnitOfWork } from '@shop/platform/messaging';
 import { currentTraceHeaders } from '@shop/platform/telemetry';
 import { KafkaEventTransport } from './kafka-event.transport';
 import { MessagingAdminHttpController } from './messaging-admin.http.controller';
@@ -28,7 +29,8 @@ export { PrunerService } from './pruner.service';
 
 /**
  * Kafka for one service: a client, one idempotent acks=all producer, the
- * outbox writer and relay, the consumer transport, broker health, metrics.
+ * unit of work (with the outbox writer), the relay, the consumer transport,
+ * broker health, pruning, metrics.
  */
 @Module({})
 export class MessagingModule {
@@ -74,6 +76,7 @@ export class MessagingModule {
           // Each row keeps the trace context of the request or event that wrote it.
           useFactory: () => new Outbox({ source: options.service, schema: options.database.schema, contextHeaders: currentTraceHeaders }),
         },
+        { provide: UnitOfWork, inject: [Database, Outbox], useFactory: (db: Database, outbox: Outbox) => new UnitOfWork(db, outbox) },
         {
           provide: MessagingMetrics,
           inject: [{ token: METRICS_REGISTRY, optional: true }],
@@ -83,14 +86,14 @@ export class MessagingModule {
         PrunerService,
         {
           provide: KafkaEventTransport,
-          inject: [KAFKA, KAFKA_PRODUCER, MessagingMetrics],
-          useFactory: (kafka: Kafka, producer: ReplaceableProducer, metrics: MessagingMetrics) =>
-            new KafkaEventTransport(kafka, producer, options, metrics),
+          inject: [KAFKA, KAFKA_PRODUCER, UnitOfWork, Database, MessagingMetrics],
+          useFactory: (kafka: Kafka, producer: ReplaceableProducer, unitOfWork: UnitOfWork, db: Database, metrics: MessagingMetrics) =>
+            new KafkaEventTransport(kafka, producer, unitOfWork, db, options, metrics),
         },
         { provide: KafkaHealth, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaHealth(kafka) },
         ProducerCloser,
       ],
-      exports: [KAFKA, KAFKA_PRODUCER, Outbox, OutboxRelayService, PrunerService, KafkaEventTransport, KafkaHealth, MessagingMetrics, MESSAGING_OPTIONS],
+      exports: [KAFKA, KAFKA_PRODUCER, Outbox, UnitOfWork, OutboxRelayService, PrunerService, KafkaEventTransport, KafkaHealth, MessagingMetrics, MESSAGING_OPTIONS],
     };
   }
 }

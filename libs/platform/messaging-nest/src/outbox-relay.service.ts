@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Database } from '@shop/platform/database';
 import { MessageSender, OutboxRelay } from '@shop/platform/messaging';
 import { publishAsContinuations } from '@shop/platform/telemetry';
 import { MessagingMetrics } from './messaging.metrics';
@@ -13,9 +14,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(KAFKA_PRODUCER) producer: MessageSender,
+    db: Database,
     private readonly metrics: MessagingMetrics,
   ) {
     this.relay = new OutboxRelay({
+      db,
       databaseUrl: options.database.url,
       schema: options.database.schema,
       producer,

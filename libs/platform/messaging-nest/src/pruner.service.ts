@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Database } from '@shop/platform/database';
 import { Pruner } from '@shop/platform/messaging';
 import { MessagingMetrics } from './messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
@@ -8,12 +9,11 @@ import { MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.tokens';
 export class PrunerService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly pruner?: Pruner;
 
-  constructor(@Inject(MESSAGING_OPTIONS) options: MessagingModuleOptions, metrics: MessagingMetrics) {
+  constructor(@Inject(MESSAGING_OPTIONS) options: MessagingModuleOptions, db: Database, metrics: MessagingMetrics) {
     if (!options.prune) return;
     const log = new Logger('Pruner');
     this.pruner = new Pruner({
-      databaseUrl: options.database.url,
-      schema: options.database.schema,
+      db,
       retentionMs: options.prune.retentionMs,
       tables: options.prune.tables,
       onPruned: (table, count) => metrics.pruned.inc({ table }, count),

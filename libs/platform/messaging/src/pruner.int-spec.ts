@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '@shop/testing';
+import { createPool, Database } from '@shop/platform/database';
 import { Pruner } from './pruner';
 
 /** Pruning against the real order schema: what goes, what stays, and that each run is bounded. */
 describe('pruner', () => {
   let db: TestDatabase;
   let sql: Client;
+  let database: Database;
   const day = 86_400_000;
   const now = new Date();
   const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -16,10 +18,12 @@ describe('pruner', () => {
     await db.migrate('order');
     sql = new Client({ connectionString: db.urlFor('order'), options: '-c search_path=orders' });
     await sql.connect();
+    database = new Database(createPool({ url: db.urlFor('order'), schema: 'orders' }));
   });
 
   afterAll(async () => {
     await sql?.end();
+    await database?.pool.end();
     await db?.drop();
   });
 
@@ -47,8 +51,7 @@ describe('pruner', () => {
     ]);
 
     const pruner = new Pruner({
-      databaseUrl: db.urlFor('order'),
-      schema: 'orders',
+      db: database,
       retentionMs: 7 * day,
       tables: [{ table: 'idempotency_keys', column: 'created_at' }],
     });
@@ -67,7 +70,7 @@ describe('pruner', () => {
   it('deletes at most batchSize x maxBatches rows per table per run', async () => {
     await sql.query('truncate outbox');
     for (let i = 0; i < 25; i++) await outbox(ago(30 * day), ago(30 * day));
-    const pruner = new Pruner({ databaseUrl: db.urlFor('order'), schema: 'orders', retentionMs: day, batchSize: 5, maxBatches: 3 });
+    const pruner = new Pruner({ db: database, retentionMs: day, batchSize: 5, maxBatches: 3 });
     try {
       expect((await pruner.pruneOnce(now)).outbox).toBe(15);
       expect((await pruner.pruneOnce(now)).outbox).toBe(10);

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import type { Database } from '@shop/platform/database';
 
 /** A table whose rows may go once `column` is older than the window (the row is no longer needed to deduplicate or replay). */
 export interface PruneTable {
@@ -9,8 +9,7 @@ export interface PruneTable {
 }
 
 export interface PrunerOptions {
-  databaseUrl: string;
-  schema: string;
+  db: Database;
   /**
    * Outbox rows (published ones only) and the service's own tables (the
    * order service's idempotency keys) go after this long. Event re-publish
@@ -35,14 +34,10 @@ export interface PrunerOptions {
  * again, every consumer still remembers having processed.
  */
 export class Pruner {
-  private readonly pool: Pool;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
-  constructor(private readonly options: PrunerOptions) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 1, options: `-c search_path=${options.schema}` });
-    this.pool.on('error', () => undefined);
-  }
+  constructor(private readonly options: PrunerOptions) {}
 
   get tables(): Array<PruneTable & { retentionMs: number }> {
     const r = this.options.retentionMs;
@@ -66,7 +61,6 @@ export class Pruner {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
-    await this.pool.end().catch(() => undefined);
   }
 
   /** One bounded pass over every table; returns the rows deleted per table. */
@@ -77,13 +71,13 @@ export class Pruner {
       const cutoff = new Date(now.getTime() - t.retentionMs);
       let total = 0;
       for (let i = 0; i < (this.options.maxBatches ?? 20); i++) {
-        const { rowCount } = await this.pool.query(
+        const deleted = await this.options.db.execute(
           `delete from ${t.table} where ctid = any(array(
              select ctid from ${t.table} where ${t.column} < $1 ${t.also ? `and ${t.also}` : ''} limit $2))`,
           [cutoff, batch],
         );
-        total += rowCount ?? 0;
-        if ((rowCount ?? 0) < batch) break;
+        total += deleted;
+        if (deleted < batch) break;
       }
       result[t.table] = total;
       if (total) this.options.onPruned?.(t.table, total);

@@ -1,6 +1,6 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { processStatementCounts } from '@shop/platform/database';
+import { Database, processStatementCounts } from '@shop/platform/database';
 import { AuthModule } from '@shop/platform/auth';
 import { HealthModule, MetricsModule } from '@shop/platform/http';
 import { KafkaHealth, PruneTable } from '@shop/platform/messaging';
@@ -25,11 +25,6 @@ export interface ServiceConfig {
   JWT_AUDIENCE?: string;
 }
 
-export interface Pingable {
-  ping(): Promise<void>;
-  checkMigrations(): Promise<void>;
-}
-
 /**
  * The parts every service has: metrics, health, messaging (outbox, relay,
  * consumers), and token checks on every route. Ready means able to do its
@@ -43,8 +38,6 @@ export class ServiceModule {
     service: ServiceName;
     config: ServiceConfig;
     registry: Registry;
-    /** The service's Prisma service, pinged by readiness. */
-    database: Type<Pingable>;
     /** The service's own tables pruned with the messaging tables (the order service's idempotency keys). */
     prune?: PruneTable[];
   }): DynamicModule {
@@ -69,8 +62,8 @@ export class ServiceModule {
           },
         }),
         HealthModule.forRoot({
-          inject: [options.database, KafkaHealth, KafkaEventTransport, OutboxRelayService],
-          factory: (db: Pingable, kafka: KafkaHealth, transport: KafkaEventTransport, relay: OutboxRelayService) => [
+          inject: [Database, KafkaHealth, KafkaEventTransport, OutboxRelayService],
+          factory: (db: Database, kafka: KafkaHealth, transport: KafkaEventTransport, relay: OutboxRelayService) => [
             { name: 'postgres', check: () => db.ping() },
             { name: 'migrations', check: () => db.checkMigrations() },
             { name: 'kafka', check: () => kafka.check() },

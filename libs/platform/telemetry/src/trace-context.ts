@@ -41,3 +41,36 @@ export async function publishAsContinuations<T>(
     throw err;
   }
 }
+
+/**
+ * Runs the handling of one consumed record inside a consumer span whose
+ * parent is the trace context the record carries (`traceparent`), so the
+ * database work it does continues the request that produced the event, also
+ * when records are applied in batches. With tracing off the API is a no-op.
+ */
+export function consumeAsContinuation<T>(
+  record: { topic: string; headers?: Record<string, Buffer | string | Array<Buffer | string> | undefined> },
+  work: () => Promise<T>,
+): Promise<T> {
+  const carrier: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) carrier[name] = first.toString();
+  }
+  const parent = propagation.extract(ROOT_CONTEXT, carrier);
+  const span = trace.getTracer('shop-consumer').startSpan(
+    `process ${record.topic}`,
+    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': record.topic, 'messaging.operation.type': 'process' } },
+    parent,
+  );
+  return context.with(trace.setSpan(parent, span), async () => {
+    try {
+      return await work();
+    } catch (err) {
+      span.recordException(err as Error);
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}

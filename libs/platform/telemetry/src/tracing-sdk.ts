@@ -1,5 +1,6 @@
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -16,6 +17,8 @@ export function createTracingSdk(): NodeSDK {
       new UndiciInstrumentation(),
       new KafkaJsInstrumentation(),
       new PinoInstrumentation({ logKeys: { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' } }),
+      // The hot paths send their own SQL on pg; Prisma serves the rest.
+      new PgInstrumentation({ requireParentSpan: true }),
       new PrismaInstrumentation(),
     ],
   });

@@ -2,6 +2,4 @@ export * from './review-prisma.service';
 export * from './review-data-access.module';
 export { PrismaClient as ReviewPrismaClient, Prisma as ReviewPrisma } from './generated/prisma/client';
 export type { Review as ReviewRecord, ReviewGrant as ReviewGrantRecord } from './generated/prisma/client';
-import type { Prisma } from './generated/prisma/client';
-/** The client inside `$transaction(async (tx) => ...)`. */
-export type ReviewTx = Prisma.TransactionClient;
+export * from './pg-review.repository';

@@ -1,8 +1,11 @@
 import type { DynamicModule } from '@nestjs/common';
+import { ReviewRepository } from '@shop/review/domain';
 import { databaseModule, DatabaseOptions } from '@shop/platform/database';
 import { MIGRATIONS } from './generated/migrations';
+import { PgReviewRepository } from './pg-review.repository';
 import { ReviewPrismaService } from './review-prisma.service';
 
 export const ReviewDataAccessModule = {
-  forRoot: (options: DatabaseOptions): DynamicModule => databaseModule(ReviewPrismaService, { ...options, migrations: MIGRATIONS }),
+  forRoot: (options: DatabaseOptions): DynamicModule =>
+    databaseModule(ReviewPrismaService, { ...options, migrations: MIGRATIONS }, [{ provide: ReviewRepository, useClass: PgReviewRepository }]),
 };

@@ -1,3 +1,4 @@
 export * from './review.entity';
 export * from './review-grant.value';
 export * from './review.errors';
+export * from './review.repository';

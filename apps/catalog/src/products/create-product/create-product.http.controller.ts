@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { Roles } from '@shop/platform/auth';
 import { ZodValidationPipe } from '@shop/platform/http';
 import { CreateProductRequest, createProductSchema, ProductView } from '@shop/shared/contracts';
-import { toProblem } from '../catalog-error.mapper';
 import { CreateProductHandler } from './create-product.handler';
 
 @Controller('api/products')
@@ -13,6 +12,6 @@ export class CreateProductHttpController {
   @Roles('admin')
   @HttpCode(201)
   async create(@Body(new ZodValidationPipe(createProductSchema)) body: CreateProductRequest): Promise<ProductView> {
-    return this.handler.execute(body).catch((err) => Promise.reject(toProblem(err)));
+    return this.handler.execute(body);
   }
 }

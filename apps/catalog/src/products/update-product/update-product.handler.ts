@@ -1,32 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogPrismaService } from '@shop/catalog/data-access';
-import { Outbox } from '@shop/platform/messaging';
-import { ProblemException } from '@shop/platform/http';
+import { CatalogError, ProductRepository } from '@shop/catalog/domain';
+import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { ProductView, UpdateProductRequest } from '@shop/shared/contracts';
-import { productUpserted, toEntity, toProductView } from '../product.mapper';
+import { ProductViews } from '../product.views';
+import { productUpserted } from '../product.mapper';
 
 @Injectable()
 export class UpdateProductHandler {
   constructor(
-    private readonly db: CatalogPrismaService,
-    private readonly outbox: Outbox,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly products: ProductRepository<UnitTx>,
+    private readonly views: ProductViews,
   ) {}
 
   async execute(id: string, changes: UpdateProductRequest): Promise<ProductView> {
-    const record = await this.db.$transaction(async (tx) => {
-      // Row lock: a concurrent reservation cannot interleave with this read-modify-write.
-      const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>('select id from products where id = $1::uuid for update', id);
-      if (rows.length === 0) throw new ProblemException(404, `no product with id ${id}`);
-      const product = toEntity(await tx.product.findUniqueOrThrow({ where: { id } }));
+    await this.unitOfWork.run(async (tx) => {
+      // Locked: a concurrent reservation cannot interleave with this read-modify-write.
+      const product = (await this.products.lockMany(tx, [id])).get(id);
+      if (!product) throw new CatalogError('NOT_FOUND', `no product with id ${id}`);
       product.update(changes);
-      const p = product.snapshot;
-      const updated = await tx.product.update({
-        where: { id },
-        data: { name: p.name, description: p.description, priceCents: p.priceCents, stock: p.stock, version: p.version },
-      });
-      await this.outbox.append(tx, [productUpserted(product)]);
-      return updated;
+      this.products.save(tx, product);
+      tx.publish(productUpserted(product));
     });
-    return toProductView(record);
+    return this.views.get(id);
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Param, Patch } from '@nestjs/common';
 import { Roles } from '@shop/platform/auth';
 import { UuidParamPipe, ZodValidationPipe } from '@shop/platform/http';
 import { ProductView, UpdateProductRequest, updateProductSchema } from '@shop/shared/contracts';
-import { toProblem } from '../catalog-error.mapper';
 import { UpdateProductHandler } from './update-product.handler';
 
 @Controller('api/products')
@@ -15,6 +14,6 @@ export class UpdateProductHttpController {
     @Param('id', new UuidParamPipe('product')) id: string,
     @Body(new ZodValidationPipe(updateProductSchema)) body: UpdateProductRequest,
   ): Promise<ProductView> {
-    return this.handler.execute(id, body).catch((err) => Promise.reject(toProblem(err)));
+    return this.handler.execute(id, body);
   }
 }

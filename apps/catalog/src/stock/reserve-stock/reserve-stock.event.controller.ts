@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderPlacedV1 } from '@shop/shared/contracts';
 import { ReserveStockHandler } from './reserve-stock.handler';
 
@@ -8,7 +9,7 @@ export class ReserveStockEventController {
   constructor(private readonly handler: ReserveStockHandler) {}
 
   @EventPattern('order.placed')
-  handle(@Payload() event: Envelope<OrderPlacedV1>): Promise<void> {
-    return this.handler.execute(event);
+  handle(@Payload() event: Envelope<OrderPlacedV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.handler.execute(ctx.tx as UnitTx, event.data);
   }
 }

@@ -1,29 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryPrismaService } from '@shop/delivery/data-access';
-import { ProblemException } from '@shop/platform/http';
+import { DeliveryError, DeliveryRepository } from '@shop/delivery/domain';
+import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { DeliveryView } from '@shop/shared/contracts';
 import { CourierService } from '../../courier/courier.service';
-import { toDeliveryView } from '../delivery.mapper';
-import { DeliveryRepository } from '../delivery.repository';
+import { toDeliveryView, toOutboundEvents } from '../delivery.mapper';
 
-/** An admin moves a delivery one courier step, whatever the delays: the same step, transaction and event as the courier's. */
+/** An admin moves a delivery one courier step, whatever the delays: the same step, unit of work and event as the courier's. */
 @Injectable()
 export class AdvanceDeliveryHandler {
   constructor(
-    private readonly db: DeliveryPrismaService,
-    private readonly deliveries: DeliveryRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly deliveries: DeliveryRepository<UnitTx>,
     private readonly courier: CourierService,
   ) {}
 
   async execute(id: string): Promise<DeliveryView> {
-    const record = await this.db.$transaction(async (tx) => {
-      const delivery = await this.deliveries.lock(tx, { id });
-      if (!delivery) throw new ProblemException(404, `no delivery with id ${id}`);
-      delivery.advance(new Date());
-      return this.deliveries.save(tx, delivery);
+    const delivery = await this.unitOfWork.run(async (tx) => {
+      const found = await this.deliveries.lock(tx, id);
+      if (!found) throw new DeliveryError('NOT_FOUND', `no delivery with id ${id}`);
+      found.advance(new Date());
+      this.deliveries.save(tx, found);
+      tx.publish(...toOutboundEvents(found, found.pullEvents()));
+      return found;
     });
     // Dispatched by hand: with a complete delay of 0 the courier delivers it now.
-    if (record.status === 'DISPATCHED') this.courier.wake();
-    return toDeliveryView(record);
+    if (delivery.status === 'DISPATCHED') this.courier.wake();
+    return toDeliveryView(delivery.snapshot);
   }
 }

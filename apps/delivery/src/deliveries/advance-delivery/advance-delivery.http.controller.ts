@@ -2,7 +2,6 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Roles } from '@shop/platform/auth';
 import { UuidParamPipe } from '@shop/platform/http';
 import type { DeliveryView } from '@shop/shared/contracts';
-import { toProblem } from '../delivery-error.mapper';
 import { AdvanceDeliveryHandler } from './advance-delivery.handler';
 
 @Controller('api/admin/deliveries')
@@ -13,6 +12,6 @@ export class AdvanceDeliveryHttpController {
   @Roles('admin')
   @HttpCode(200)
   async advance(@Param('id', new UuidParamPipe('delivery')) id: string): Promise<DeliveryView> {
-    return this.handler.execute(id).catch((err) => Promise.reject(toProblem(err)));
+    return this.handler.execute(id);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderCancelledV1 } from '@shop/shared/contracts';
-import { toConsumerError } from '../delivery-event-error.mapper';
 import { CancelDeliveryHandler } from './cancel-delivery.handler';
 
 @Controller()
@@ -9,7 +9,7 @@ export class CancelDeliveryEventController {
   constructor(private readonly handler: CancelDeliveryHandler) {}
 
   @EventPattern('order.cancelled')
-  handle(@Payload() event: Envelope<OrderCancelledV1>): Promise<void> {
-    return this.handler.execute(event).catch((err) => Promise.reject(toConsumerError(err)));
+  handle(@Payload() event: Envelope<OrderCancelledV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.handler.execute(ctx.tx as UnitTx, event.data);
   }
 }

@@ -1,11 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DeliveryPrismaService } from '@shop/delivery/data-access';
-import { DeliveryError } from '@shop/delivery/domain';
-import { processOnce } from '@shop/platform/messaging';
-import type { Envelope, OrderCancelledV1 } from '@shop/shared/contracts';
-import { DeliveryRepository } from '../delivery.repository';
-import { lockOrderGuard } from '../order-guard';
-import { DELIVERY_GROUP } from '../schedule-delivery/schedule-delivery.handler';
+import { DeliveryError, DeliveryRepository } from '@shop/delivery/domain';
+import type { UnitTx } from '@shop/platform/messaging';
+import type { OrderCancelledV1 } from '@shop/shared/contracts';
+import { toOutboundEvents } from '../delivery.mapper';
 
 /**
  * A cancelled order calls off its delivery while it is still SCHEDULED. Once
@@ -16,29 +13,24 @@ import { DELIVERY_GROUP } from '../schedule-delivery/schedule-delivery.handler';
 export class CancelDeliveryHandler {
   private readonly log = new Logger('CancelDelivery');
 
-  constructor(
-    private readonly db: DeliveryPrismaService,
-    private readonly deliveries: DeliveryRepository,
-  ) {}
+  constructor(private readonly deliveries: DeliveryRepository<UnitTx>) {}
 
-  async execute(event: Envelope<OrderCancelledV1>, group = DELIVERY_GROUP): Promise<void> {
-    const { orderId, reason } = event.data;
-    await processOnce(this.db, group, event, async (tx) => {
-      // Marked first, under the guard's lock: a confirmation arriving late (from a retry tier) schedules nothing.
-      await lockOrderGuard(tx, orderId, { cancel: true });
-      const delivery = await this.deliveries.lock(tx, { orderId });
-      if (!delivery) return;
-      try {
-        delivery.cancel(reason, new Date());
-      } catch (err) {
-        if (err instanceof DeliveryError && err.code === 'ALREADY_DISPATCHED') {
-          this.log.warn(`order ${orderId} was cancelled but its delivery ${delivery.snapshot.id} is ${delivery.status}; the delivery stands`);
-          return;
-        }
-        if (err instanceof DeliveryError && err.code === 'ALREADY_CANCELLED') return; // the same cancellation under another event id
-        throw err;
+  async execute(tx: UnitTx, cancelled: OrderCancelledV1): Promise<void> {
+    const { orderId, reason } = cancelled;
+    // Marked first, under the guard's lock: a confirmation arriving late (from a retry tier) schedules nothing.
+    const { delivery } = await this.deliveries.guard(tx, orderId, { cancel: true });
+    if (!delivery) return;
+    try {
+      delivery.cancel(reason, new Date());
+    } catch (err) {
+      if (err instanceof DeliveryError && err.code === 'ALREADY_DISPATCHED') {
+        this.log.warn(`order ${orderId} was cancelled but its delivery ${delivery.snapshot.id} is ${delivery.status}; the delivery stands`);
+        return;
       }
-      await this.deliveries.save(tx, delivery);
-    });
+      if (err instanceof DeliveryError && err.code === 'ALREADY_CANCELLED') return; // the same cancellation under another event id
+      throw err;
+    }
+    this.deliveries.save(tx, delivery);
+    tx.publish(...toOutboundEvents(delivery, delivery.pullEvents()));
   }
 }

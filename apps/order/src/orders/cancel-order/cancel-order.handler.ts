@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OrderPrismaService, OrderRepository } from '@shop/order/data-access';
-import { ProblemException } from '@shop/platform/http';
-import { Outbox } from '@shop/platform/messaging';
+import { OrderError, OrderRepository } from '@shop/order/domain';
+import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { OrderView } from '@shop/shared/contracts';
 import { integrationEvents, toOrderView } from '../order.mapper';
 
@@ -12,21 +11,19 @@ import { integrationEvents, toOrderView } from '../order.mapper';
  */
 @Injectable()
 export class CancelOrderHandler {
-  private readonly orders = new OrderRepository();
-
   constructor(
-    private readonly db: OrderPrismaService,
-    private readonly outbox: Outbox,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly orders: OrderRepository<UnitTx>,
   ) {}
 
-  async execute(customerId: string, orderId: string): Promise<OrderView> {
-    return this.db.$transaction(async (tx) => {
-      const order = await this.orders.load(tx, orderId, { lock: true });
-      if (!order || order.snapshot.customerId !== customerId) throw new ProblemException(404, `no order with id ${orderId}`);
-      const { version, history } = order.snapshot;
+  execute(customerId: string, orderId: string): Promise<OrderView> {
+    return this.unitOfWork.run(async (tx) => {
+      const order = await this.orders.lock(tx, orderId);
+      // Someone else's order does not exist for this caller (404, not 403).
+      if (!order || order.snapshot.customerId !== customerId) throw new OrderError('NOT_FOUND', `no order with id ${orderId}`);
       order.cancelByCustomer(new Date());
-      await this.orders.save(tx, order, version, history.length);
-      await this.outbox.append(tx, integrationEvents(order, order.pullEvents()));
+      this.orders.save(tx, order);
+      tx.publish(...integrationEvents(order, order.pullEvents()));
       return toOrderView(order.snapshot);
     });
   }

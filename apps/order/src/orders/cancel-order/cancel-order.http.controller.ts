@@ -2,7 +2,6 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentUser, Principal } from '@shop/platform/auth';
 import { UuidParamPipe } from '@shop/platform/http';
 import type { OrderView } from '@shop/shared/contracts';
-import { toProblem } from '../order-error.mapper';
 import { CancelOrderHandler } from './cancel-order.handler';
 
 @Controller('api/orders')
@@ -12,7 +11,7 @@ export class CancelOrderHttpController {
   /** 202: cancelled now; refund and stock release follow through events. 409 once shipped. */
   @Post(':id/cancel')
   @HttpCode(202)
-  async cancel(@CurrentUser() user: Principal, @Param('id', new UuidParamPipe('order')) id: string): Promise<OrderView> {
-    return this.handler.execute(user.sub, id).catch((err) => Promise.reject(toProblem(err)));
+  cancel(@CurrentUser() user: Principal, @Param('id', new UuidParamPipe('order')) id: string): Promise<OrderView> {
+    return this.handler.execute(user.sub, id);
   }
 }

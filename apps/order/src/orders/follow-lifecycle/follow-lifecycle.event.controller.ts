@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { EventContext } from '@shop/platform/messaging';
 import type { DeliveryStepV1, Envelope, PaymentAuthorizedV1, PaymentDeclinedV1, StockRejectedV1, StockReservedV1 } from '@shop/shared/contracts';
 import { AdvanceOrderHandler } from './advance-order.handler';
 
@@ -9,32 +10,32 @@ export class FollowLifecycleEventController {
   constructor(private readonly advance: AdvanceOrderHandler) {}
 
   @EventPattern('catalog.stock-reserved')
-  stockReserved(@Payload() e: Envelope<StockReservedV1>): Promise<void> {
-    return this.advance.execute(e, e.data.orderId, (order, now) => order.stockReserved(now));
+  stockReserved(@Payload() e: Envelope<StockReservedV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.advance.execute(e, ctx, e.data.orderId, (order, now) => order.stockReserved(now));
   }
 
   @EventPattern('catalog.stock-rejected')
-  stockRejected(@Payload() e: Envelope<StockRejectedV1>): Promise<void> {
-    return this.advance.execute(e, e.data.orderId, (order, now) => order.stockRejected(now));
+  stockRejected(@Payload() e: Envelope<StockRejectedV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.advance.execute(e, ctx, e.data.orderId, (order, now) => order.stockRejected(now));
   }
 
   @EventPattern('payment.authorized')
-  paymentAuthorized(@Payload() e: Envelope<PaymentAuthorizedV1>): Promise<void> {
-    return this.advance.execute(e, e.data.orderId, (order, now) => order.paymentAuthorized(now));
+  paymentAuthorized(@Payload() e: Envelope<PaymentAuthorizedV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.advance.execute(e, ctx, e.data.orderId, (order, now) => order.paymentAuthorized(now));
   }
 
   @EventPattern('payment.declined')
-  paymentDeclined(@Payload() e: Envelope<PaymentDeclinedV1>): Promise<void> {
-    return this.advance.execute(e, e.data.orderId, (order, now) => order.paymentDeclined(now));
+  paymentDeclined(@Payload() e: Envelope<PaymentDeclinedV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.advance.execute(e, ctx, e.data.orderId, (order, now) => order.paymentDeclined(now));
   }
 
   @EventPattern('delivery.dispatched')
-  dispatched(@Payload() e: Envelope<DeliveryStepV1>): Promise<void> {
-    return this.advance.execute(e, e.data.orderId, (order, now) => order.dispatched(now));
+  dispatched(@Payload() e: Envelope<DeliveryStepV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.advance.execute(e, ctx, e.data.orderId, (order, now) => order.dispatched(now));
   }
 
   @EventPattern('delivery.delivered')
-  delivered(@Payload() e: Envelope<DeliveryStepV1>): Promise<void> {
-    return this.advance.execute(e, e.data.orderId, (order, now) => order.delivered(now));
+  delivered(@Payload() e: Envelope<DeliveryStepV1>, @Ctx() ctx: EventContext): Promise<void> {
+    return this.advance.execute(e, ctx, e.data.orderId, (order, now) => order.delivered(now));
   }
 }

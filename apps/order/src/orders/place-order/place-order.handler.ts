@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { OrderPrismaService, OrderRepository } from '@shop/order/data-access';
-import { OrderEntity } from '@shop/order/domain';
-import { ProblemException } from '@shop/platform/http';
-import { Outbox } from '@shop/platform/messaging';
+import { OrderQueries } from '@shop/order/data-access';
+import { IdempotencyKeyRepository, OrderEntity, OrderError, OrderRepository, ProductSnapshotRepository } from '@shop/order/domain';
+import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { OrderView, PlaceOrderRequest } from '@shop/shared/contracts';
 import { integrationEvents, toOrderView } from '../order.mapper';
 
@@ -21,28 +20,33 @@ function requestHash(request: PlaceOrderRequest): string {
 /**
  * Places an order against the service's own product snapshot (never a call
  * to the catalog, so a catalog outage does not stop ordering), fixes the
- * prices now, stores it PENDING and writes order.placed in one transaction.
+ * prices now, stores it PENDING and writes order.placed in one unit of work:
+ * without an Idempotency-Key that is a single statement (order, items,
+ * history and outbox row).
  */
 @Injectable()
 export class PlaceOrderHandler {
-  private readonly orders = new OrderRepository();
-
   constructor(
-    private readonly db: OrderPrismaService,
-    private readonly outbox: Outbox,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly orders: OrderRepository<UnitTx>,
+    private readonly products: ProductSnapshotRepository<UnitTx>,
+    private readonly keys: IdempotencyKeyRepository<UnitTx>,
+    private readonly queries: OrderQueries,
   ) {}
 
   async execute(customerId: string, request: PlaceOrderRequest, idempotencyKey?: string): Promise<OrderView> {
     const ids = request.items.map((i) => i.productId);
-    const snapshots = new Map((await this.db.productSnapshot.findMany({ where: { productId: { in: ids } } })).map((p) => [p.productId, p]));
+    const snapshots = await this.products.findMany(ids);
     const unknown = request.items.map((item, index) => ({ item, index })).filter(({ item }) => !snapshots.has(item.productId));
     if (unknown.length) {
-      throw new ProblemException(422, `unknown product(s): ${unknown.map((u) => u.item.productId).join(', ')}`, {
-        errors: unknown.map((u) => ({ path: `items.${u.index}.productId`, message: 'no such product' })),
-      });
+      throw new OrderError(
+        'UNKNOWN_PRODUCT',
+        `unknown product(s): ${unknown.map((u) => u.item.productId).join(', ')}`,
+        unknown.map((u) => ({ path: `items.${u.index}.productId`, message: 'no such product' })),
+      );
     }
     const currencies = new Set(ids.map((id) => snapshots.get(id)?.currency));
-    if (currencies.size > 1) throw new ProblemException(422, 'all items of an order must be priced in one currency');
+    if (currencies.size > 1) throw new OrderError('MIXED_CURRENCIES', 'all items of an order must be priced in one currency');
 
     const order = OrderEntity.place({
       id: randomUUID(),
@@ -57,30 +61,21 @@ export class PlaceOrderHandler {
       now: new Date(),
     });
 
-    const existingId = await this.db.$transaction(async (tx) => {
+    const existingId = await this.unitOfWork.run(async (tx) => {
       if (idempotencyKey) {
         const hash = requestHash(request);
-        const claimed = await tx.$executeRawUnsafe(
-          `insert into idempotency_keys (customer_id, key, request_hash, order_id) values ($1, $2, $3, $4::uuid) on conflict do nothing`,
-          customerId,
-          idempotencyKey,
-          hash,
-          order.snapshot.id,
-        );
-        if (claimed === 0) {
-          const previous = await tx.idempotencyKey.findUniqueOrThrow({ where: { customerId_key: { customerId, key: idempotencyKey } } });
-          if (previous.requestHash !== hash) {
-            throw new ProblemException(422, 'this Idempotency-Key was used with a different request body');
-          }
-          return previous.orderId;
+        const claim = await this.keys.claim(tx, { customerId, key: idempotencyKey, requestHash: hash, orderId: order.snapshot.id });
+        if (!claim.claimed) {
+          if (claim.requestHash !== hash) throw new OrderError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body');
+          return claim.orderId;
         }
       }
-      await this.orders.insert(tx, order);
-      await this.outbox.append(tx, integrationEvents(order, order.pullEvents()));
+      this.orders.add(tx, order);
+      tx.publish(...integrationEvents(order, order.pullEvents()));
       return undefined;
     });
     if (existingId) {
-      const existing = await this.orders.find(this.db, existingId);
+      const existing = await this.queries.find(existingId);
       if (!existing) throw new Error(`order ${existingId} of an idempotency key is missing`);
       return toOrderView(existing);
     }

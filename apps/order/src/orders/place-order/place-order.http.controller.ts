@@ -3,7 +3,6 @@ import type { FastifyReply } from 'fastify';
 import { CurrentUser, Principal, Roles } from '@shop/platform/auth';
 import { ProblemException, ZodValidationPipe } from '@shop/platform/http';
 import { idempotencyKeySchema, OrderView, PlaceOrderRequest, placeOrderSchema } from '@shop/shared/contracts';
-import { toProblem } from '../order-error.mapper';
 import { PlaceOrderHandler } from './place-order.handler';
 
 @Controller('api/orders')
@@ -23,7 +22,7 @@ export class PlaceOrderHttpController {
     if (idempotencyKey !== undefined && !idempotencyKeySchema.safeParse(idempotencyKey).success) {
       throw new ProblemException(400, 'Idempotency-Key must be 1 to 200 printable ASCII characters');
     }
-    const order = await this.handler.execute(user.sub, body, idempotencyKey).catch((err) => Promise.reject(toProblem(err)));
+    const order = await this.handler.execute(user.sub, body, idempotencyKey);
     void reply.header('location', `/api/orders/${order.id}`);
     return order;
   }

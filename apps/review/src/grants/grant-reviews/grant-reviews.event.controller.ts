@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderDeliveredV1 } from '@shop/shared/contracts';
 import { GrantReviewsHandler } from './grant-reviews.handler';
 
@@ -8,7 +9,7 @@ export class GrantReviewsEventController {
   constructor(private readonly handler: GrantReviewsHandler) {}
 
   @EventPattern('order.delivered')
-  handle(@Payload() event: Envelope<OrderDeliveredV1>): Promise<void> {
-    return this.handler.execute(event);
+  handle(@Payload() event: Envelope<OrderDeliveredV1>, @Ctx() ctx: EventContext): void {
+    this.handler.execute(ctx.tx as UnitTx, event.data);
   }
 }

@@ -1,24 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { ReviewPrismaService } from '@shop/review/data-access';
-import { ReviewGrant } from '@shop/review/domain';
-import { processOnce } from '@shop/platform/messaging';
-import type { Envelope, OrderDeliveredV1 } from '@shop/shared/contracts';
-
-export const REVIEW_GROUP = 'review';
+import { ReviewGrant, ReviewRepository } from '@shop/review/domain';
+import type { UnitTx } from '@shop/platform/messaging';
+import type { OrderDeliveredV1 } from '@shop/shared/contracts';
 
 /**
  * A delivered order lets its customer review each product in it: one grant
- * per product, written once per event (inbox) and once per (order, product)
- * even when the order service republishes the delivery under a new event id.
+ * per product, once per event (inbox) and once per (order, product) even when
+ * the order service republishes the delivery under a new event id.
  */
 @Injectable()
 export class GrantReviewsHandler {
-  constructor(private readonly db: ReviewPrismaService) {}
+  constructor(private readonly reviews: ReviewRepository<UnitTx>) {}
 
-  async execute(event: Envelope<OrderDeliveredV1>, group = REVIEW_GROUP): Promise<void> {
-    const grants = ReviewGrant.forDeliveredOrder(event.data);
-    await processOnce(this.db, group, event, async (tx) => {
-      await tx.reviewGrant.createMany({ data: grants.map((g) => ({ ...g.props })), skipDuplicates: true });
-    });
+  execute(tx: UnitTx, delivered: OrderDeliveredV1): void {
+    this.reviews.addGrants(tx, ReviewGrant.forDeliveredOrder(delivered));
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentUser, Principal, Roles } from '@shop/platform/auth';
 import { UuidParamPipe, ZodValidationPipe } from '@shop/platform/http';
 import { CreateReviewRequest, createReviewSchema, ReviewView } from '@shop/shared/contracts';
-import { toProblem } from '../review-error.mapper';
 import { CreateReviewHandler } from './create-review.handler';
 
 @Controller('api/products/:id/reviews')
@@ -18,6 +17,6 @@ export class CreateReviewHttpController {
     @Body(new ZodValidationPipe(createReviewSchema)) body: CreateReviewRequest,
     @CurrentUser() caller: Principal,
   ): Promise<ReviewView> {
-    return this.handler.execute({ customerId: caller.sub, productId }, body).catch((err) => Promise.reject(toProblem(err)));
+    return this.handler.execute({ customerId: caller.sub, productId }, body);
   }
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, throwError } from 'rxjs';
+import { DomainErrorKind, isDomainError } from '@shop/shared/kernel';
 
 /** RFC 9457 problem details, the shape of every error the platform returns. */
 export interface ProblemDetails {
@@ -28,6 +29,9 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The one place where the kind of a domain error becomes an HTTP status. */
+const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, unprocessable: 422 };
+
 export function problem(status: number, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra };
 }
@@ -40,9 +44,10 @@ export class ProblemException extends HttpException {
 }
 
 /**
- * Maps every error to application/problem+json. Framework errors (Fastify's
- * body limit, bad JSON, unknown routes) keep their 4xx status; anything
- * unexpected is a 500 with no internals in the body.
+ * Maps every error to application/problem+json. A domain error's kind picks
+ * its status and its code travels as `code`; framework errors (Fastify's body
+ * limit, bad JSON, unknown routes) keep their 4xx status; anything unexpected
+ * is a 500 with no internals in the body.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -62,6 +67,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): ProblemDetails {
+    if (isDomainError(exception)) {
+      return problem(STATUS_OF[exception.kind], exception.message, { code: exception.code, ...(exception.errors ? { errors: exception.errors } : {}) });
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

@@ -125,6 +125,9 @@ export class SupervisedConsumer {
       });
       await consumer.run({
         autoCommit: false,
+        // Offsets are resolved record by record as they finish: a batch left early (a stop, a record that
+        // could not be parked) must be fetched again from its first unfinished record, not skipped.
+        eachBatchAutoResolve: false,
         partitionsConsumedConcurrently,
         eachMessage: eachMessage && ((payload) => this.track(() => eachMessage(payload))),
         eachBatch: eachBatch && ((payload) => this.track(() => eachBatch(payload))),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { createTestDatabase, TestDatabase, TestKafka, useKafka } from '@shop/testing';
+import { createPool, Database } from '@shop/platform/database';
 import { DltHeaders } from '../consumer/dead-letter';
 import { DeadLetters } from './dead-letters';
 
@@ -11,6 +12,7 @@ describe('dead letters: the list', () => {
   let client: Kafka;
   let producer: Producer;
   let deadLetters: DeadLetters;
+  let database: Database;
   let source: string;
   let dlt: string;
   const group = 'svc';
@@ -30,13 +32,12 @@ describe('dead letters: the list', () => {
       producer,
       groupId: `${kafka.prefix}.${group}`,
       topics: [source],
-      databaseUrl: db.urlFor('catalog'),
-      schema: 'catalog',
+      db: (database = new Database(createPool({ url: db.urlFor('catalog'), schema: 'catalog' }))),
     });
   });
 
   afterAll(async () => {
-    await deadLetters?.close();
+    await database?.pool.end();
     await producer?.disconnect();
     await kafka?.cleanup();
     await db?.drop();

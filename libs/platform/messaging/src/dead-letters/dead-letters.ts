@@ -1,5 +1,5 @@
 import type { IHeaders, Kafka, Message } from 'kafkajs';
-import { Pool } from 'pg';
+import type { Database } from '@shop/platform/database';
 import { deadLetterTopic, DltHeaders, headerString, retryTopic } from '../consumer/dead-letter';
 import { EventHeaders } from '@shop/shared/contracts';
 import type { MessageSender } from '../producer';
@@ -26,8 +26,7 @@ export interface DeadLettersOptions {
   /** The source topics the group consumes (already prefixed). */
   topics: string[];
   /** The service's database: replayed records are marked there. */
-  databaseUrl: string;
-  schema: string;
+  db: Database;
 }
 
 /**
@@ -38,20 +37,10 @@ export interface DeadLettersOptions {
  * re-published, and replaying twice is absorbed by the consumers' inboxes.
  */
 export class DeadLetters {
-  private readonly pool: Pool;
-
-  constructor(private readonly options: DeadLettersOptions) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, options: `-c search_path=${options.schema}` });
-    // It lives as long as the service: an idle connection the server drops must not crash the process; the next query reconnects.
-    this.pool.on('error', () => undefined);
-  }
+  constructor(private readonly options: DeadLettersOptions) {}
 
   get topics(): string[] {
     return this.options.topics.map((t) => deadLetterTopic(t, this.options.groupId));
-  }
-
-  async close(): Promise<void> {
-    await this.pool.end();
   }
 
   /**
@@ -103,7 +92,7 @@ export class DeadLetters {
   /** Reads the dead-letter topics, skipping records already replayed. */
   private async scan(onRecords: (records: ReadRecord[]) => Promise<void>): Promise<void> {
     await readTopicsToEnd(this.options.kafka, this.topics, async (records) => {
-      const { rows } = await this.pool.query<{ id: string }>(
+      const rows = await this.options.db.query<{ id: string }>(
         `select topic || '/' || partition || '/' || "offset" as id from dead_letter_replays
           where (topic, partition, "offset") in (select * from unnest($1::text[], $2::int[], $3::bigint[]))`,
         [records.map((r) => r.topic), records.map((r) => r.partition), records.map((r) => r.message.offset)],
@@ -115,7 +104,7 @@ export class DeadLetters {
   }
 
   private async mark(records: ReadRecord[]): Promise<void> {
-    await this.pool.query(
+    await this.options.db.execute(
       `insert into dead_letter_replays (topic, partition, "offset")
        select * from unnest($1::text[], $2::int[], $3::bigint[]) on conflict do nothing`,
       [records.map((r) => r.topic), records.map((r) => r.partition), records.map((r) => r.message.offset)],

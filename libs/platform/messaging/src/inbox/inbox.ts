@@ -1,33 +1,21 @@
-import type { SqlTx, TransactionRunner } from '../sql-client';
+import { statement } from '@shop/platform/database';
+import type { UnitTx } from '../unit-of-work/unit-of-work';
 
-/** Records the event in the inbox, inside the caller's transaction; false when this group had it already. */
-export async function recordInbox(tx: SqlTx, group: string, event: { id: string; type: string }): Promise<boolean> {
-  const inserted = await tx.$executeRawUnsafe(
-    'insert into inbox (consumer_group, event_id, event_type) values ($1, $2::uuid, $3) on conflict do nothing',
-    group,
-    event.id,
-    event.type,
-  );
-  return inserted > 0;
-}
+const CLAIM = statement(
+  `insert into inbox (consumer_group, event_id, event_type)
+   select $1, e.id, e.type from unnest($2::uuid[], $3::text[]) as e(id, type)
+   on conflict do nothing returning event_id::text as id`,
+);
 
 /**
- * Applies an event's effect at most once per consumer group: the inbox row
- * and the effect commit together, so a redelivered or replayed event finds
- * its row and changes nothing. Returns false for a duplicate.
+ * Records events in the consumer group's inbox inside the unit that applies
+ * them, in one statement for any number of events, and returns the ids that
+ * were new: only those are applied. An event redelivered, replayed or
+ * republished finds its row and changes nothing, because the row and the
+ * effect commit together.
  */
-export async function processOnce<Tx extends SqlTx>(
-  db: TransactionRunner<Tx>,
-  group: string,
-  event: { id: string; type: string },
-  effect: (tx: Tx) => Promise<void>,
-): Promise<boolean> {
-  return db.$transaction(
-    async (tx) => {
-      if (!(await recordInbox(tx, group, event))) return false;
-      await effect(tx);
-      return true;
-    },
-    { timeout: 15_000, maxWait: 10_000 },
-  );
+export async function claimEvents(tx: UnitTx, group: string, events: Array<{ id: string; type: string }>): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const rows = await tx.query<{ id: string }>(CLAIM, [group, events.map((e) => e.id), events.map((e) => e.type)]);
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaJSProtocolError, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
+import { createPool, Database } from '@shop/platform/database';
 import { createTestDatabase, eventually, TestDatabase, TestKafka, useKafka } from '@shop/testing';
 import { readTopicsToEnd } from '../topic-reader';
 import { FATAL_PRODUCER_ERRORS, ReplaceableProducer } from '../producer';
@@ -16,6 +17,7 @@ describe('outbox relay: it keeps publishing through producer and connection faul
   let kafka: TestKafka;
   let client: Kafka;
   let admin: Client;
+  const databases: Database[] = [];
   const relays: OutboxRelay[] = [];
   const producers: ReplaceableProducer[] = [];
   const unhandled: unknown[] = [];
@@ -54,7 +56,9 @@ describe('outbox relay: it keeps publishing through producer and connection faul
   }
 
   function relay(producer: ReplaceableProducer, url = db.urlFor('catalog')): OutboxRelay {
-    const r = new OutboxRelay({ databaseUrl: url, schema: 'catalog', producer, topicPrefix: `${kafka.prefix}.`, pollIntervalMs: 100, maxBackoffMs: 500 });
+    const database = new Database(createPool({ url, schema: 'catalog' }));
+    databases.push(database);
+    const r = new OutboxRelay({ db: database, databaseUrl: url, schema: 'catalog', producer, topicPrefix: `${kafka.prefix}.`, pollIntervalMs: 100, maxBackoffMs: 500 });
     relays.push(r);
     return r;
   }
@@ -72,6 +76,7 @@ describe('outbox relay: it keeps publishing through producer and connection faul
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));
     await Promise.all(producers.splice(0).map((p) => p.disconnect().catch(() => undefined)));
+    await Promise.all(databases.splice(0).map((d) => d.pool.end()));
     await admin.query('truncate catalog.outbox');
   });
 

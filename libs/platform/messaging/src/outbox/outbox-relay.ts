@@ -1,10 +1,12 @@
 import type { Message } from 'kafkajs';
-import { Client, Pool } from 'pg';
-import { createPool } from '@shop/platform/database';
+import { Client } from 'pg';
+import { type Database, statement } from '@shop/platform/database';
 import type { MessageSender } from '../producer';
 import { outboxChannel } from './outbox';
 
 export interface OutboxRelayOptions {
+  /** The service's database (its pool); the relay adds one connection of its own, to LISTEN and hold the lead. */
+  db: Database;
   databaseUrl: string;
   schema: string;
   producer: MessageSender;
@@ -37,6 +39,15 @@ export interface RelayHealth {
   lastError?: string;
 }
 
+const CLAIM = statement(
+  `select seq, id, topic, key, payload, headers, created_at from outbox
+    where published_at is null order by seq limit $1 for update skip locked`,
+);
+const MARK = statement(
+  `update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])
+   returning extract(epoch from (published_at - created_at))::float8 as lag`,
+);
+
 interface OutboxRow {
   seq: string;
   id: string;
@@ -60,7 +71,6 @@ interface OutboxRow {
  * the loop carries on after a capped backoff. A NOTIFY at commit wakes it.
  */
 export class OutboxRelay {
-  private readonly pool: Pool;
   private listener?: Client;
   private leader = false;
   private running = false;
@@ -74,8 +84,6 @@ export class OutboxRelay {
   private readonly log: NonNullable<OutboxRelayOptions['log']>;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = createPool({ url: options.databaseUrl, schema: options.schema, max: 2 });
-    this.pool.on('error', (err) => this.log('warn', `outbox relay pool: ${err.message}`));
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.log = options.log ?? (() => undefined);
@@ -97,7 +105,6 @@ export class OutboxRelay {
     this.wake();
     await this.loop;
     await this.dropListener();
-    await this.pool.end().catch(() => undefined);
   }
 
   /** Publishes what is pending now rather than at the next poll. */
@@ -108,12 +115,12 @@ export class OutboxRelay {
 
   /** Number of rows not yet published (for metrics and tests). */
   async backlog(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('select count(*) as n from outbox where published_at is null');
+    const rows = await this.options.db.query<{ n: string }>('select count(*) as n from outbox where published_at is null');
     return Number(rows[0]?.n ?? 0);
   }
 
   async health(): Promise<RelayHealth> {
-    const { rows } = await this.pool.query<{ age: number | null }>(
+    const rows = await this.options.db.query<{ age: number | null }>(
       `select extract(epoch from clock_timestamp() - min(created_at))::float8 as age from outbox where published_at is null`,
     );
     return {
@@ -131,15 +138,17 @@ export class OutboxRelay {
    * their original ids (consumers deduplicate). Returns how many.
    */
   async republish(filter: { since?: Date; aggregateId?: string } = {}): Promise<number> {
-    const { rowCount } = await this.pool.query(
+    const count = await this.options.db.execute(
       `update outbox set published_at = null
         where published_at is not null
           and ($1::timestamptz is null or created_at >= $1)
           and ($2::text is null or key = $2)`,
       [filter.since ?? null, filter.aggregateId ?? null],
     );
+    // The leader may be another instance: tell it on the channel its listener hears.
+    await this.options.db.execute(`select pg_notify('${outboxChannel(this.options.schema)}', '')`);
     this.wake();
-    return rowCount ?? 0;
+    return count;
   }
 
   private async run(): Promise<void> {
@@ -220,19 +229,10 @@ export class OutboxRelay {
     }
   }
 
-  private async publishBatch(): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      const { rows } = await client.query<OutboxRow>(
-        `select seq, id, topic, key, payload, headers, created_at from outbox
-          where published_at is null order by seq limit $1 for update skip locked`,
-        [this.batchSize],
-      );
-      if (rows.length === 0) {
-        await client.query('commit');
-        return 0;
-      }
+  private publishBatch(): Promise<number> {
+    return this.options.db.transaction(async (tx) => {
+      const rows = await tx.query<OutboxRow>(CLAIM, [this.batchSize]);
+      if (rows.length === 0) return 0;
       const byTopic = new Map<string, Message[]>();
       const records: Array<{ topic: string; headers: Record<string, string> }> = [];
       for (const row of rows) {
@@ -247,19 +247,11 @@ export class OutboxRelay {
         this.options.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       await (this.options.wrapSend ? this.options.wrapSend(records, send) : send());
       this.options.afterPublish?.();
-      const { rows: marked } = await client.query<{ lag: number }>(
-        `update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])
-         returning extract(epoch from (published_at - created_at))::float8 as lag`,
-        [rows.map((r) => r.seq)],
-      );
-      await client.query('commit');
+      const marked = await tx.query<{ lag: number }>(MARK, [rows.map((r) => r.seq)]);
       this.options.onPublished?.(rows.length, marked.map((m) => m.lag));
       return rows.length;
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw new Error(`could not publish: ${(err as Error).message}`);
-    } finally {
-      client.release();
-    }
+    }).catch((err: Error) => {
+      throw new Error(`could not publish: ${err.message}`);
+    });
   }
 }

@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Envelope,
-  EventCatalog,
-  EventData,
-  EventHeaders,
-  EventType,
-  parseEnvelope,
-  ServiceName,
-} from '@shop/shared/contracts';
-import type { SqlTx } from '../sql-client';
+import { Envelope, EventCatalog, EventData, EventHeaders, EventType, parseEnvelope, ServiceName } from '@shop/shared/contracts';
 
 export interface OutboundEvent<T extends EventType = EventType> {
   type: T;
@@ -25,26 +16,40 @@ export interface OutboxOptions {
   contextHeaders?: () => Record<string, string>;
 }
 
+/** One outbox row: the envelope published as the value, keyed by its aggregate, with its headers. */
+export interface OutboxRow {
+  envelope: Envelope;
+  topic: string;
+  headers: Record<string, string>;
+}
+
 export function outboxChannel(schema: string): string {
   return `outbox_${schema}`;
 }
 
 /**
- * Writes integration events into the service's outbox table, inside the
- * caller's transaction, so an event exists if and only if the state change
- * committed. The NOTIFY is delivered at commit and wakes the relay at once.
+ * Turns a service's integration events into its outbox rows: the envelope
+ * (validated when produced: a bug must never put a malformed event on the
+ * bus), the topic and the headers. The unit of work inserts them in the same
+ * statement as the state change; the table's trigger NOTIFYs the relay at
+ * commit.
  */
 export class Outbox {
+  /** One statement for any number of rows: the arrays are unnested. */
+  readonly insertSql =
+    'insert into outbox (id, topic, key, type, payload, headers) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])';
+
   constructor(private readonly options: OutboxOptions) {}
 
-  async append(tx: SqlTx, events: OutboundEvent[]): Promise<Envelope[]> {
+  /** The trace context to carry with events published now (captured when they are published, not when written). */
+  context(): Record<string, string> {
+    return this.options.contextHeaders?.() ?? {};
+  }
+
+  rows(events: Array<{ event: OutboundEvent; context: Record<string, string> }>): OutboxRow[] {
     if (events.length === 0) return [];
     const now = new Date().toISOString();
-    const context = this.options.contextHeaders?.() ?? {};
-    const envelopes: Envelope[] = [];
-    const values: unknown[] = [];
-    const rows: string[] = [];
-    for (const event of events) {
+    return events.map(({ event, context }) => {
       const def = EventCatalog[event.type];
       if (def.source !== this.options.source) {
         throw new Error(`${this.options.source} may not publish ${event.type} (owned by ${def.source})`);
@@ -59,19 +64,19 @@ export class Outbox {
         occurredAt: now,
         data: event.data,
       };
-      // Validated when produced: a bug must never put a malformed event on the bus.
       parseEnvelope(envelope);
-      const headers = { ...context, [EventHeaders.eventId]: envelope.id, [EventHeaders.eventType]: envelope.type };
-      const n = values.length;
-      rows.push(`($${n + 1}::uuid, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}::jsonb, $${n + 6}::jsonb)`);
-      values.push(envelope.id, def.topic, event.aggregateId, event.type, JSON.stringify(envelope), JSON.stringify(headers));
-      envelopes.push(envelope);
-    }
-    await tx.$executeRawUnsafe(
-      `insert into outbox (id, topic, key, type, payload, headers) values ${rows.join(', ')}`,
-      ...values,
-    );
-    await tx.$executeRawUnsafe(`notify ${outboxChannel(this.options.schema)}`);
-    return envelopes;
+      return { envelope, topic: def.topic, headers: { ...context, [EventHeaders.eventId]: envelope.id, [EventHeaders.eventType]: envelope.type } };
+    });
+  }
+
+  insertValues(rows: OutboxRow[]): unknown[] {
+    return [
+      rows.map((r) => r.envelope.id),
+      rows.map((r) => r.topic),
+      rows.map((r) => r.envelope.aggregateId),
+      rows.map((r) => r.envelope.type),
+      rows.map((r) => JSON.stringify(r.envelope)),
+      rows.map((r) => JSON.stringify(r.headers)),
+    ];
   }
 }

@@ -1,0 +1,46 @@
+import type { ProductEntity } from './product.entity';
+
+/**
+ * Where products are kept (the port; the data-access library implements it).
+ * `Tx` is the use case's unit of work: writes commit with it, together with
+ * the events the use case publishes.
+ */
+export abstract class ProductRepository<Tx = unknown> {
+  /** Loads and locks these products until the unit ends, in id order (two orders never deadlock); unknown ids are absent. */
+  abstract lockMany(tx: Tx, ids: string[]): Promise<Map<string, ProductEntity>>;
+  /** A new product; a second one with the same sku fails the unit with DUPLICATE_SKU. */
+  abstract add(tx: Tx, product: ProductEntity): void;
+  /** Its changed fields, stock and version. */
+  abstract save(tx: Tx, product: ProductEntity): void;
+}
+
+export type ReservationStatus = 'RESERVED' | 'REJECTED' | 'RELEASED';
+
+/** What the catalog decided for one order: every item reserved, or none; and later given back. */
+export interface StockReservation {
+  orderId: string;
+  status: ReservationStatus;
+  items: Array<{ productId: string; quantity: number }>;
+}
+
+export abstract class ReservationRepository<Tx = unknown> {
+  /** The order's reservation, locked until the unit ends; none when the order was never decided. */
+  abstract lock(tx: Tx, orderId: string): Promise<StockReservation | null>;
+  /** A first decision for the order (one per order: a concurrent second one fails the unit). */
+  abstract add(tx: Tx, reservation: StockReservation): void;
+  abstract save(tx: Tx, reservation: StockReservation): void;
+}
+
+/** One review's part in its product's rating (the catalog's read model of reviews). */
+export interface RatingContribution {
+  reviewId: string;
+  productId: string;
+  rating: number;
+}
+
+export abstract class RatingRepository<Tx = unknown> {
+  /** Counts the review into its product's rating once, whoever delivers it (live consumer, replay, rebuild); true the first time. */
+  abstract count(tx: Tx, review: RatingContribution): Promise<boolean>;
+  /** Recomputes every product's rating from the counted reviews; returns the products whose rating changed. */
+  abstract recomputeAll(): Promise<number>;
+}

@@ -1,0 +1,10 @@
+/** The platform's messaging tables are in every service, as defined once (tools/messaging-tables.js). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { sync, services } = require('./messaging-tables.js') as { sync(o: { write: boolean }): string[]; services(): string[] };
+
+describe('messaging tables, defined once in the platform', () => {
+  it('are carried unchanged by every service: the platform migrations and the Prisma models', () => {
+    expect(services()).toEqual(['catalog', 'delivery', 'order', 'payment', 'review']);
+    expect(sync({ write: false })).toEqual([]);
+  });
+});

@@ -323,8 +323,9 @@ function costRows(lifecycle: LifecycleResult[], rows: Row[]): void {
 }
 
 function earlierCost(file: string): Record<string, { statements: number; transactions: number }> | undefined {
-  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { lifecycle?: { runs?: Array<{ costPerDeliveredOrder?: Record<string, { statements: number; transactions: number }> }> } };
-  const runs = (earlier.lifecycle?.runs ?? []).map((r) => r.costPerDeliveredOrder).filter((c): c is Record<string, { statements: number; transactions: number }> => Boolean(c));
+  type Runs = { runs?: Array<{ costPerDeliveredOrder?: Record<string, { statements: number; transactions: number }> }> };
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { raw?: { lifecycle?: Runs } };
+  const runs = (earlier.raw?.lifecycle?.runs ?? []).map((r) => r.costPerDeliveredOrder).filter((c): c is Record<string, { statements: number; transactions: number }> => Boolean(c));
   if (runs.length === 0) return undefined;
   const keys = Object.keys(runs[0]);
   return Object.fromEntries(

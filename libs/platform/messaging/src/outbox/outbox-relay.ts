@@ -39,9 +39,8 @@ export interface RelayHealth {
   lastError?: string;
 }
 
-const CLAIM = statement(
-  `select seq, id, topic, key, payload, headers, created_at from outbox
-    where published_at is null order by seq limit $1 for update skip locked`,
+const PENDING = statement(
+  `select seq, id, topic, key, payload, headers, created_at from outbox where published_at is null order by seq limit $1`,
 );
 const MARK = statement(
   `update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])
@@ -61,10 +60,9 @@ interface OutboxRow {
 /**
  * Publishes outbox rows to Kafka, oldest first. One relay per service holds
  * an advisory lock and publishes; others stand by, so events of one aggregate
- * can never overtake each other. Rows are claimed with FOR UPDATE SKIP LOCKED
- * and marked published only after the broker acknowledged them (acks=all,
- * idempotent producer); a crash in between publishes them again, which the
- * consumers' inboxes absorb.
+ * can never overtake each other. Rows are marked published only after the
+ * broker acknowledged them (acks=all, idempotent producer); a crash in
+ * between publishes them again, which the consumers' inboxes absorb.
  *
  * One loop does everything in turn (connect the listener, take the lead,
  * drain), so two passes can never race for the lock; any failure is logged and
@@ -229,9 +227,17 @@ export class OutboxRelay {
     }
   }
 
-  private publishBatch(): Promise<number> {
-    return this.options.db.transaction(async (tx) => {
-      const rows = await tx.query<OutboxRow>(CLAIM, [this.batchSize]);
+  /**
+   * One batch: read the oldest unpublished rows, send them, mark them. Only
+   * the leader publishes (it holds the advisory lock), so no row lock or
+   * transaction is needed around the send: two statements and the broker's
+   * acknowledgement. A crash between the send and the mark publishes the
+   * rows again, which the consumers' inboxes absorb.
+   */
+  private async publishBatch(): Promise<number> {
+    try {
+      const db = this.options.db;
+      const rows = await db.query<OutboxRow>(PENDING, [this.batchSize]);
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, Message[]>();
       const records: Array<{ topic: string; headers: Record<string, string> }> = [];
@@ -247,11 +253,11 @@ export class OutboxRelay {
         this.options.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       await (this.options.wrapSend ? this.options.wrapSend(records, send) : send());
       this.options.afterPublish?.();
-      const marked = await tx.query<{ lag: number }>(MARK, [rows.map((r) => r.seq)]);
+      const marked = await db.query<{ lag: number }>(MARK, [rows.map((r) => r.seq)]);
       this.options.onPublished?.(rows.length, marked.map((m) => m.lag));
       return rows.length;
-    }).catch((err: Error) => {
-      throw new Error(`could not publish: ${err.message}`);
-    });
+    } catch (err) {
+      throw new Error(`could not publish: ${(err as Error).message}`);
+    }
   }
 }

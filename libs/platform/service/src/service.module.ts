@@ -16,6 +16,7 @@ export interface ServiceConfig {
   RETRY_DELAYS_MS: number[];
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
+  JWT_JWKS_ALGORITHMS?: string[];
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
 }
@@ -42,7 +43,13 @@ export class ServiceModule {
       module: ServiceModule,
       imports: [
         MetricsModule.forRoot(options.registry),
-        AuthModule.forRoot({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+        AuthModule.forRoot({
+          secret: config.JWT_SECRET,
+          jwksUrl: config.JWT_JWKS_URL,
+          jwksAlgorithms: config.JWT_JWKS_ALGORITHMS,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
         MessagingModule.forRoot({
           service: options.service,
           brokers: config.KAFKA_BROKERS,

@@ -334,36 +334,63 @@ export class UpstreamClient {
     else this.clients.set(client, held);
   }
 
-  private async send({ request, timeoutMs, measured }: Call): Promise<UpstreamResponse> {
-    const started = performance.now();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    let response: UpstreamResponse;
-    try {
-      const answer = await this.pool.request({
-        method: request.method as Dispatcher.HttpMethod,
-        path: `${this.basePath}${request.path}`,
-        headers: request.headers,
-        body: request.body,
-        signal: controller.signal,
-      });
-      const body = Buffer.from(await answer.body.arrayBuffer());
-      response = { status: answer.statusCode, headers: answer.headers, body };
-    } catch (err) {
-      if (!timedOut) throw err;
-      // Counted in the breaker's window like opossum's own timeouts (its listener only increments).
-      this.breaker.emit('timeout');
-      throw new CallTimedOut(`no answer within ${timeoutMs} ms`);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (response.status >= 500) throw new ServerErrorAnswer(response);
-    if (measured) this.measure(performance.now() - started);
-    return response;
+  /**
+   * One request on the pool, at the dispatcher level: no AbortController,
+   * body stream or event emitter per call (undici's request() makes all
+   * three), just the chunks gathered and the call's own deadline.
+   */
+  private send({ request, timeoutMs, measured }: Call): Promise<UpstreamResponse> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      let controller: Dispatcher.DispatchController | undefined;
+      let done = false;
+      let status = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      const timer = setTimeout(() => {
+        if (done) return;
+        done = true;
+        // Counted in the breaker's window like opossum's own timeouts (its listener only increments).
+        this.breaker.emit('timeout');
+        const err = new CallTimedOut(`no answer within ${timeoutMs} ms`);
+        // Still queued for a socket: aborted as soon as it gets one (onRequestStart).
+        controller?.abort(err);
+        reject(err);
+      }, timeoutMs);
+      this.pool.dispatch(
+        { method: request.method as Dispatcher.HttpMethod, path: `${this.basePath}${request.path}`, headers: request.headers, body: request.body ?? null },
+        {
+          onRequestStart: (c) => {
+            if (done) c.abort(new CallTimedOut('abandoned: its deadline passed while it waited for a socket'));
+            else controller = c;
+          },
+          onResponseStart: (_c, statusCode, responseHeaders) => {
+            // 1xx answers are informational; the real one follows.
+            if (statusCode < 200) return;
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData: (_c, chunk) => {
+            chunks.push(chunk);
+          },
+          onResponseEnd: () => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            const response: UpstreamResponse = { status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
+            if (status >= 500) return reject(new ServerErrorAnswer(response));
+            if (measured) this.measure(performance.now() - started);
+            resolve(response);
+          },
+          onResponseError: (_c, err) => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            reject(err);
+          },
+        },
+      );
+    });
   }
 
   private measure(ms: number): void {

@@ -15,6 +15,8 @@ export interface HttpAppOptions {
   host?: string;
   logLevel?: string;
   httpDuration?: Histogram<string>;
+  /** Whose X-Forwarded-For to believe (Fastify's trustProxy: addresses, CIDRs, `loopback`...); nobody's by default. */
+  trustProxy?: string;
   /** Runs before the app listens, e.g. to connect and start the event consumers. */
   connect?: (app: NestFastifyApplication) => Promise<void>;
   /** Runs at shutdown once HTTP has stopped, before the app closes its modules (stop consuming before the database goes). */
@@ -34,7 +36,7 @@ export async function createHttpApp(
   const logger = createLogger(options.name, options.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000 }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000, ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) }),
     // bodyParser off: acceptEmptyJsonBodies installs the JSON parser itself.
     { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: true, bodyParser: false },
   );
@@ -131,12 +133,18 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
 
 function recordRequestDurations(app: NestFastifyApplication, histogram: Histogram<string>): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onResponse', async (request, reply) => {
+  // One child per series, made once: labelling each observation hashes the labels (a proxied read's hot path).
+  const series = new Map<string, Histogram.Internal<string>>();
+  fastify.addHook('onResponse', (request, reply, done) => {
     // The route template, not the URL, keeps the label set bounded.
     const route = request.routeOptions?.url ?? 'unmatched';
-    histogram.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = series.get(key);
+    if (child === undefined) {
+      child = histogram.labels({ method: request.method, route, status_code: String(reply.statusCode) });
+      series.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
 }

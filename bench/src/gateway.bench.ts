@@ -1,10 +1,10 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceNames } from '@shop/shared/contracts';
-import { AppProcess, authHeaders, freePort, TEST_JWT_SECRET, TestPlatform } from '@shop/testing';
+import { AppProcess, authHeaders, freePort, TestPlatform } from '@shop/testing';
 
 export interface LoadResult {
   rps: number;
@@ -20,6 +20,22 @@ export interface GatewayBenchResult {
   nginx: LoadResult | null;
   /** At half of the direct peak rate. */
   halfPeak: { rate: number; direct: LoadResult; gateway: LoadResult };
+  /** CPU time (user + system) per request at peak: the gateway's own while it proxied, the catalog's when called directly. */
+  cpuPerRequestUs: { gateway: number; catalogDirect: number };
+}
+
+/** User plus system CPU of a process so far, in microseconds (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** A load run, with the CPU one process spent per request meanwhile. */
+async function loadWithCpu(url: string, options: { seconds: number; connections: number }, pid: number | undefined): Promise<[LoadResult, number]> {
+  const before = cpuMicros(pid);
+  const result = await load(url, options);
+  return [result, (cpuMicros(pid) - before) / (result.rps * options.seconds)];
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
@@ -89,8 +105,9 @@ export async function gatewayBench(options: { seconds: number; connections: numb
   let gateway: AppProcess | undefined;
   let nginx: ReturnType<typeof startNginx> = null;
   try {
+    // The test platform's gateway environment: rate limits far above one load generator's address, so they are checked, not hit.
     gateway = await AppProcess.start('api-gateway', {
-      env: { JWT_SECRET: TEST_JWT_SECRET, ...Object.fromEntries(ServiceNames.map((s) => [`${s.toUpperCase()}_URL`, catalog])) },
+      env: { ...platform.gatewayEnv(), ...Object.fromEntries(ServiceNames.map((s) => [`${s.toUpperCase()}_URL`, catalog])) },
     });
     const gatewayUrl = gateway.url;
     nginx = startNginx(Number(new URL(catalog).port), nginxPort);
@@ -103,17 +120,23 @@ export async function gatewayBench(options: { seconds: number; connections: numb
     const path = `/api/products/${id}`;
     if (nginx) await waitFor(`http://127.0.0.1:${nginxPort}${path}`, nginx.child);
     const run = { seconds: options.seconds, connections: options.connections };
-    const direct = await load(`${catalog}${path}`, run);
-    log(`direct: ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms`);
-    const viaGateway = await load(`${gatewayUrl}${path}`, run);
-    log(`gateway: ${Math.round(viaGateway.rps)} req/s, p99 ${viaGateway.p99} ms`);
+    const [direct, catalogCpu] = await loadWithCpu(`${catalog}${path}`, run, platform.pid('catalog'));
+    log(`direct: ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms, catalog ${Math.round(catalogCpu)} µs CPU per request`);
+    const [viaGateway, gatewayCpu] = await loadWithCpu(`${gatewayUrl}${path}`, run, gateway.pid);
+    log(`gateway: ${Math.round(viaGateway.rps)} req/s, p99 ${viaGateway.p99} ms, gateway ${Math.round(gatewayCpu)} µs CPU per request`);
     const viaNginx = nginx ? await load(`http://127.0.0.1:${nginxPort}${path}`, run) : null;
     log(viaNginx ? `nginx: ${Math.round(viaNginx.rps)} req/s, p99 ${viaNginx.p99} ms` : 'nginx: not installed (apt-get install nginx), skipped');
     const rate = Math.max(1, Math.round(direct.rps / 2));
     const halfDirect = await load(`${catalog}${path}`, { ...run, rate });
     const halfGateway = await load(`${gatewayUrl}${path}`, { ...run, rate });
     log(`at ${rate} req/s: direct p50 ${halfDirect.p50} / p99 ${halfDirect.p99} ms, gateway p50 ${halfGateway.p50} / p99 ${halfGateway.p99} ms`);
-    return { direct, gateway: viaGateway, nginx: viaNginx, halfPeak: { rate, direct: halfDirect, gateway: halfGateway } };
+    return {
+      direct,
+      gateway: viaGateway,
+      nginx: viaNginx,
+      halfPeak: { rate, direct: halfDirect, gateway: halfGateway },
+      cpuPerRequestUs: { gateway: gatewayCpu, catalogDirect: catalogCpu },
+    };
   } finally {
     nginx?.stop();
     await gateway?.stop();

@@ -125,6 +125,11 @@ export class TestPlatform {
     return env;
   }
 
+  /** The app's process id, for /proc readings (the bench's CPU per request). */
+  pid(app: ServiceName): number | undefined {
+    return this.running.get(app)?.pid;
+  }
+
   isRunning(app: ServiceName): boolean {
     return this.running.has(app);
   }

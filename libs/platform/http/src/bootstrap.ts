@@ -133,18 +133,10 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
 
 function recordRequestDurations(app: NestFastifyApplication, histogram: Histogram<string>): void {
   const fastify = app.getHttpAdapter().getInstance();
-  // One child per series, made once: labelling each observation hashes the labels (a proxied read's hot path).
-  const series = new Map<string, Histogram.Internal<string>>();
   fastify.addHook('onResponse', (request, reply, done) => {
     // The route template, not the URL, keeps the label set bounded.
     const route = request.routeOptions?.url ?? 'unmatched';
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let child = series.get(key);
-    if (child === undefined) {
-      child = histogram.labels({ method: request.method, route, status_code: String(reply.statusCode) });
-      series.set(key, child);
-    }
-    child.observe(reply.elapsedTime / 1000);
+    histogram.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
 }

@@ -55,6 +55,8 @@ const APPS = [
 APPS.push({
   name: 'api-gateway',
   port: 3000,
+  // Its /metrics has a listener of its own, on loopback (the gateway's METRICS_PORT default).
+  metricsPort: 9464,
   env: {
     AUTH_DEMO_ISSUER: 'true',
     ...Object.fromEntries(APPS.map((a) => [`${a.name.toUpperCase()}_URL`, `http://127.0.0.1:${a.port}`])),

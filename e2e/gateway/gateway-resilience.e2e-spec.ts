@@ -27,6 +27,15 @@ describe('api-gateway resilience (real services, frozen, burst and flooded)', ()
   const api = <T = unknown>(method: string, path: string, options: Parameters<typeof call>[3] = {}): Promise<Answer<T>> => call<T>(gateway.url, method, path, options);
   const breakers = async (base = gateway.url) => (await call<Record<string, Breaker>>(base, 'GET', '/api/admin/breakers', { token: admin })).body;
 
+  /** Waits, calling only the gateway's breakers route, until the upstream's breaker has closed by its own probe. */
+  async function closedByItself(upstream: string): Promise<void> {
+    const since = performance.now();
+    while ((await breakers())[upstream].state !== 'closed') {
+      expect(performance.now() - since).toBeLessThan(10_000);
+      await sleep(100);
+    }
+  }
+
   beforeAll(async () => {
     platform = await TestPlatform.start({
       apps: ['catalog', 'order', 'payment', 'delivery', 'review'],
@@ -87,11 +96,7 @@ describe('api-gateway resilience (real services, frozen, burst and flooded)', ()
     }
 
     // Nobody calls payment from here on: the breaker's own probe closes it.
-    const thawed = performance.now();
-    while ((await breakers()).payment.state !== 'closed') {
-      expect(performance.now() - thawed).toBeLessThan(10_000);
-      await sleep(100);
-    }
+    await closedByItself('payment');
     expect((await api('GET', path, { token: alice })).status).toBe(200);
   });
 
@@ -118,11 +123,7 @@ describe('api-gateway resilience (real services, frozen, burst and flooded)', ()
     } finally {
       platform.thawApp('review');
     }
-    const thawed = performance.now();
-    while ((await breakers()).review.state !== 'closed') {
-      expect(performance.now() - thawed).toBeLessThan(10_000);
-      await sleep(100);
-    }
+    await closedByItself('review');
     expect((await summary()).body.degraded).toEqual([]);
   });
 

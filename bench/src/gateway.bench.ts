@@ -24,6 +24,9 @@ export interface GatewayBenchResult {
   cpuPerRequestUs: { gateway: number; catalogDirect: number };
 }
 
+/** Load on each target before anything is measured. */
+const WARM_UP_SECONDS = 3;
+
 /** User plus system CPU of a process so far, in microseconds (/proc/<pid>/stat, clock ticks of 10 ms). */
 function cpuMicros(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
@@ -95,10 +98,11 @@ http {
 
 /**
  * A proxied read (GET /api/products/:id) against the catalog service called
- * directly, through the gateway, and through nginx, in one run; then the
- * latency at half of the direct peak, directly and through the gateway.
+ * directly, through the gateway, and through nginx, in one run, each after a
+ * warm-up and in an order that turns with the repeat; then the latency at
+ * half of the direct peak, directly and through the gateway.
  */
-export async function gatewayBench(options: { seconds: number; connections: number }, log: (line: string) => void): Promise<GatewayBenchResult> {
+export async function gatewayBench(options: { seconds: number; connections: number; repeat: number }, log: (line: string) => void): Promise<GatewayBenchResult> {
   const platform = await TestPlatform.start({ apps: ['catalog'] });
   const nginxPort = await freePort();
   const catalog = platform.url('catalog');
@@ -120,15 +124,31 @@ export async function gatewayBench(options: { seconds: number; connections: numb
     const path = `/api/products/${id}`;
     if (nginx) await waitFor(`http://127.0.0.1:${nginxPort}${path}`, nginx.child);
     const run = { seconds: options.seconds, connections: options.connections };
-    const [direct, catalogCpu] = await loadWithCpu(`${catalog}${path}`, run, platform.pid('catalog'));
-    log(`direct: ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms, catalog ${Math.round(catalogCpu)} µs CPU per request`);
-    const [viaGateway, gatewayCpu] = await loadWithCpu(`${gatewayUrl}${path}`, run, gateway.pid);
+    const urls: Record<'direct' | 'gateway' | 'nginx', string | null> = {
+      direct: `${catalog}${path}`,
+      gateway: `${gatewayUrl}${path}`,
+      nginx: nginx ? `http://127.0.0.1:${nginxPort}${path}` : null,
+    };
+    // Each process warmed up first (a fresh catalog's first seconds are its JIT's), and the order turned with each
+    // repeat: the first target measured used to be the direct call, always on the coldest catalog.
+    for (const url of Object.values(urls)) if (url) await load(url, { seconds: WARM_UP_SECONDS, connections: run.connections });
+    const order = (['direct', 'gateway', 'nginx'] as const).filter((t) => urls[t]);
+    const turned = [...order.slice(options.repeat % order.length), ...order.slice(0, options.repeat % order.length)];
+    const peak: Partial<Record<'direct' | 'gateway' | 'nginx', [LoadResult, number]>> = {};
+    const pids = { direct: platform.pid('catalog'), gateway: gateway.pid, nginx: undefined };
+    for (const target of turned) peak[target] = await loadWithCpu(urls[target] as string, run, pids[target]);
+    const [direct, catalogCpu] = peak.direct as [LoadResult, number];
+    const [viaGateway, gatewayCpu] = peak.gateway as [LoadResult, number];
+    const viaNginx = peak.nginx?.[0] ?? null;
+    log(`order ${turned.join(', ')}: direct ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms, catalog ${Math.round(catalogCpu)} µs CPU per request`);
     log(`gateway: ${Math.round(viaGateway.rps)} req/s, p99 ${viaGateway.p99} ms, gateway ${Math.round(gatewayCpu)} µs CPU per request`);
-    const viaNginx = nginx ? await load(`http://127.0.0.1:${nginxPort}${path}`, run) : null;
     log(viaNginx ? `nginx: ${Math.round(viaNginx.rps)} req/s, p99 ${viaNginx.p99} ms` : 'nginx: not installed (apt-get install nginx), skipped');
     const rate = Math.max(1, Math.round(direct.rps / 2));
-    const halfDirect = await load(`${catalog}${path}`, { ...run, rate });
-    const halfGateway = await load(`${gatewayUrl}${path}`, { ...run, rate });
+    const halfRun = { ...run, rate };
+    const directFirst = options.repeat % 2 === 0;
+    const halfFirst = await load(directFirst ? (urls.direct as string) : (urls.gateway as string), halfRun);
+    const halfSecond = await load(directFirst ? (urls.gateway as string) : (urls.direct as string), halfRun);
+    const [halfDirect, halfGateway] = directFirst ? [halfFirst, halfSecond] : [halfSecond, halfFirst];
     log(`at ${rate} req/s: direct p50 ${halfDirect.p50} / p99 ${halfDirect.p99} ms, gateway p50 ${halfGateway.p50} / p99 ${halfGateway.p99} ms`);
     return {
       direct,

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       }
       const gw = { rps: [] as number[], direct: [] as number[], nginx: [] as number[], added50: [] as number[], added99: [] as number[], gatewayCpu: [] as number[], catalogCpu: [] as number[] };
       for (let i = 0; i < REPEATS; i++) {
-        const r = await gatewayBench({ seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 10), connections: 50 }, (line) => log(`gateway run ${i + 1}: ${line}`));
+        const r = await gatewayBench({ seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 10), connections: 50, repeat: i }, (line) => log(`gateway run ${i + 1}: ${line}`));
         gw.rps.push(r.gateway.rps);
         gw.direct.push(r.direct.rps);
         if (r.nginx) gw.nginx.push(r.nginx.rps);

@@ -5,9 +5,9 @@
  *   npm run dlq -- replay --service order [--id <id> ...]
  *   npm run rebuild -- --service order|catalog
  * They call the service's admin routes with an admin token signed by the
- * local stack's JWT_SECRET (or $JWT_SECRET).
+ * local stack's secret (`.local/jwt-secret`, or $JWT_SECRET).
  */
-const { APPS, LOCAL_JWT_SECRET } = require('./apps');
+const { APPS, localJwtSecret } = require('./apps');
 
 function parse(argv) {
   const args = { _: [], id: [] };
@@ -32,7 +32,7 @@ async function adminToken() {
     .setSubject('operator-cli')
     .setIssuedAt()
     .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(process.env.JWT_SECRET || LOCAL_JWT_SECRET));
+    .sign(new TextEncoder().encode(localJwtSecret()));
 }
 
 async function call(base, method, path, body) {

@@ -3,6 +3,8 @@
  * The platform's processes as `npm start` and the end-to-end tests run them:
  * name, port, and the environment each one needs. Add a service here.
  */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
 const path = require('node:path');
 const { SERVICES } = require('./infra/postgres');
 
@@ -12,8 +14,26 @@ function database(name) {
   return { role, schema };
 }
 
-/** The local stack's token secret; compose and k8s take theirs from secrets. */
-const LOCAL_JWT_SECRET = process.env.JWT_SECRET || 'local-dev-secret-change-me-0123456789';
+/**
+ * The local stack's token secret: $JWT_SECRET when set; otherwise one made at
+ * random on the first start and kept in `.local/jwt-secret` (git-ignored), so
+ * tokens stay valid across restarts and no one else knows it. Compose and
+ * Kubernetes take theirs from their secrets.
+ */
+function localJwtSecret(rootDir = path.resolve(__dirname, '..'), env = process.env) {
+  if (env.JWT_SECRET) return env.JWT_SECRET;
+  const file = path.join(rootDir, '.local', 'jwt-secret');
+  const read = () => fs.readFileSync(file, 'utf8').trim();
+  if (fs.existsSync(file) && read()) return read();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    // 'wx': when two starts race, the first file written is the one both use.
+    fs.writeFileSync(file, `${crypto.randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+  }
+  return read();
+}
 
 const APPS = [
   { name: 'catalog', port: 3001, database: database('catalog') },
@@ -35,6 +55,8 @@ const APPS = [
 APPS.push({
   name: 'api-gateway',
   port: 3000,
+  // Its /metrics has a listener of its own, on loopback (the gateway's METRICS_PORT default).
+  metricsPort: 9464,
   env: {
     AUTH_DEMO_ISSUER: 'true',
     ...Object.fromEntries(APPS.map((a) => [`${a.name.toUpperCase()}_URL`, `http://127.0.0.1:${a.port}`])),
@@ -53,7 +75,7 @@ function appEnv(app, infra, serviceDatabaseUrl) {
   const env = {
     PORT: String(app.port),
     KAFKA_BROKERS: infra.brokers,
-    JWT_SECRET: LOCAL_JWT_SECRET,
+    JWT_SECRET: localJwtSecret(),
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     ...(app.env ?? {}),
   };
@@ -72,4 +94,4 @@ function migrationsDir(root, app) {
   return path.join(root, 'libs', app.name, 'data-access', 'prisma', 'migrations');
 }
 
-module.exports = { APPS, appEnv, appEntry, migrationsDir, LOCAL_JWT_SECRET };
+module.exports = { APPS, appEnv, appEntry, migrationsDir, localJwtSecret };

@@ -132,7 +132,10 @@ async function main() {
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     say(`all ready in ${seconds} s:`);
-    for (const app of APPS) say(`  ${app.name.padEnd(12)} http://localhost:${app.port}  (health: /health/ready, metrics: /metrics)`);
+    for (const app of APPS) {
+      const metrics = app.metricsPort ? `http://localhost:${app.metricsPort}/metrics` : '/metrics';
+      say(`  ${app.name.padEnd(12)} http://localhost:${app.port}  (health: /health/ready, metrics: ${metrics})`);
+    }
     say(`  kafka        ${infra.brokers}`);
     say(`  postgres     ${new URL(infra.adminUrl).host}/${infra.dbName}`);
     say('press Ctrl-C to stop everything');

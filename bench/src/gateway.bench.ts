@@ -1,10 +1,10 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceNames } from '@shop/shared/contracts';
-import { AppProcess, authHeaders, freePort, TEST_JWT_SECRET, TestPlatform } from '@shop/testing';
+import { AppProcess, authHeaders, freePort, TestPlatform } from '@shop/testing';
 
 export interface LoadResult {
   rps: number;
@@ -20,6 +20,25 @@ export interface GatewayBenchResult {
   nginx: LoadResult | null;
   /** At half of the direct peak rate. */
   halfPeak: { rate: number; direct: LoadResult; gateway: LoadResult };
+  /** CPU time (user + system) per request at peak: the gateway's own while it proxied, the catalog's when called directly. */
+  cpuPerRequestUs: { gateway: number; catalogDirect: number };
+}
+
+/** Load on each target before anything is measured. */
+const WARM_UP_SECONDS = 3;
+
+/** User plus system CPU of a process so far, in microseconds (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** A load run, with the CPU one process spent per request meanwhile. */
+async function loadWithCpu(url: string, options: { seconds: number; connections: number }, pid: number | undefined): Promise<[LoadResult, number]> {
+  const before = cpuMicros(pid);
+  const result = await load(url, options);
+  return [result, (cpuMicros(pid) - before) / (result.rps * options.seconds)];
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
@@ -79,18 +98,20 @@ http {
 
 /**
  * A proxied read (GET /api/products/:id) against the catalog service called
- * directly, through the gateway, and through nginx, in one run; then the
- * latency at half of the direct peak, directly and through the gateway.
+ * directly, through the gateway, and through nginx, in one run, each after a
+ * warm-up and in an order that turns with the repeat; then the latency at
+ * half of the direct peak, directly and through the gateway.
  */
-export async function gatewayBench(options: { seconds: number; connections: number }, log: (line: string) => void): Promise<GatewayBenchResult> {
+export async function gatewayBench(options: { seconds: number; connections: number; repeat: number }, log: (line: string) => void): Promise<GatewayBenchResult> {
   const platform = await TestPlatform.start({ apps: ['catalog'] });
   const nginxPort = await freePort();
   const catalog = platform.url('catalog');
   let gateway: AppProcess | undefined;
   let nginx: ReturnType<typeof startNginx> = null;
   try {
+    // The test platform's gateway environment: rate limits far above one load generator's address, so they are checked, not hit.
     gateway = await AppProcess.start('api-gateway', {
-      env: { JWT_SECRET: TEST_JWT_SECRET, ...Object.fromEntries(ServiceNames.map((s) => [`${s.toUpperCase()}_URL`, catalog])) },
+      env: { ...platform.gatewayEnv(), ...Object.fromEntries(ServiceNames.map((s) => [`${s.toUpperCase()}_URL`, catalog])) },
     });
     const gatewayUrl = gateway.url;
     nginx = startNginx(Number(new URL(catalog).port), nginxPort);
@@ -103,17 +124,39 @@ export async function gatewayBench(options: { seconds: number; connections: numb
     const path = `/api/products/${id}`;
     if (nginx) await waitFor(`http://127.0.0.1:${nginxPort}${path}`, nginx.child);
     const run = { seconds: options.seconds, connections: options.connections };
-    const direct = await load(`${catalog}${path}`, run);
-    log(`direct: ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms`);
-    const viaGateway = await load(`${gatewayUrl}${path}`, run);
-    log(`gateway: ${Math.round(viaGateway.rps)} req/s, p99 ${viaGateway.p99} ms`);
-    const viaNginx = nginx ? await load(`http://127.0.0.1:${nginxPort}${path}`, run) : null;
+    const urls: Record<'direct' | 'gateway' | 'nginx', string | null> = {
+      direct: `${catalog}${path}`,
+      gateway: `${gatewayUrl}${path}`,
+      nginx: nginx ? `http://127.0.0.1:${nginxPort}${path}` : null,
+    };
+    // Each process warmed up first (a fresh catalog's first seconds are its JIT's), and the order turned with each
+    // repeat: the first target measured used to be the direct call, always on the coldest catalog.
+    for (const url of Object.values(urls)) if (url) await load(url, { seconds: WARM_UP_SECONDS, connections: run.connections });
+    const order = (['direct', 'gateway', 'nginx'] as const).filter((t) => urls[t]);
+    const turned = [...order.slice(options.repeat % order.length), ...order.slice(0, options.repeat % order.length)];
+    const peak: Partial<Record<'direct' | 'gateway' | 'nginx', [LoadResult, number]>> = {};
+    const pids = { direct: platform.pid('catalog'), gateway: gateway.pid, nginx: undefined };
+    for (const target of turned) peak[target] = await loadWithCpu(urls[target] as string, run, pids[target]);
+    const [direct, catalogCpu] = peak.direct as [LoadResult, number];
+    const [viaGateway, gatewayCpu] = peak.gateway as [LoadResult, number];
+    const viaNginx = peak.nginx?.[0] ?? null;
+    log(`order ${turned.join(', ')}: direct ${Math.round(direct.rps)} req/s, p99 ${direct.p99} ms, catalog ${Math.round(catalogCpu)} µs CPU per request`);
+    log(`gateway: ${Math.round(viaGateway.rps)} req/s, p99 ${viaGateway.p99} ms, gateway ${Math.round(gatewayCpu)} µs CPU per request`);
     log(viaNginx ? `nginx: ${Math.round(viaNginx.rps)} req/s, p99 ${viaNginx.p99} ms` : 'nginx: not installed (apt-get install nginx), skipped');
     const rate = Math.max(1, Math.round(direct.rps / 2));
-    const halfDirect = await load(`${catalog}${path}`, { ...run, rate });
-    const halfGateway = await load(`${gatewayUrl}${path}`, { ...run, rate });
+    const halfRun = { ...run, rate };
+    const directFirst = options.repeat % 2 === 0;
+    const halfFirst = await load(directFirst ? (urls.direct as string) : (urls.gateway as string), halfRun);
+    const halfSecond = await load(directFirst ? (urls.gateway as string) : (urls.direct as string), halfRun);
+    const [halfDirect, halfGateway] = directFirst ? [halfFirst, halfSecond] : [halfSecond, halfFirst];
     log(`at ${rate} req/s: direct p50 ${halfDirect.p50} / p99 ${halfDirect.p99} ms, gateway p50 ${halfGateway.p50} / p99 ${halfGateway.p99} ms`);
-    return { direct, gateway: viaGateway, nginx: viaNginx, halfPeak: { rate, direct: halfDirect, gateway: halfGateway } };
+    return {
+      direct,
+      gateway: viaGateway,
+      nginx: viaNginx,
+      halfPeak: { rate, direct: halfDirect, gateway: halfGateway },
+      cpuPerRequestUs: { gateway: gatewayCpu, catalogDirect: catalogCpu },
+    };
   } finally {
     nginx?.stop();
     await gateway?.stop();

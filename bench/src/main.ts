@@ -109,14 +109,16 @@ async function main(): Promise<void> {
         log(`nginx: ${(err as Error).message}`);
         notes.push(`nginx baseline not measured: ${(err as Error).message}`);
       }
-      const gw = { rps: [] as number[], direct: [] as number[], nginx: [] as number[], added50: [] as number[], added99: [] as number[] };
+      const gw = { rps: [] as number[], direct: [] as number[], nginx: [] as number[], added50: [] as number[], added99: [] as number[], gatewayCpu: [] as number[], catalogCpu: [] as number[] };
       for (let i = 0; i < REPEATS; i++) {
-        const r = await gatewayBench({ seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 10), connections: 50 }, (line) => log(`gateway run ${i + 1}: ${line}`));
+        const r = await gatewayBench({ seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 10), connections: 50, repeat: i }, (line) => log(`gateway run ${i + 1}: ${line}`));
         gw.rps.push(r.gateway.rps);
         gw.direct.push(r.direct.rps);
         if (r.nginx) gw.nginx.push(r.nginx.rps);
         gw.added50.push(r.halfPeak.gateway.p50 - r.halfPeak.direct.p50);
         gw.added99.push(r.halfPeak.gateway.p99 - r.halfPeak.direct.p99);
+        gw.gatewayCpu.push(r.cpuPerRequestUs.gateway);
+        gw.catalogCpu.push(r.cpuPerRequestUs.catalogDirect);
       }
       const gwRps = summarize(gw.rps);
       const directRps = summarize(gw.direct);
@@ -131,6 +133,9 @@ async function main(): Promise<void> {
       const a99 = summarize(gw.added99);
       rows.push({ figure: 'gateway added latency p50 at half of the direct peak', value: round(a50.median), spread: `${round(a50.min)}..${round(a50.max)} ms`, baseline: 'direct call, same rate', ratio: '-', target: '-', pass: true });
       rows.push({ figure: 'gateway added latency p99 at half of the direct peak', value: round(a99.median), spread: `${round(a99.min)}..${round(a99.max)} ms`, baseline: 'direct call, same rate', ratio: '-', target: '≤ 2 ms', pass: a99.median <= 2 });
+      const gatewayCpu = summarize(gw.gatewayCpu);
+      const catalogCpu = summarize(gw.catalogCpu);
+      rows.push({ figure: 'gateway CPU per proxied read (user + system, at peak)', value: Math.round(gatewayCpu.median), spread: `${Math.round(gatewayCpu.min)}..${Math.round(gatewayCpu.max)} µs`, baseline: `catalog ${Math.round(catalogCpu.median)} µs per direct read`, ratio: `${round(gatewayCpu.median / catalogCpu.median)}x catalog`, target: '-', pass: true });
     }
 
     // The footprint under load is sampled while the intake and lifecycle rounds run, so it needs them.

@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AppProcess } from '@shop/testing';
+import { AppProcess, eventually } from '@shop/testing';
 
 /** The compiled gateway as a real process, in front of the services its *_URL variables name. */
 export function startGateway(env: Record<string, string>): Promise<AppProcess> {
@@ -64,3 +65,81 @@ export async function call<T = unknown>(
   return { status: res.status, headers: res.headers, body: body as T, ms };
 }
 
+
+const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
+
+/**
+ * A DELIVERED order of the customer's, made through the gateway as a shop
+ * would: a product, the order (once the order service knows the product),
+ * its payment, and the courier's two steps by an admin (courier delays -1).
+ */
+export async function deliveredOrder(baseUrl: string, tokens: { admin: string; customer: string }): Promise<{ id: string; productId: string }> {
+  const product = await call<{ id: string }>(baseUrl, 'POST', '/api/products', {
+    token: tokens.admin,
+    body: { sku: `GW-${Math.random().toString(36).slice(2, 10)}`, name: 'Gateway Kettle', priceCents: 1250, currency: 'EUR', stock: 10 },
+  });
+  if (product.status !== 201) throw new Error(`creating a product: ${product.status}`);
+  const order = await eventually(async () => {
+    const res = await call<{ id: string }>(baseUrl, 'POST', '/api/orders', {
+      token: tokens.customer,
+      body: { items: [{ productId: product.body.id, quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: ADDRESS },
+    });
+    if (res.status !== 202) throw new Error(`placing the order: ${res.status} (the product snapshot may not have arrived yet)`);
+    return res.body;
+  });
+  const delivery = await eventually(async () => {
+    const res = await call<Array<{ id: string }>>(baseUrl, 'GET', `/api/deliveries?orderId=${order.id}`, { token: tokens.customer });
+    if (res.status !== 200 || res.body.length !== 1) throw new Error('no delivery yet');
+    return res.body[0];
+  });
+  for (let step = 0; step < 2; step++) {
+    const res = await call(baseUrl, 'POST', `/api/admin/deliveries/${delivery.id}/advance`, { token: tokens.admin });
+    if (res.status !== 200) throw new Error(`advancing the delivery: ${res.status}`);
+  }
+  await eventually(async () => {
+    const res = await call<{ status: string }>(baseUrl, 'GET', `/api/orders/${order.id}`, { token: tokens.customer });
+    if (res.body.status !== 'DELIVERED') throw new Error(`order is ${res.body.status}`);
+  });
+  return { id: order.id, productId: product.body.id };
+}
+
+/**
+ * One client hammering a URL at `rate` requests a second, whatever the
+ * answers (open loop, at most 64 outstanding); run in its own process, at
+ * the lowest priority, so its own work never delays the caller's timings.
+ */
+const FLOOD = `
+const [url, token, rate, ms] = process.argv.slice(1).map((v, i) => (i >= 2 ? Number(v) : v));
+const counts = {};
+let outstanding = 0;
+const send = () => {
+  if (outstanding >= 64) return (counts.skipped = (counts.skipped || 0) + 1);
+  outstanding++;
+  fetch(url, { headers: { authorization: 'Bearer ' + token } })
+    .then(async (res) => { await res.arrayBuffer(); counts[res.status] = (counts[res.status] || 0) + 1; })
+    .catch(() => (counts.error = (counts.error || 0) + 1))
+    .finally(() => outstanding--);
+};
+const started = Date.now();
+let sent = 0;
+const timer = setInterval(() => {
+  const due = Math.floor(((Date.now() - started) * rate) / 1000);
+  for (; sent < due; sent++) send();
+  if (Date.now() - started >= ms) {
+    clearInterval(timer);
+    const wait = () => (outstanding ? setTimeout(wait, 10) : process.stdout.write(JSON.stringify(counts)));
+    wait();
+  }
+}, 5);
+`;
+
+/** Floods `url` for `ms` at `rate` a second with a bearer token; resolves with the count of answers per status. */
+export function flood(url: string, token: string, options: { rate: number; ms: number }): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nice', ['-n', '19', process.execPath, '-e', FLOOD, url, token, String(options.rate), String(options.ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, number>) : reject(new Error(`flood exited with ${code}`))));
+  });
+}

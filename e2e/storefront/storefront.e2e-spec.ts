@@ -127,7 +127,6 @@ describe('storefront in a real browser (whole platform behind it)', () => {
     gateway = await startGateway({
       ...platform.gatewayEnv(),
       AUTH_DEMO_ISSUER: 'true',
-      UPSTREAM_TIMEOUT_MS: '2000',
       BREAKER_RESET_TIMEOUT_MS: '1000',
     });
     const pages = join(workspaceRoot(), 'dist', 'apps', 'storefront', 'public', 'index.html');

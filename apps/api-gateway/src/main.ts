@@ -1,19 +1,27 @@
 import './telemetry';
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { exitWithMessage } from '@shop/platform/config';
 import { createMetricsRegistry, startHttpApp } from '@shop/platform/http';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config/gateway.config';
-import { installRequestDeadline } from './proxy/request-deadline';
+import { prepareGateway } from './gateway.setup';
+import { closeMetrics, serveMetrics } from './metrics/metrics-listener';
 
 (async () => {
   const config = loadGatewayConfig();
   const { registry, httpDuration } = createMetricsRegistry('api-gateway');
+  let metrics: Server | undefined;
   await startHttpApp(AppModule.forRoot(config, registry), {
     name: 'api-gateway',
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
     httpDuration,
-    connect: async (app) => installRequestDeadline(app, config.REQUEST_TIMEOUT_MS),
+    trustProxy: config.TRUSTED_PROXIES,
+    connect: async (app) => {
+      prepareGateway(app, config);
+      metrics = await serveMetrics(registry, config.METRICS_HOST, config.METRICS_PORT);
+    },
+    beforeClose: () => closeMetrics(metrics),
   });
 })().catch((err) => exitWithMessage('api-gateway', err));

@@ -6,6 +6,7 @@ import { createHttpApp, createMetricsRegistry } from '@shop/platform/http';
 import { TEST_JWT_SECRET, tokenFor } from '@shop/testing';
 import { AppModule } from '../src/app.module';
 import { loadGatewayConfig } from '../src/config/gateway.config';
+import { prepareGateway } from '../src/gateway.setup';
 import { UPSTREAM_NAMES, UpstreamName } from '../src/upstreams/upstreams';
 
 interface Seen {
@@ -63,11 +64,23 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
   let customer: string;
 
   beforeAll(async () => {
-    const env: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', UPSTREAM_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '2000' };
+    const env: Record<string, string> = {
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      UPSTREAM_READ_TIMEOUT_FLOOR_MS: '300',
+      UPSTREAM_READ_TIMEOUT_MS: '300',
+      UPSTREAM_WRITE_TIMEOUT_MS: '1000',
+      REQUEST_TIMEOUT_MS: '2000',
+      // These tests send one client's requests back to back; the limits are e2e/gateway's business.
+      RATE_LIMIT_ANONYMOUS_BURST: '10000',
+      RATE_LIMIT_READ_BURST: '10000',
+      RATE_LIMIT_WRITE_BURST: '10000',
+    };
     for (const name of UPSTREAM_NAMES) env[`${name.toUpperCase()}_URL`] = await upstreams[name].start();
     const config = loadGatewayConfig(env);
     const { registry, httpDuration } = createMetricsRegistry('api-gateway');
     app = await createHttpApp(AppModule.forRoot(config, registry), { name: 'api-gateway', logLevel: 'warn', httpDuration });
+    prepareGateway(app, config);
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     admin = await tokenFor('ops', 'admin');
@@ -129,34 +142,47 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
     }
   });
 
-  it('composes the summary from the order, then payment, delivery and each product\'s reviews', async () => {
+  it("composes the summary from the order, then payment, delivery and each product's reviews, paging until this order's review turns up", async () => {
     const id = randomUUID();
     const [p1, p2] = [randomUUID(), randomUUID()];
-    upstreams.order.answer = (_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, items: [{ productId: p1 }, { productId: p2 }] }));
+    const deliveredAt = '2026-11-20T10:00:00.000Z';
+    const delivered = { id, status: 'DELIVERED', items: [{ productId: p1 }, { productId: p2 }], history: [{ status: 'DELIVERED', at: deliveredAt }] };
+    upstreams.order.answer = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(delivered));
     upstreams.payment.answer = (_req, res) => res.end(JSON.stringify([{ id: 'pay-1' }, { id: 'pay-2' }]));
     upstreams.delivery.answer = (_req, res) => res.end(JSON.stringify([{ id: 'del-1' }]));
-    upstreams.review.answer = (req, res) =>
-      res.end(JSON.stringify({ items: [{ id: `r-${req.url.split('/')[3]}`, orderId: id }, { id: 'other', orderId: randomUUID() }], nextCursor: null }));
+    const review = (n: number, orderId: string, createdAt: string) => ({ id: `r-${n}`, orderId, createdAt });
+    // p1: this order's review on the second page, under newer reviews of other orders; p2: none, and its reviews reach back before the delivery.
+    const pages: Record<string, Record<string, unknown>> = {
+      [`/api/products/${p1}/reviews?limit=100`]: { items: [review(1, randomUUID(), '2026-11-25T00:00:00Z')], nextCursor: 'c2' },
+      [`/api/products/${p1}/reviews?limit=100&cursor=c2`]: { items: [review(2, id, '2026-11-21T00:00:00Z')], nextCursor: 'c3' },
+      [`/api/products/${p2}/reviews?limit=100`]: { items: [review(3, randomUUID(), '2026-11-22T00:00:00Z'), review(4, randomUUID(), '2026-10-01T00:00:00Z')], nextCursor: 'c5' },
+    };
+    upstreams.review.answer = (req, res) => res.end(JSON.stringify(pages[req.url] ?? { items: [], nextCursor: null }));
 
     const res = await send('GET', `/api/orders/${id}/summary`, customer);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      order: { id, items: [{ productId: p1 }, { productId: p2 }] },
+      order: delivered,
       payment: { id: 'pay-2' },
       delivery: { id: 'del-1' },
-      reviews: expect.arrayContaining([{ id: `r-${p1}`, orderId: id }, { id: `r-${p2}`, orderId: id }]),
+      reviews: [review(2, id, '2026-11-21T00:00:00Z')],
       degraded: [],
     });
     expect(upstreams.order.seen.map((s) => s.url)).toEqual([`/api/orders/${id}`]);
     expect(upstreams.payment.seen.map((s) => s.url)).toEqual([`/api/payments?orderId=${id}`]);
     expect(upstreams.delivery.seen.map((s) => s.url)).toEqual([`/api/deliveries?orderId=${id}`]);
-    expect(upstreams.review.seen.map((s) => s.url).sort()).toEqual([`/api/products/${p1}/reviews?limit=100`, `/api/products/${p2}/reviews?limit=100`].sort());
+    expect(upstreams.review.seen.map((s) => s.url).sort()).toEqual(Object.keys(pages).sort());
     expect(upstreams.review.seen.every((s) => s.headers.authorization === `Bearer ${customer}`)).toBe(true);
 
     upstreams.delivery.answer = (_req, res) => res.writeHead(500).end();
     const degraded = (await (await send('GET', `/api/orders/${id}/summary`, customer)).json()) as { delivery: unknown; degraded: string[] };
     expect([degraded.delivery, degraded.degraded]).toEqual([null, ['delivery']]);
+
+    // An order not delivered has no reviews: none are read.
+    upstreams.review.seen = [];
+    upstreams.order.answer = (_req, res) => res.end(JSON.stringify({ ...delivered, status: 'SHIPPED', history: [] }));
+    const shipped = (await (await send('GET', `/api/orders/${id}/summary`, customer)).json()) as { reviews: unknown[]; degraded: string[] };
+    expect([shipped.reviews, upstreams.review.seen]).toEqual([[], []]);
 
     upstreams.payment.seen = [];
     upstreams.order.answer = (_req, res) => res.writeHead(404, { 'content-type': 'application/problem+json' }).end('{"status":404,"detail":"no order"}');
@@ -164,6 +190,17 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
     expect([missing.status, missing.headers.get('content-type'), await missing.text()]).toEqual([404, 'application/problem+json', '{"status":404,"detail":"no order"}']);
     // Not the caller's order (or none): nothing else is fetched.
     expect(upstreams.payment.seen).toEqual([]);
+  });
+
+  it('degrades a part that does not answer within the parts deadline, without waiting for it', async () => {
+    const id = randomUUID();
+    upstreams.order.answer = (_req, res) => res.end(JSON.stringify({ id, status: 'PENDING', items: [], history: [] }));
+    upstreams.payment.answer = () => undefined;
+    const started = performance.now();
+    const res = await send('GET', `/api/orders/${id}/summary`, customer);
+    expect((await res.json()) as unknown).toMatchObject({ payment: null, degraded: ['payment'] });
+    // The payment read's own timeout (300 ms here) bounds it, well inside the 500 ms parts deadline.
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('forwards identity, trace and idempotency headers only, and passes the answer back without hop-by-hop headers', async () => {
@@ -228,6 +265,20 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(upstreams.catalog.seen).toEqual([]);
+  });
+
+  it('answers 404 for a file Swagger UI does not have, whatever its name', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'nope.js']) {
+      const res = await send('GET', `/docs/${name}`);
+      expect({ name, status: res.status }).toEqual({ name, status: 404 });
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
+  it('does not serve /metrics on the public listener', async () => {
+    const res = await send('GET', '/metrics');
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('circuit_breaker');
   });
 
   it('has no demo issuer unless AUTH_DEMO_ISSUER is true', async () => {

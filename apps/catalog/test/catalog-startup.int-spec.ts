@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
+import { createTestDatabase, TEST_JWT_SECRET, TestDatabase, workspaceRoot } from '@shop/testing';
 
 /**
  * Bad configuration ends the compiled service with one clear line on stderr
@@ -31,7 +31,7 @@ describe('catalog start-up with bad configuration', () => {
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build (npm test does)`);
     db = await createTestDatabase();
     await db.migrate('catalog');
-    base = { DATABASE_URL: db.urlFor('catalog'), KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', JWT_SECRET: 'startup-test-secret-0123456789', LOG_LEVEL: 'silent' };
+    base = { DATABASE_URL: db.urlFor('catalog'), KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' };
   });
 
   afterAll(() => db?.drop());

@@ -56,6 +56,11 @@ export class AppProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process id, for /proc readings (CPU per request in the bench). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get running(): boolean {
     return Boolean(this.child && this.child.exitCode === null && !this.child.signalCode);
   }
@@ -102,9 +107,21 @@ export class AppProcess {
 
   /** SIGTERM (the app drains), then SIGKILL if it has not exited within `graceMs`: no child may outlive the suite. */
   async stop(graceMs = 5_000): Promise<void> {
+    // A frozen process would never act on SIGTERM.
+    this.thaw();
     const force = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
     await this.signal('SIGTERM');
     clearTimeout(force);
+  }
+
+  /** SIGSTOP: the process hangs with its sockets open, as a service stuck in a GC pause or a deadlock looks from outside. */
+  freeze(): void {
+    if (this.running) this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen process carries on where it stopped. */
+  thaw(): void {
+    if (this.running) this.child?.kill('SIGCONT');
   }
 
   /** kill -9: no drain, no goodbye; in-flight requests die with it. */

@@ -86,6 +86,16 @@ export class TestPlatform {
     return this.stopApp(app, 'SIGKILL');
   }
 
+  /** SIGSTOP: the app hangs, its port still accepting connections that nobody answers. */
+  freezeApp(app: ServiceName): void {
+    this.running.get(app)?.freeze();
+  }
+
+  /** SIGCONT: the frozen app carries on. */
+  thawApp(app: ServiceName): void {
+    this.running.get(app)?.thaw();
+  }
+
   /** Changes an app's environment for its next start (an empty value removes a variable). */
   setEnv(app: ServiceName, env: Record<string, string>): void {
     this.options.env = { ...this.options.env, [app]: { ...(this.options.env?.[app] ?? {}), ...env } };
@@ -100,12 +110,24 @@ export class TestPlatform {
   /**
    * The gateway's environment in front of this platform: the token secret and
    * each service's URL; a service never started gets an address nothing
-   * answers on, so its breaker opens as in an outage.
+   * answers on, so its breaker opens as in an outage. Its metrics listener
+   * takes any free port (set METRICS_PORT to scrape it), and the rate limits
+   * are far above what a test or a bench drives through one client: the
+   * limits themselves are e2e/gateway's to test.
    */
   gatewayEnv(): Record<string, string> {
-    const env: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET };
+    const env: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0' };
+    for (const kind of ['ANONYMOUS', 'READ', 'WRITE']) {
+      env[`RATE_LIMIT_${kind}_PER_SECOND`] = '1000000';
+      env[`RATE_LIMIT_${kind}_BURST`] = '1000000';
+    }
     for (const app of ServiceNames) env[`${app.toUpperCase()}_URL`] = this.ports.has(app) ? this.url(app) : 'http://127.0.0.1:9';
     return env;
+  }
+
+  /** The app's process id, for /proc readings (the bench's CPU per request). */
+  pid(app: ServiceName): number | undefined {
+    return this.running.get(app)?.pid;
   }
 
   isRunning(app: ServiceName): boolean {

@@ -45,8 +45,10 @@ export interface ContractRoute {
   body?: z.ZodType;
   headers?: Array<{ name: string; schema: z.ZodType; description: string }>;
   success: { status: number; description: string; schema: z.ZodType; headers?: Record<string, string> };
-  /** Error statuses beyond the ones every route of its kind has (401/403 from access, 503/504 from upstreams). */
+  /** Error statuses beyond the ones every route of its kind has (401/403 from access, 429 from rate limits, 503/504 from upstreams). */
   errors: number[];
+  /** A catalog read served from the last good answer when the catalog fails: how its stale-cache key is made. */
+  staleFallback?: 'list' | 'item';
 }
 
 /**
@@ -61,10 +63,12 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     upstream: 'catalog',
     access: 'public',
     summary: 'List products, newest first, with search',
-    description: 'When the catalog fails or its breaker is open, the last good answer for the same URL (at most CATALOG_STALE_TTL_MS old) is served with `X-Cache: stale` and `Warning: 110`.',
+    description:
+      'When the catalog fails or its breaker is open, the last good answer for the same request (the same parameters however spelt, at most CATALOG_STALE_TTL_MS old) is served with `X-Cache: stale` and `Warning: 110`.',
     query: productListQuerySchema,
     success: { status: 200, description: 'a page of products', schema: page(productView) },
     errors: [400],
+    staleFallback: 'list',
   },
   {
     method: 'GET',
@@ -75,6 +79,7 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     description: 'Falls back to a stale copy like the list.',
     success: { status: 200, description: 'the product', schema: productView },
     errors: [404],
+    staleFallback: 'item',
   },
   {
     method: 'POST',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ProblemException, Public } from '@shop/platform/http';
+import { ProblemException } from '@shop/platform/http';
 import { buildOpenApiDocument } from './openapi.document';
 
 const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -45,7 +45,6 @@ const INITIALIZER = `window.onload = function () {
 `;
 
 /** `GET /docs` (Swagger UI) and `GET /docs/json` (the OpenAPI document). */
-@Public()
 @Controller('docs')
 export class DocsHttpController {
   private readonly document = buildOpenApiDocument();
@@ -67,7 +66,8 @@ export class DocsHttpController {
       await reply.type('text/javascript; charset=utf-8').send(INITIALIZER);
       return;
     }
-    const type = ASSETS[name];
+    // Own keys only: `constructor` and its kin are on every object's prototype, and reading them as files was a 500.
+    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!type) throw new ProblemException(404, `no such file: ${name.slice(0, 100)}`);
     let file = this.files.get(name);
     if (!file) {

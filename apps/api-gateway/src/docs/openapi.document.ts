@@ -12,6 +12,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflicts with the current state',
   413: 'the body is larger than 1 MiB',
   422: 'well-formed but not acceptable (unknown product, Idempotency-Key reused with another body)',
+  429: "over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds",
   503: 'the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds',
   504: 'the service did not answer in time',
 };
@@ -27,7 +28,7 @@ function problemResponse(status: number): JsonSchema {
     description: ERROR_DESCRIPTIONS[status] ?? 'error',
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   };
-  if (status === 503) response.headers = { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } };
+  if (status === 429 || status === 503) response.headers = { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } };
   return response;
 }
 
@@ -54,6 +55,8 @@ function errorStatuses(route: ContractRoute): number[] {
   const statuses = new Set(route.errors);
   if (route.access !== 'public') statuses.add(401);
   if (route.access === 'customer' || route.access === 'admin') statuses.add(403);
+  // Every route of the contract counts against its client's token bucket.
+  statuses.add(429);
   if (route.upstream !== 'gateway') {
     statuses.add(503);
     statuses.add(504);

@@ -94,7 +94,7 @@ export const orderSummary = z.object({
   order: orderView,
   payment: paymentView.nullable(),
   delivery: deliveryView.nullable(),
-  reviews: z.array(reviewView).describe("this order's reviews (first 100 per product)"),
+  reviews: z.array(reviewView).describe("this order's reviews, at most one per product, however many reviews each product has"),
   degraded: z.array(z.enum(['payment', 'delivery', 'reviews'])).describe('parts that could not be fetched; they are null or empty'),
 });
 same<z.infer<typeof orderSummary>, OrderSummary>(true);
@@ -122,15 +122,21 @@ export const breakerSnapshot = z.object({
     rejects: z.number(),
     timeouts: z.number(),
     bulkheadRejections: z.number(),
-    latencyMeanMs: z.number(),
+    consecutiveFailures: z.number().describe('failures in a row right now'),
+    inFlight: z.number(),
+    latencyMeanMs: z.number().describe('over the latest reads answered'),
     latencyP99Ms: z.number(),
   }),
   settings: z.object({
-    timeoutMs: z.number(),
+    readTimeoutMs: z.number().describe('now: 4x the latest p99, within the floor and maximum'),
+    readTimeoutFloorMs: z.number(),
+    readTimeoutMaxMs: z.number(),
+    writeTimeoutMs: z.number(),
     capacity: z.number(),
     connections: z.number(),
     errorThresholdPercentage: z.number(),
     volumeThreshold: z.number(),
+    consecutiveFailures: z.number().describe('failures in a row that open the breaker'),
     resetTimeoutMs: z.number(),
   }),
 });

@@ -37,8 +37,12 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** Header names a `Connection` header declares hop-by-hop for this connection. */
-function connectionScoped(value: string | string[] | undefined): Set<string> {
+function connectionScoped(value: string | string[] | undefined): ReadonlySet<string> {
+  // What nearly every connection says, and names no header to drop: not worth a split per request.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return NONE;
   const list = Array.isArray(value) ? value.join(',') : (value ?? '');
   return new Set(
     list

@@ -18,11 +18,14 @@ export function upstreamOptions(config: GatewayConfig): UpstreamOptions[] {
   return UPSTREAM_NAMES.map((name) => ({
     name,
     baseUrl: urls[name],
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    readTimeout: { floorMs: config.UPSTREAM_READ_TIMEOUT_FLOOR_MS, maxMs: config.UPSTREAM_READ_TIMEOUT_MS },
+    writeTimeoutMs: config.UPSTREAM_WRITE_TIMEOUT_MS,
     connections: config.UPSTREAM_CONNECTIONS,
-    capacity: config.BREAKER_CAPACITY,
+    capacity: config.BULKHEAD_CAPACITY,
+    clientShare: config.BULKHEAD_CLIENT_SHARE_PERCENT / 100,
     errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENTAGE,
     volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
+    consecutiveFailures: config.BREAKER_CONSECUTIVE_FAILURES,
     resetTimeoutMs: config.BREAKER_RESET_TIMEOUT_MS,
     rollingWindowMs: config.BREAKER_ROLLING_WINDOW_MS,
   }));

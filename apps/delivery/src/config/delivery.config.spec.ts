@@ -1,6 +1,6 @@
 import { loadDeliveryConfig } from './delivery.config';
 
-const base = { DATABASE_URL: 'postgresql://svc_delivery@localhost/shop', KAFKA_BROKERS: '127.0.0.1:9092', JWT_SECRET: 'a-secret-of-sixteen-chars' };
+const base = { DATABASE_URL: 'postgresql://svc_delivery@localhost/shop', KAFKA_BROKERS: '127.0.0.1:9092', JWT_SECRET: 'delivery-config-spec-secret-0123456789' };
 
 describe('delivery configuration', () => {
   it('defaults to port 3004, the deliveries schema and the courier delays of the local stack', () => {

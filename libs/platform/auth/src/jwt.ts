@@ -20,30 +20,45 @@ export class AuthError extends Error {
 }
 
 export interface JwtOptions {
-  /** HS256 shared secret (local stack, compose, tests). */
+  /** HS256 shared secret (local stack, compose, tests), at least 32 bytes. */
   secret?: string;
   /** Or a JWKS endpoint of a real identity provider. */
   jwksUrl?: string;
+  /** The algorithms accepted from the JWKS (default RS256 and ES256); a secret allows HS256 only. */
+  jwksAlgorithms?: string[];
+  /** Checked when set: a token from another issuer or for another audience is refused. */
   issuer?: string;
   audience?: string;
 }
 
+/** RFC 7518 section 3.2: an HS256 key at least as long as the hash output. */
+const MIN_SECRET_BYTES = 32;
+
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
-/** Verifies the contract's bearer tokens: signature, expiry, issuer and audience when set, and the claims that matter. */
+/**
+ * Verifies the contract's bearer tokens, failing closed: the algorithm is
+ * pinned (HS256 with a secret, an allow-list with a JWKS, never `none`), `exp`
+ * must be present and in the future, issuer and audience must match when set,
+ * and the claims that matter must be there.
+ */
 export function createTokenVerifier(options: JwtOptions): TokenVerifier {
   let key: Uint8Array | JWTVerifyGetKey;
-  if (options.jwksUrl) key = createRemoteJWKSet(new URL(options.jwksUrl));
-  else if (options.secret) key = new TextEncoder().encode(options.secret);
-  else throw new Error('auth: set JWT_SECRET or JWT_JWKS_URL');
+  let algorithms: string[];
+  if (options.jwksUrl) {
+    key = createRemoteJWKSet(new URL(options.jwksUrl));
+    algorithms = options.jwksAlgorithms ?? ['RS256', 'ES256'];
+    if (algorithms.some((a) => a === 'none' || a.startsWith('HS'))) throw new Error('auth: a JWKS verifies asymmetric signatures only');
+  } else if (options.secret) {
+    key = new TextEncoder().encode(options.secret);
+    if (key.byteLength < MIN_SECRET_BYTES) throw new Error(`auth: JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+    algorithms = ['HS256'];
+  } else throw new Error('auth: set JWT_SECRET or JWT_JWKS_URL');
+  const verifyOptions = { issuer: options.issuer, audience: options.audience, algorithms, requiredClaims: ['exp'] };
   return async (token) => {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, key as Uint8Array, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: options.jwksUrl ? undefined : ['HS256'],
-      }));
+      ({ payload } = await jwtVerify(token, key as Uint8Array, verifyOptions));
     } catch (err) {
       const code = (err as { code?: string }).code;
       throw new AuthError(401, code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is not valid');

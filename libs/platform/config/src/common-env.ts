@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jwksAlgorithmsVar, jwtClaimVar, jwtSecretVar } from './jwt-env';
 
 /** Schemas for variables that every app reads the same way. */
 /** 0 asks the OS for a free port (tests). */
@@ -53,16 +54,16 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
     OUTBOX_MAX_PENDING_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
     /** One retry tier per delay; after the last, the dead-letter topic. */
     RETRY_DELAYS_MS: delayListVar.default([1_000, 10_000, 60_000]),
-    JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Listed here, not spread from elsewhere: tools/deploy reads the names an app takes from this function's text.
+    JWT_SECRET: jwtSecretVar.optional(),
     JWT_JWKS_URL: z.url().optional(),
-    JWT_ISSUER: z.string().optional(),
-    JWT_AUDIENCE: z.string().optional(),
+    /** The algorithms accepted from the JWKS; with JWT_SECRET only HS256 is. */
+    JWT_JWKS_ALGORITHMS: jwksAlgorithmsVar,
+    JWT_ISSUER: jwtClaimVar.optional(),
+    JWT_AUDIENCE: jwtClaimVar.optional(),
     LOG_LEVEL: logLevelVar,
   };
 }
-
-/** Refinement for schemas built from serviceConfigShape: one way to verify tokens must be set. */
-export const needsTokenKey = (env: { JWT_SECRET?: string; JWT_JWKS_URL?: string }) => Boolean(env.JWT_SECRET || env.JWT_JWKS_URL);
 
 /**
  * Refinement for schemas built from serviceConfigShape: every handler that

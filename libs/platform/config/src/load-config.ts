@@ -5,6 +5,9 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Variables whose values never appear in an error line: that line ends up in logs. */
+const SECRET_NAME = /SECRET|PASSWORD|PRIVATE_KEY/;
+
 /**
  * Parses environment variables against a schema. Every problem is reported,
  * joined on one line, so a bad deployment says at once all it is missing.
@@ -15,7 +18,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const value = issue.path.length ? env[String(issue.path[0])] : undefined;
-    return value === undefined ? `${name} is not set` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+    if (value === undefined) return `${name} is not set`;
+    return SECRET_NAME.test(name) ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }

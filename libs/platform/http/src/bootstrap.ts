@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   host?: string;
   logLevel?: string;
   httpDuration?: Histogram<string>;
+  /** Whose X-Forwarded-For to believe (Fastify's trustProxy: addresses, CIDRs, `loopback`...); nobody's by default. */
+  trustProxy?: string;
   /** Runs before the app listens, e.g. to connect and start the event consumers. */
   connect?: (app: NestFastifyApplication) => Promise<void>;
   /** Runs at shutdown once HTTP has stopped, before the app closes its modules (stop consuming before the database goes). */
@@ -36,7 +38,7 @@ export async function createHttpApp(
   const logger = createLogger(options.name, options.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000 }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000, ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) }),
     // bodyParser off: acceptEmptyJsonBodies installs the JSON parser itself.
     { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: true, bodyParser: false },
   );
@@ -169,12 +171,10 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
 
 function recordRequestDurations(app: NestFastifyApplication, histogram: Histogram<string>): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     // The route template, not the URL, keeps the label set bounded.
     const route = request.routeOptions?.url ?? 'unmatched';
-    histogram.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    histogram.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 }

@@ -32,15 +32,33 @@ export function registerBreakerMetrics(registry: Registry, upstreams: UpstreamRe
       for (const client of upstreams.all()) this.set({ upstream: client.name }, STATE_VALUES[client.state]);
     },
   });
-  const events = new Counter({
+  // Counted in plain numbers and handed to prom-client when scraped: its label children hash their labels on every
+  // increment, two increments per proxied call (fire, then the outcome).
+  const counts = new Map(upstreams.all().map((client) => [client.name, new Map<string, { total: number; reported: number }>()]));
+  new Counter({
     name: 'circuit_breaker_events_total',
     help: 'Circuit breaker calls, outcomes, rejections and state changes per upstream',
     labelNames: ['upstream', 'event'],
     registers: [registry],
+    collect() {
+      for (const [upstream, events] of counts) {
+        for (const [event, count] of events) {
+          this.inc({ upstream, event }, count.total - count.reported);
+          count.reported = count.total;
+        }
+      }
+    },
   });
   for (const client of upstreams.all()) {
+    const events = counts.get(client.name) as Map<string, { total: number; reported: number }>;
     // Every series exists from the start, so a rate() over it is defined before the first failure.
-    for (const label of Object.values(EVENT_LABELS)) events.inc({ upstream: client.name, event: label }, 0);
-    client.onEvent((event) => events.inc({ upstream: client.name, event: EVENT_LABELS[event] }));
+    const byEvent = {} as Record<BreakerEvent, { total: number; reported: number }>;
+    for (const [event, label] of Object.entries(EVENT_LABELS) as Array<[BreakerEvent, string]>) {
+      byEvent[event] = { total: 0, reported: 0 };
+      events.set(label, byEvent[event]);
+    }
+    client.onEvent((event) => {
+      byEvent[event].total++;
+    });
   }
 }

@@ -4,3 +4,5 @@ export * from './upstream-registry';
 export * from './stale-cache';
 export * from './breaker-metrics';
 export * from './nest/resilience.module';
+export * from './latency-window';
+export * from './rate-limiter';

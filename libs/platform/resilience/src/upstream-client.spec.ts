@@ -3,19 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { registerBreakerMetrics } from './breaker-metrics';
 import { UpstreamClient, UpstreamOptions } from './upstream-client';
-import { BulkheadFullError, CircuitOpenError, UpstreamTimeoutError, UpstreamUnreachableError } from './upstream-errors';
+import { BulkheadFullError, CircuitOpenError, ClientOverShareError, UpstreamTimeoutError, UpstreamUnreachableError } from './upstream-errors';
 import { UpstreamRegistry } from './upstream-registry';
 
 /** A real HTTP server on a free local port whose behaviour each test sets. */
 class TestUpstream {
   handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('ok');
   requests = 0;
+  probes = 0;
   closedBeforeAnswer = 0;
   private readonly server: Server;
 
   constructor() {
     this.server = createServer((req, res) => {
-      this.requests++;
+      if (req.url === '/health/live') this.probes++;
+      else this.requests++;
       // The client went away before we answered: what an aborted request looks like from here.
       res.on('close', () => {
         if (!res.writableEnded) this.closedBeforeAnswer++;
@@ -38,11 +40,15 @@ class TestUpstream {
 const settings = (baseUrl: string, overrides: Partial<UpstreamOptions> = {}): UpstreamOptions => ({
   name: 'test',
   baseUrl,
-  timeoutMs: 1_000,
+  readTimeout: { floorMs: 1_000, maxMs: 1_000 },
+  writeTimeoutMs: 1_000,
   connections: 10,
   capacity: 10,
+  clientShare: 0.5,
   errorThresholdPercentage: 50,
   volumeThreshold: 4,
+  // Out of the way unless a test is about it.
+  consecutiveFailures: 1_000,
   resetTimeoutMs: 200,
   rollingWindowMs: 10_000,
   ...overrides,
@@ -113,7 +119,7 @@ describe('UpstreamClient', () => {
     expect(client.state).toBe('closed');
   });
 
-  it('half-opens after resetTimeout and closes again when the trial call succeeds', async () => {
+  it('probes the upstream by itself after resetTimeout and closes when the probe is answered, with no caller as the trial', async () => {
     let healthy = false;
     upstream.handler = (_req, res) => {
       res.statusCode = healthy ? 200 : 502;
@@ -124,21 +130,40 @@ describe('UpstreamClient', () => {
     expect(client.state).toBe('open');
 
     healthy = true;
-    await waitFor(() => client?.state === 'halfOpen');
+    await waitFor(() => client?.state === 'closed');
+    expect([upstream.probes, upstream.requests]).toEqual([1, 4]);
     expect((await client.request({ method: 'GET', path: '/' })).status).toBe(200);
-    expect(client.state).toBe('closed');
   });
 
-  it('opens again when the half-open trial call fails', async () => {
+  it('stays open while its probes fail, and refuses callers at once meanwhile', async () => {
     upstream.handler = (_req, res) => {
       res.statusCode = 500;
       res.end();
     };
-    client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 150 }));
+    client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 100 }));
     for (let i = 0; i < 4; i++) await client.request({ method: 'GET', path: '/' });
+    await waitFor(() => upstream.probes >= 2);
+    expect(client.state).not.toBe('closed');
+    expect(await client.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)).toBeInstanceOf(CircuitOpenError);
+    expect(upstream.requests).toBe(4);
+  });
+
+  it('keeps refusing callers while a probe hangs, then reopens when it times out', async () => {
+    let hang = false;
+    upstream.handler = (req, res) => {
+      if (hang) return;
+      res.statusCode = 500;
+      res.end();
+    };
+    client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 100, readTimeout: { floorMs: 300, maxMs: 300 } }));
+    for (let i = 0; i < 4; i++) await client.request({ method: 'GET', path: '/' });
+    hang = true;
     await waitFor(() => client?.state === 'halfOpen');
-    expect((await client.request({ method: 'GET', path: '/' })).status).toBe(500);
-    expect(client.state).toBe('open');
+    const started = performance.now();
+    expect(await client.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)).toBeInstanceOf(CircuitOpenError);
+    expect(performance.now() - started).toBeLessThan(20);
+    await waitFor(() => client?.state === 'open');
+    expect(client.snapshot().stats.timeouts).toBe(1);
   });
 
   it('does not count 4xx answers as failures', async () => {
@@ -157,7 +182,7 @@ describe('UpstreamClient', () => {
 
   it('aborts the upstream request on timeout: the server sees the socket close', async () => {
     upstream.handler = () => undefined; // never answers
-    client = new UpstreamClient(settings(baseUrl, { timeoutMs: 100 }));
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 100, maxMs: 100 } }));
     const started = performance.now();
     const err = await client.request({ method: 'GET', path: '/hang' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamTimeoutError);
@@ -170,7 +195,7 @@ describe('UpstreamClient', () => {
     upstream.handler = (req, res) => {
       if (req.url === '/late') setTimeout(() => res.end('late but in time'), 250);
     };
-    client = new UpstreamClient(settings(baseUrl, { timeoutMs: 300 }));
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 300, maxMs: 300 } }));
     const hanging = client.request({ method: 'GET', path: '/hang' }).catch((e: unknown) => e);
     await sleep(100);
     const late = client.request({ method: 'GET', path: '/late' });
@@ -183,7 +208,7 @@ describe('UpstreamClient', () => {
   it('rejects the excess at once while a slow upstream holds every bulkhead slot', async () => {
     const held: ServerResponse[] = [];
     upstream.handler = (_req, res) => held.push(res);
-    client = new UpstreamClient(settings(baseUrl, { capacity: 2, timeoutMs: 5_000 }));
+    client = new UpstreamClient(settings(baseUrl, { capacity: 2, readTimeout: { floorMs: 5_000, maxMs: 5_000 } }));
     const first = client.request({ method: 'GET', path: '/slow' });
     const second = client.request({ method: 'GET', path: '/slow' });
     await waitFor(() => held.length === 2);
@@ -200,6 +225,106 @@ describe('UpstreamClient', () => {
     // The slots are free again.
     upstream.handler = (_req, res) => res.end('ok');
     expect((await client.request({ method: 'GET', path: '/' })).status).toBe(200);
+  });
+
+  it('never counts a bulkhead refusal against the upstream: a burst leaves a healthy breaker closed', async () => {
+    const held: ServerResponse[] = [];
+    upstream.handler = (_req, res) => held.push(res);
+    const c = (client = new UpstreamClient(settings(baseUrl, { capacity: 2, volumeThreshold: 2, consecutiveFailures: 3, readTimeout: { floorMs: 5_000, maxMs: 5_000 } })));
+    const inFlight = [c.request({ method: 'GET', path: '/' }), c.request({ method: 'GET', path: '/' })];
+    await waitFor(() => held.length === 2);
+    const refused = await Promise.all(Array.from({ length: 50 }, () => c.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)));
+    expect(refused.every((e) => e instanceof BulkheadFullError)).toBe(true);
+    expect(client.state).toBe('closed');
+    expect(client.snapshot().stats).toMatchObject({ failures: 0, bulkheadRejections: 50, inFlight: 2 });
+    for (const res of held) res.end('ok');
+    await Promise.all(inFlight);
+    expect(client.snapshot().stats).toMatchObject({ successes: 2, failures: 0, inFlight: 0 });
+  });
+
+  it('refuses the client that holds its share of a full bulkhead as the one at fault, and the others as a full upstream', async () => {
+    const held: ServerResponse[] = [];
+    upstream.handler = (_req, res) => held.push(res);
+    const c = (client = new UpstreamClient(settings(baseUrl, { capacity: 4, clientShare: 0.5, readTimeout: { floorMs: 5_000, maxMs: 5_000 } })));
+    const inFlight = [
+      ...Array.from({ length: 3 }, () => c.request({ method: 'GET', path: '/', client: 'greedy' })),
+      client.request({ method: 'GET', path: '/', client: 'modest' }),
+    ];
+    await waitFor(() => held.length === 4);
+    expect(await client.request({ method: 'GET', path: '/', client: 'greedy' }).catch((e: unknown) => e)).toBeInstanceOf(ClientOverShareError);
+    expect(await client.request({ method: 'GET', path: '/', client: 'modest' }).catch((e: unknown) => e)).toBeInstanceOf(BulkheadFullError);
+    expect(await client.request({ method: 'GET', path: '/', client: 'newcomer' }).catch((e: unknown) => e)).toBeInstanceOf(BulkheadFullError);
+    for (const res of held) res.end('ok');
+    await Promise.all(inFlight);
+    // Nothing of anyone's is left held.
+    upstream.handler = (_req, res) => res.end('ok');
+    expect((await client.request({ method: 'GET', path: '/', client: 'greedy' })).status).toBe(200);
+  });
+
+  it('opens after a few timeouts in a row for a caller who waits for each answer, far below the volume threshold', async () => {
+    upstream.handler = () => undefined; // hung
+    client = new UpstreamClient(settings(baseUrl, { volumeThreshold: 100, consecutiveFailures: 3, resetTimeoutMs: 5_000, readTimeout: { floorMs: 50, maxMs: 50 } }));
+    for (let i = 0; i < 3; i++) expect(await client.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)).toBeInstanceOf(UpstreamTimeoutError);
+    expect(client.state).toBe('open');
+    const started = performance.now();
+    expect(await client.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)).toBeInstanceOf(CircuitOpenError);
+    expect(performance.now() - started).toBeLessThan(20);
+    expect(upstream.requests).toBe(3);
+  });
+
+  it('opens after a few 5xx in a row, and a good answer in between starts the count again', async () => {
+    let status = 500;
+    upstream.handler = (_req, res) => {
+      res.statusCode = status;
+      res.end();
+    };
+    client = new UpstreamClient(settings(baseUrl, { volumeThreshold: 100, consecutiveFailures: 3, resetTimeoutMs: 5_000 }));
+    for (const next of [500, 500, 200, 500, 500]) {
+      status = next;
+      await client.request({ method: 'GET', path: '/' });
+    }
+    expect(client.state).toBe('closed');
+    expect(client.snapshot().stats.consecutiveFailures).toBe(2);
+    status = 503;
+    await client.request({ method: 'GET', path: '/' });
+    expect(client.state).toBe('open');
+  });
+
+  it('times reads out from the upstream\'s measured latency, within its floor and maximum', async () => {
+    let delayMs = 0;
+    upstream.handler = (_req, res) => setTimeout(() => res.end('ok'), delayMs);
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 100, maxMs: 2_000 } }));
+    expect(client.currentReadTimeoutMs).toBe(2_000);
+    for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/' });
+    expect(client.currentReadTimeoutMs).toBe(100);
+
+    delayMs = 30;
+    for (let i = 0; i < 100; i++) await client.request({ method: 'GET', path: '/' });
+    // 4 x p99 of ~30 ms answers: slower than the floor, far below the maximum.
+    expect(client.currentReadTimeoutMs).toBeGreaterThanOrEqual(120);
+    expect(client.currentReadTimeoutMs).toBeLessThan(1_000);
+  });
+
+  it('gives writes their own, longer timeout and sends them once, never again', async () => {
+    upstream.handler = (req, res) => setTimeout(() => res.end(req.method), req.method === 'POST' ? 150 : 0);
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 50, maxMs: 50 }, writeTimeoutMs: 1_000 }));
+    expect((await client.request({ method: 'POST', path: '/', body: '{}' })).body.toString()).toBe('POST');
+
+    upstream.handler = () => undefined;
+    const requestsBefore = upstream.requests;
+    client = new UpstreamClient(settings(baseUrl, { writeTimeoutMs: 100 }));
+    expect(await client.request({ method: 'POST', path: '/', body: '{}' }).catch((e: unknown) => e)).toBeInstanceOf(UpstreamTimeoutError);
+    await sleep(300);
+    expect(upstream.requests - requestsBefore).toBe(1);
+  });
+
+  it("keeps to a caller's shorter deadline", async () => {
+    upstream.handler = () => undefined;
+    client = new UpstreamClient(settings(baseUrl));
+    const started = performance.now();
+    const err = await client.request({ method: 'GET', path: '/', timeoutMs: 60 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamTimeoutError);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('reports a refused connection as unreachable and counts it as a failure', async () => {

@@ -1,8 +1,10 @@
 import CircuitBreaker from 'opossum';
 import { Dispatcher, Pool } from 'undici';
+import { LatencyWindow } from './latency-window';
 import {
   BulkheadFullError,
   CircuitOpenError,
+  ClientOverShareError,
   UpstreamError,
   UpstreamTimeoutError,
   UpstreamUnreachableError,
@@ -26,20 +28,32 @@ export interface UpstreamOptions {
   name: string;
   /** `http://host:port`, optionally with a base path. */
   baseUrl: string;
-  /** No answer within this (headers and body) and the request is aborted; keep it below the caller's own deadline. */
-  timeoutMs: number;
   /** Keep-alive sockets to this upstream at most. */
   connections: number;
-  /** Calls in flight at most (opossum's semaphore): the bulkhead; the excess is rejected at once. */
+  /**
+   * Reads (GET) time out after READ_TIMEOUT_P99_FACTOR times the p99 of the
+   * latest answers, never sooner than `floorMs` nor later than `maxMs` (which
+   * also applies until enough answers were seen).
+   */
+  readTimeout: { floorMs: number; maxMs: number };
+  /** Writes wait longer, and are sent once: never retried. */
+  writeTimeoutMs: number;
+  /** Calls in flight at most (the bulkhead); the excess is refused at once and never counted against the upstream. */
   capacity: number;
+  /** When the bulkhead is full, a client holding at least this share (0..1] of it is refused as a client error. */
+  clientShare: number;
   /** Open when this share of the calls in the window failed... */
   errorThresholdPercentage: number;
   /** ...and at least this many calls were made in it. */
   volumeThreshold: number;
-  /** Open for this long, then let one trial call through (half-open). */
+  /** Also open after this many failures (5xx, timeouts, transport errors) in a row, whatever the traffic rate. */
+  consecutiveFailures: number;
+  /** Open for this long, then probe the upstream once (half-open): a good answer closes the breaker. */
   resetTimeoutMs: number;
   /** The rolling window the error rate is computed over. */
   rollingWindowMs: number;
+  /** What the half-open probe GETs. */
+  probePath?: string;
   keepAliveTimeoutMs?: number;
 }
 
@@ -49,6 +63,10 @@ export interface UpstreamRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Who is asking (a customer id, an address): how much of the bulkhead they hold decides 429 against 503. */
+  client?: string;
+  /** A deadline of the caller's shorter than the upstream's own timeout (an order summary's part). */
+  timeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -67,30 +85,69 @@ export interface BreakerSnapshot {
     rejects: number;
     timeouts: number;
     bulkheadRejections: number;
+    consecutiveFailures: number;
+    inFlight: number;
+    /** Over the latest reads answered. */
     latencyMeanMs: number;
     latencyP99Ms: number;
   };
-  settings: Pick<UpstreamOptions, 'timeoutMs' | 'capacity' | 'connections' | 'errorThresholdPercentage' | 'volumeThreshold' | 'resetTimeoutMs'>;
+  settings: {
+    readTimeoutMs: number;
+    readTimeoutFloorMs: number;
+    readTimeoutMaxMs: number;
+    writeTimeoutMs: number;
+    capacity: number;
+    connections: number;
+    errorThresholdPercentage: number;
+    volumeThreshold: number;
+    consecutiveFailures: number;
+    resetTimeoutMs: number;
+  };
 }
 
-/** An answer with an error status travels through opossum as a rejection so errorFilter can judge it. */
-class StatusAnswer extends Error {
+/** A read may take this many times the upstream's recent p99 before it is abandoned. */
+export const READ_TIMEOUT_P99_FACTOR = 4;
+/** Answers seen before the read timeout follows them rather than its maximum. */
+const MIN_LATENCY_SAMPLES = 20;
+/** The read timeout is recomputed after this many answers (a sort of 256 numbers). */
+const RECOMPUTE_EVERY = 50;
+
+/** A 5xx answer travels through opossum as a rejection so it counts as a failure; the caller still gets the answer. */
+class ServerErrorAnswer extends Error {
   constructor(readonly response: UpstreamResponse) {
     super(`upstream answered ${response.status}`);
   }
 }
 
-type Call = [UpstreamRequest, AbortController];
+class CallTimedOut extends Error {
+  readonly code = 'ETIMEDOUT';
+}
+
+interface Call {
+  request: UpstreamRequest;
+  timeoutMs: number;
+  /** A read whose latency feeds the read timeout (not the half-open probe). */
+  measured: boolean;
+}
 
 /**
- * One upstream: a keep-alive undici Pool behind one long-lived opossum breaker.
+ * One upstream: a keep-alive undici Pool behind one long-lived opossum breaker,
+ * with a bulkhead in front of it.
  *
- * - Every call gets its own AbortController; when opossum's timeout fires, that
- *   call (and only that one) is aborted, so the socket is really released.
- * - Answers with a 4xx status are the caller's fault and count as successes
- *   (errorFilter); 5xx, timeouts and transport errors count as failures.
- * - `capacity` bounds the calls in flight, so one slow upstream cannot hold
- *   every socket and every request of the process.
+ * - The breaker opens on an error rate over its window (opossum's rule) and
+ *   also after `consecutiveFailures` in a row, so a caller who waits for each
+ *   answer (a person at a storefront) is protected as well as a busy one.
+ * - 5xx answers, timeouts and transport errors are failures; 4xx answers are
+ *   the caller's and count as successes.
+ * - Each call has its own deadline (reads: from the measured latency; writes:
+ *   fixed) and AbortController: when it fires, that call's request is really
+ *   aborted and its socket released.
+ * - The bulkhead (`capacity` calls in flight) is checked before the breaker:
+ *   a refusal is answered at once and never counted as a failure, so a burst
+ *   against a healthy upstream cannot open its breaker.
+ * - After `resetTimeoutMs` open, the breaker probes the upstream itself; the
+ *   probe's answer closes or reopens it, and callers keep their fast refusal
+ *   meanwhile.
  *
  * `request` resolves with any answer the upstream gave, whatever its status,
  * and rejects with an UpstreamError only when there is no answer.
@@ -99,57 +156,93 @@ export class UpstreamClient {
   readonly name: string;
   private readonly pool: Pool;
   private readonly basePath: string;
-  private readonly breaker: CircuitBreaker<Call, UpstreamResponse>;
+  private readonly probePath: string;
+  private readonly breaker: CircuitBreaker<[Call], UpstreamResponse>;
   private readonly listeners = new Set<(event: BreakerEvent) => void>();
+  private readonly latencies = new LatencyWindow();
+  private readonly clients = new Map<string, number>();
+  private readTimeoutMs: number;
+  private sinceRecompute = 0;
+  private inFlight = 0;
+  private consecutiveFailures = 0;
   private openedAt = 0;
 
   constructor(private readonly options: UpstreamOptions) {
-    if (!(options.timeoutMs > 0)) throw new Error(`${options.name}: timeoutMs must be positive`);
+    const { readTimeout, writeTimeoutMs } = options;
+    if (!(readTimeout.floorMs > 0 && readTimeout.maxMs >= readTimeout.floorMs && writeTimeoutMs > 0)) {
+      throw new Error(`${options.name}: timeouts must be positive, the read maximum at least its floor`);
+    }
     this.name = options.name;
+    this.readTimeoutMs = readTimeout.maxMs;
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
+    this.probePath = options.probePath ?? '/health/live';
+    const backstopMs = 2 * Math.max(readTimeout.maxMs, writeTimeoutMs);
     this.pool = new Pool(url.origin, {
       connections: options.connections,
       pipelining: 1,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-      // A backstop only: the breaker's timeout aborts first.
-      headersTimeout: options.timeoutMs * 2,
-      bodyTimeout: options.timeoutMs * 2,
+      // A backstop only: each call's own deadline aborts first.
+      headersTimeout: backstopMs,
+      bodyTimeout: backstopMs,
     });
-    this.breaker = new CircuitBreaker((request: UpstreamRequest, controller: AbortController) => this.send(request, controller), {
+    this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
       name: options.name,
-      timeout: options.timeoutMs,
+      // Deadlines are per call (reads and writes differ), set in send().
+      timeout: false,
       resetTimeout: options.resetTimeoutMs,
       errorThresholdPercentage: options.errorThresholdPercentage,
       volumeThreshold: options.volumeThreshold,
       rollingCountTimeout: options.rollingWindowMs,
       rollingCountBuckets: 10,
-      capacity: options.capacity,
-      errorFilter: (err: unknown) => err instanceof StatusAnswer && err.response.status < 500,
-      // Snapshots would recompute the window's percentiles every bucket; stats are read on demand instead.
+      // The bulkhead is ours, in request(): opossum's semaphore counts a refusal as a failure.
+      capacity: Number.MAX_SAFE_INTEGER,
+      // Latency percentiles come from our own window; opossum's sort every latency of its window on every failure.
+      rollingPercentilesEnabled: false,
       enableSnapshots: false,
     });
-    this.breaker.on('timeout', (_err: Error, _latency?: number, call?: Call) => call?.[1].abort());
-    this.forward('fire', 'fire');
-    this.forward('success', 'success');
-    this.forward('failure', 'failure');
-    this.forward('reject', 'reject');
-    this.forward('timeout', 'timeout');
-    this.forward('semaphoreLocked', 'bulkheadReject');
-    this.forward('halfOpen', 'halfOpen');
-    this.forward('close', 'close');
+    this.breaker.on('failure', () => {
+      this.consecutiveFailures++;
+      if (this.consecutiveFailures >= options.consecutiveFailures && this.breaker.closed) this.breaker.open();
+    });
+    this.breaker.on('success', () => {
+      this.consecutiveFailures = 0;
+    });
     this.breaker.on('open', () => {
       this.openedAt = Date.now();
-      this.emit('open');
     });
+    this.breaker.on('close', () => {
+      this.consecutiveFailures = 0;
+    });
+    // Synchronously on entering half-open, so the probe is the one trial call opossum lets through.
+    this.breaker.on('halfOpen', () => void this.probe());
+    for (const [from, to] of [
+      ['fire', 'fire'],
+      ['success', 'success'],
+      ['failure', 'failure'],
+      ['reject', 'reject'],
+      ['timeout', 'timeout'],
+      ['semaphoreLocked', 'bulkheadReject'],
+      ['open', 'open'],
+      ['halfOpen', 'halfOpen'],
+      ['close', 'close'],
+    ] as const) {
+      this.breaker.on(from as 'fire', () => this.emit(to));
+    }
   }
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    const own = read ? this.readTimeoutMs : this.options.writeTimeoutMs;
+    const timeoutMs = request.timeoutMs !== undefined && request.timeoutMs < own ? Math.max(1, request.timeoutMs) : own;
+    this.admit(request.client);
     try {
-      return await this.breaker.fire(request, new AbortController());
+      return await this.breaker.fire({ request, timeoutMs, measured: read });
     } catch (err) {
-      if (err instanceof StatusAnswer) return err.response;
-      throw this.toUpstreamError(err);
+      if (err instanceof ServerErrorAnswer) return err.response;
+      throw this.toUpstreamError(err, timeoutMs);
+    } finally {
+      this.release(request.client);
     }
   }
 
@@ -159,30 +252,49 @@ export class UpstreamClient {
     return 'closed';
   }
 
-  /** Seconds until the breaker lets a trial call through; 1 when it is not open. */
+  /** Seconds until the breaker probes the upstream again; 1 when it is not open. */
   retryAfterSeconds(): number {
     if (!this.breaker.opened) return 1;
     const remaining = this.openedAt + this.options.resetTimeoutMs - Date.now();
     return Math.max(1, Math.ceil(remaining / 1000));
   }
 
+  /** How long a read may take now. */
+  get currentReadTimeoutMs(): number {
+    return this.readTimeoutMs;
+  }
+
   snapshot(): BreakerSnapshot {
     const stats = this.breaker.stats;
-    const { timeoutMs, capacity, connections, errorThresholdPercentage, volumeThreshold, resetTimeoutMs } = this.options;
+    const o = this.options;
+    const p99 = this.latencies.percentile(99) ?? 0;
     return {
       state: this.state,
       stats: {
-        windowMs: this.options.rollingWindowMs,
+        windowMs: o.rollingWindowMs,
         fires: stats.fires,
         successes: stats.successes,
         failures: stats.failures,
         rejects: stats.rejects,
         timeouts: stats.timeouts,
         bulkheadRejections: stats.semaphoreRejections,
-        latencyMeanMs: Math.round(stats.latencyMean * 100) / 100,
-        latencyP99Ms: stats.percentiles[0.99] ?? 0,
+        consecutiveFailures: this.consecutiveFailures,
+        inFlight: this.inFlight,
+        latencyMeanMs: Math.round((this.latencies.mean() ?? 0) * 100) / 100,
+        latencyP99Ms: Math.round(p99 * 100) / 100,
       },
-      settings: { timeoutMs, capacity, connections, errorThresholdPercentage, volumeThreshold, resetTimeoutMs },
+      settings: {
+        readTimeoutMs: this.readTimeoutMs,
+        readTimeoutFloorMs: o.readTimeout.floorMs,
+        readTimeoutMaxMs: o.readTimeout.maxMs,
+        writeTimeoutMs: o.writeTimeoutMs,
+        capacity: o.capacity,
+        connections: o.connections,
+        errorThresholdPercentage: o.errorThresholdPercentage,
+        volumeThreshold: o.volumeThreshold,
+        consecutiveFailures: o.consecutiveFailures,
+        resetTimeoutMs: o.resetTimeoutMs,
+      },
     };
   }
 
@@ -199,33 +311,113 @@ export class UpstreamClient {
     await this.pool.close().catch(() => this.pool.destroy());
   }
 
-  private async send(request: UpstreamRequest, controller: AbortController): Promise<UpstreamResponse> {
-    const answer = await this.pool.request({
-      method: request.method as Dispatcher.HttpMethod,
-      path: `${this.basePath}${request.path}`,
-      headers: request.headers,
-      body: request.body,
-      signal: controller.signal,
-    });
-    const body = Buffer.from(await answer.body.arrayBuffer());
-    const response: UpstreamResponse = { status: answer.statusCode, headers: answer.headers, body };
-    if (response.status >= 400) throw new StatusAnswer(response);
-    return response;
+  /** Takes a bulkhead slot, or refuses at once: 429-worthy when this client holds its share already, 503 otherwise. */
+  private admit(client: string | undefined): void {
+    if (this.inFlight >= this.options.capacity) {
+      // Counted in the breaker's window as a rejection, never as a failure: opossum's own listener only increments.
+      this.breaker.emit('semaphoreLocked');
+      const held = client === undefined ? 0 : (this.clients.get(client) ?? 0);
+      if (held > 0 && held >= this.options.capacity * this.options.clientShare) {
+        throw new ClientOverShareError(this.name, `too many requests of yours are in flight to ${this.name} (${held})`, 1);
+      }
+      throw new BulkheadFullError(this.name, `${this.name} is at capacity (${this.options.capacity} calls in flight)`, 1);
+    }
+    this.inFlight++;
+    if (client !== undefined) this.clients.set(client, (this.clients.get(client) ?? 0) + 1);
   }
 
-  private toUpstreamError(err: unknown): UpstreamError {
-    const code = (err as { code?: string } | undefined)?.code;
-    if (err instanceof Error && CircuitBreaker.isOurError(err)) {
-      if (code === 'EOPENBREAKER') return new CircuitOpenError(this.name, `${this.name} is unavailable (circuit open)`, this.retryAfterSeconds());
-      if (code === 'ESEMLOCKED') return new BulkheadFullError(this.name, `${this.name} is at capacity (${this.options.capacity} calls in flight)`, 1);
-      if (code === 'ETIMEDOUT') return new UpstreamTimeoutError(this.name, `${this.name} did not answer within ${this.options.timeoutMs} ms`, 1);
+  private release(client: string | undefined): void {
+    this.inFlight--;
+    if (client === undefined) return;
+    const held = (this.clients.get(client) ?? 1) - 1;
+    if (held === 0) this.clients.delete(client);
+    else this.clients.set(client, held);
+  }
+
+  /**
+   * One request on the pool, at the dispatcher level: no AbortController,
+   * body stream or event emitter per call (undici's request() makes all
+   * three), just the chunks gathered and the call's own deadline.
+   */
+  private send({ request, timeoutMs, measured }: Call): Promise<UpstreamResponse> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      let controller: Dispatcher.DispatchController | undefined;
+      let done = false;
+      let status = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      const timer = setTimeout(() => {
+        if (done) return;
+        done = true;
+        // Counted in the breaker's window like opossum's own timeouts (its listener only increments).
+        this.breaker.emit('timeout');
+        const err = new CallTimedOut(`no answer within ${timeoutMs} ms`);
+        // Still queued for a socket: aborted as soon as it gets one (onRequestStart).
+        controller?.abort(err);
+        reject(err);
+      }, timeoutMs);
+      this.pool.dispatch(
+        { method: request.method as Dispatcher.HttpMethod, path: `${this.basePath}${request.path}`, headers: request.headers, body: request.body ?? null },
+        {
+          onRequestStart: (c) => {
+            if (done) c.abort(new CallTimedOut('abandoned: its deadline passed while it waited for a socket'));
+            else controller = c;
+          },
+          onResponseStart: (_c, statusCode, responseHeaders) => {
+            // 1xx answers are informational; the real one follows.
+            if (statusCode < 200) return;
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData: (_c, chunk) => {
+            chunks.push(chunk);
+          },
+          onResponseEnd: () => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            const response: UpstreamResponse = { status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
+            if (status >= 500) return reject(new ServerErrorAnswer(response));
+            if (measured) this.measure(performance.now() - started);
+            resolve(response);
+          },
+          onResponseError: (_c, err) => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            reject(err);
+          },
+        },
+      );
+    });
+  }
+
+  private measure(ms: number): void {
+    this.latencies.record(ms);
+    if (++this.sinceRecompute < RECOMPUTE_EVERY) return;
+    this.sinceRecompute = 0;
+    const { floorMs, maxMs } = this.options.readTimeout;
+    const p99 = this.latencies.count >= MIN_LATENCY_SAMPLES ? this.latencies.percentile(99) : undefined;
+    this.readTimeoutMs = p99 === undefined ? maxMs : Math.min(maxMs, Math.max(floorMs, Math.ceil(READ_TIMEOUT_P99_FACTOR * p99)));
+  }
+
+  /** The half-open trial: the upstream's liveness, through the breaker, so its answer closes or reopens it. */
+  private async probe(): Promise<void> {
+    try {
+      await this.breaker.fire({ request: { method: 'GET', path: this.probePath }, timeoutMs: this.readTimeoutMs, measured: false });
+    } catch {
+      // A failed probe has reopened the breaker; the next one follows after resetTimeoutMs.
+    }
+  }
+
+  private toUpstreamError(err: unknown, timeoutMs: number): UpstreamError {
+    if (err instanceof CallTimedOut) return new UpstreamTimeoutError(this.name, `${this.name} did not answer within ${timeoutMs} ms`, 1);
+    if (err instanceof Error && CircuitBreaker.isOurError(err) && (err as { code?: string }).code === 'EOPENBREAKER') {
+      return new CircuitOpenError(this.name, `${this.name} is unavailable (circuit open)`, this.retryAfterSeconds());
     }
     // The cause (an address, a socket error) stays out of the message, which clients may see.
     return new UpstreamUnreachableError(this.name, `${this.name} is unreachable`, this.retryAfterSeconds(), { cause: err });
-  }
-
-  private forward(from: string, to: BreakerEvent): void {
-    this.breaker.on(from as 'fire', () => this.emit(to));
   }
 
   private emit(event: BreakerEvent): void {

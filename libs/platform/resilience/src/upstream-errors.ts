@@ -3,7 +3,7 @@
  * one of these: it is returned as it is, and only 5xx count against the breaker.
  */
 export abstract class UpstreamError extends Error {
-  abstract readonly code: 'CIRCUIT_OPEN' | 'BULKHEAD_FULL' | 'TIMEOUT' | 'UNREACHABLE';
+  abstract readonly code: 'CIRCUIT_OPEN' | 'BULKHEAD_FULL' | 'CLIENT_OVER_SHARE' | 'TIMEOUT' | 'UNREACHABLE';
 
   constructor(
     readonly upstream: string,
@@ -22,7 +22,7 @@ export class CircuitOpenError extends UpstreamError {
   readonly code = 'CIRCUIT_OPEN';
 }
 
-/** Every slot of the upstream's bulkhead is taken by calls in flight. */
+/** Every slot of the upstream's bulkhead is taken by calls in flight; never counted against its health. */
 export class BulkheadFullError extends UpstreamError {
   readonly code = 'BULKHEAD_FULL';
 }
@@ -35,4 +35,12 @@ export class UpstreamTimeoutError extends UpstreamError {
 /** Connection refused or reset, or any other transport failure. */
 export class UpstreamUnreachableError extends UpstreamError {
   readonly code = 'UNREACHABLE';
+}
+
+/**
+ * The bulkhead is full and this client holds more than its share of it: the
+ * caller's own doing (429), not the upstream's health (which it never counts against).
+ */
+export class ClientOverShareError extends UpstreamError {
+  readonly code = 'CLIENT_OVER_SHARE';
 }

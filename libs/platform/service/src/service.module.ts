@@ -21,6 +21,7 @@ export interface ServiceConfig {
   RETRY_CONSUMER_CONCURRENCY: number;
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
+  JWT_JWKS_ALGORITHMS?: string[];
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
 }
@@ -47,7 +48,13 @@ export class ServiceModule {
       module: ServiceModule,
       imports: [
         MetricsModule.forRoot(options.registry),
-        AuthModule.forRoot({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+        AuthModule.forRoot({
+          secret: config.JWT_SECRET,
+          jwksUrl: config.JWT_JWKS_URL,
+          jwksAlgorithms: config.JWT_JWKS_ALGORITHMS,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
         MessagingModule.forRoot({
           service: options.service,
           brokers: config.KAFKA_BROKERS,

@@ -1,9 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { Roles } from '@shop/platform/auth';
 import { BreakerSnapshot, UpstreamRegistry } from '@shop/platform/resilience';
 
-/** Every upstream's breaker: state (closed, open, halfOpen) and the counts of its rolling window. */
-@Roles('admin')
+/** Every upstream's breaker: state (closed, open, halfOpen) and the counts of its rolling window. Admin only (edge-rules.ts). */
 @Controller('api/admin/breakers')
 export class BreakersHttpController {
   constructor(@Inject(UpstreamRegistry) private readonly upstreams: UpstreamRegistry) {}

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Roles } from '@shop/platform/auth';
 import { ZodValidationPipe } from '@shop/platform/http';
 import { UpstreamProxy } from '../../proxy/upstream-proxy.service';
 import {
@@ -15,9 +14,8 @@ import {
 /**
  * Each service's operator routes (`/admin/dlq`, `/admin/dlq/replay`,
  * `/admin/events/republish`) under `/api/admin`, the service named in the
- * request. Admin only, checked here and again by the service.
+ * request. Admin only, checked at the edge (edge-rules.ts) and again by the service.
  */
-@Roles('admin')
 @Controller('api/admin')
 export class OperationsHttpController {
   constructor(private readonly proxy: UpstreamProxy) {}

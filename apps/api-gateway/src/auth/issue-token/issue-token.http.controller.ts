@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { Public, signToken } from '@shop/platform/auth';
+import { signToken } from '@shop/platform/auth';
 import { ZodValidationPipe } from '@shop/platform/http';
 import type { GatewayConfig } from '../../config/gateway.config';
 import { GATEWAY_CONFIG } from '../../upstreams/upstreams';
@@ -11,7 +11,6 @@ import { IssuedToken, IssueTokenBody, issueTokenBodySchema } from './issue-token
  * password. Registered only when AUTH_DEMO_ISSUER=true (the local stack);
  * otherwise the route does not exist (404).
  */
-@Public()
 @Controller('api/auth/token')
 export class IssueTokenHttpController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}

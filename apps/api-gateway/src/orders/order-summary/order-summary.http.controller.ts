@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendAnswer, sendUnavailable } from '../../proxy/upstream-proxy.service';
+import { sendAnswer, sendUnavailable } from '../../proxy/answers';
 import { OrderSummaryHandler, SummaryResult } from './order-summary.handler';
 
 /** `GET /api/orders/:id/summary`: owner or admin (the order service decides), composed here. */

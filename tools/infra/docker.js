@@ -8,7 +8,9 @@
  * docker.io, installed with apt-get when missing), on a private socket so that
  * nothing else on the machine finds it and changes its behaviour (a test run in
  * another checkout switches to testcontainers whenever `docker info` answers),
- * with its data under .local/docker. dockerd picks its storage driver itself:
+ * with its images and volumes under /var/lib/shop-docker-<id of this checkout>
+ * (outside the checkout, which tools walk) and its log in .local/docker.
+ * dockerd picks its storage driver itself:
  * overlay2 where the kernel allows it, vfs (a full copy of every layer) where not.
  * Whoever started it stops it, by pid.
  */
@@ -23,11 +25,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function paths(rootDir) {
   const root = path.resolve(rootDir);
   const dir = path.join(root, '.local', 'docker');
+  const id = crypto.createHash('sha256').update(root).digest('hex').slice(0, 8);
   // Unix socket paths are limited to about 100 bytes: the runtime state goes to a short path under /run.
-  const execRoot = `/run/shop-docker-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 8)}`;
+  const execRoot = `/run/shop-docker-${id}`;
   return {
     dir,
-    dataRoot: path.join(dir, 'data'),
+    dataRoot: `/var/lib/shop-docker-${id}`,
     execRoot,
     socket: path.join(execRoot, 'docker.sock'),
     pidFile: path.join(execRoot, 'dockerd.pid'),
@@ -95,6 +98,7 @@ async function ensureDocker({ rootDir, log = console.log }) {
   }
   ensurePackages(['docker.io'], log);
   fs.mkdirSync(p.dataRoot, { recursive: true });
+  fs.mkdirSync(p.dir, { recursive: true });
   fs.mkdirSync(p.execRoot, { recursive: true });
   const out = fs.openSync(p.logFile, 'a');
   const args = ['--data-root', p.dataRoot, '--exec-root', p.execRoot, '--pidfile', p.pidFile, '--host', env.DOCKER_HOST];

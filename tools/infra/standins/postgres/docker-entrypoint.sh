@@ -42,7 +42,7 @@ run_init_scripts() {
         echo "postgres: running $f"
         "${psql[@]}" -f "$f"
         ;;
-      *) [ -e "$f" ] && echo "postgres: ignoring $f" ;;
+      *) if [ -e "$f" ]; then echo "postgres: ignoring $f"; fi ;;
     esac
   done
 }

@@ -35,15 +35,16 @@ function jestRun(project, totals, { env = process.env, node = process.execPath, 
   const out = path.join(os.tmpdir(), `shop-jest-${project}-${process.pid}.json`);
   const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   let error;
+  const started = Date.now();
   try {
     // --verbose lists every test by name, so the log shows what ran against the real servers.
     const args = [jest, '--selectProjects', project, '--verbose', '--json', `--outputFile=${out}`, ...ignore.map((p) => `--testPathIgnorePatterns=${p}`)];
     if (process.env.CI) args.push('--ci');
-    const ms = step(`${label} tests`, node, args, { env });
-    process.stdout.write(`${label}: ${(ms / 1000).toFixed(0)} s\n`);
+    step(`${label} tests`, node, args, { env });
   } catch (err) {
     error = err;
   }
+  process.stdout.write(`${label}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   if (fs.existsSync(out)) {
     const result = JSON.parse(fs.readFileSync(out, 'utf8'));
     fs.rmSync(out);

@@ -105,7 +105,8 @@ describe('docker compose (the platform image, real containers)', () => {
     await stacks.waitForHttp(`${gateway}/health/ready`, 120_000);
     await stacks.waitForHttp(`${storefront}/health/ready`, 60_000);
     process.stdout.write(`[compose] ${stack.project} built and up in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-    process.stdout.write(`[compose] engine disk at peak:\n${docker(engineEnv, ['system', 'df'])}\n`);
+    const size = Number(docker(engineEnv, ['image', 'inspect', '--format', '{{.Size}}', image]));
+    process.stdout.write(`[compose] ${image}: ${(size / 1e6).toFixed(0)} MB; the engine at its peak:\n${docker(engineEnv, ['system', 'df'])}\n`);
     admin = await token({ customerId: 'smoke-ops', role: 'admin' });
   }, 30 * 60_000);
 

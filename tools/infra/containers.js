@@ -14,8 +14,9 @@ const { ensureImages } = require('./standins');
 
 /**
  * Disk the images, the build's stages and the stack's volumes take at their
- * peak, measured with the compose smoke (README, "docker compose"), plus room:
- * with vfs every layer is a full copy of all the layers below it.
+ * peak, with room: the compose smoke with its stand-ins measured 3.1 GB with
+ * overlay2 and 24.6 GB with vfs, where every layer is a full copy of all the
+ * layers below it (README, "docker compose").
  */
 const NEED_GIB = { overlay2: 8, vfs: 30 };
 

@@ -11,8 +11,9 @@
  * with its images and volumes under /var/lib/shop-docker-<id of this checkout>
  * (outside the checkout, which tools walk) and its log in .local/docker.
  * dockerd picks its storage driver itself:
- * overlay2 where the kernel allows it, vfs (a full copy of every layer) where not.
- * Whoever started it stops it, by pid.
+ * overlay2 where the kernel allows it, vfs (a full copy of every layer) where not;
+ * SHOP_DOCKER_STORAGE_DRIVER names one instead (vfs, to measure or to work
+ * around an overlay that misbehaves). Whoever started it stops it, by pid.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -102,6 +103,7 @@ async function ensureDocker({ rootDir, log = console.log }) {
   fs.mkdirSync(p.execRoot, { recursive: true });
   const out = fs.openSync(p.logFile, 'a');
   const args = ['--data-root', p.dataRoot, '--exec-root', p.execRoot, '--pidfile', p.pidFile, '--host', env.DOCKER_HOST];
+  if (process.env.SHOP_DOCKER_STORAGE_DRIVER) args.push('--storage-driver', process.env.SHOP_DOCKER_STORAGE_DRIVER);
   // Detached: `npm run compose -- up` exits and leaves the stack running.
   const child = spawn('dockerd', args, { detached: true, stdio: ['ignore', out, out] });
   fs.closeSync(out);

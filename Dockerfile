@@ -1,68 +1,56 @@
-# syntax=docker/dockerfile:1
-# One image per app, all from this file:
-#   docker build --build-arg APP=catalog -t shop/catalog:dev .
-#   docker build --build-arg APP=catalog --target migrate -t shop/catalog-migrate:dev .
-# APP is any folder of apps/ (the migrate target: a data-owning service).
-# Node is pinned to the release the platform is developed on (engines: >=20.19).
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# One image for the whole platform: every app, every service's migrations, and the local stack's secrets.
+#   docker build -t localhost/shop/platform:dev .
+#   docker run ... localhost/shop/platform:dev serve catalog      an app: any folder of apps/
+#   docker run ... localhost/shop/platform:dev migrate catalog    a data-owning service's SQL migrations
+# One image rather than one per app: the apps share all but a few hundred kB (node_modules, the libraries),
+# so per-app images only multiplied the build and the disk (see README, "Images"). The name starts with
+# localhost/ so that no engine ever pulls it from someone else's registry.
+# Node: the current LTS, on Debian bookworm (README, "Node versions").
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app
 ENV npm_config_update_notifier=false \
     npm_config_fund=false \
     npm_config_audit=false
+# Where compose's one-shot `secrets` service writes the local stack's secrets: a named volume mounted here
+# takes this folder's owner (the node user) on first use, so nothing needs to run as root to fill it.
+RUN mkdir -m 0755 /run/shop-secrets && chown 1000:1000 /run/shop-secrets
 
-# Prisma's CLI detects the OpenSSL version to pick its schema engine, and the
-# engine links libssl: slim images ship neither.
-FROM base AS prisma-base
-RUN apt-get update \
- && apt-get install -y --no-install-recommends openssl ca-certificates \
- && rm -rf /var/lib/apt/lists/*
-
-# The whole monorepo, built exactly as `npm test` builds it.
-FROM prisma-base AS build
+# The whole monorepo, built as `npm test` builds it. No install scripts: nothing is downloaded but the
+# locked packages (the Prisma clients run without engines, and migrations are applied by the project's own
+# SQL migrator), so a failed download is a failed `npm ci`, never a silent gap found at run time.
+FROM base AS build
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci --ignore-scripts
 COPY . .
-RUN npm run generate && npm run build
+# Then only what the image runs, under /out: the compiled apps and libraries (not the test helpers) and
+# each service's migrations, in their source layout (the migrator reads them from there).
+RUN npm run generate \
+ && npm run build \
+ && mkdir -p /out/dist \
+ && cp package.json /out/ \
+ && cp -r dist/apps dist/libs /out/dist/ \
+ && rm -rf /out/dist/libs/testing \
+ && for dir in libs/*/data-access/prisma/migrations; do mkdir -p "/out/$dir" && cp -r "$dir/." "/out/$dir/"; done \
+ && mkdir -p /out/deploy \
+ && cp -r deploy/docker deploy/secrets /out/deploy/
 
-# Production dependencies only; no install scripts, nothing downloaded at run time.
-FROM base AS prod-deps
+# Production dependencies only. --omit=optional as well: without it npm keeps the "devOptional" packages,
+# devDependencies that production ones name as optional peers (the Prisma CLI and Studio, TypeScript,
+# pglite, effect: about 230 MB). The only optional production package, pg-cloudflare, is for Cloudflare
+# Workers.
+FROM base AS runtime
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts
+RUN npm ci --omit=dev --omit=optional --ignore-scripts
+COPY --from=build /out ./
 
-# One service's migrations, applied once per deploy by a Job or a compose
-# one-shot service, never by the app's replicas. Keeps the Prisma CLI (a
-# devDependency) and the schema engine `npm ci` downloaded in the build stage.
-FROM prisma-base AS migrate
-ARG APP
-ENV APP=${APP} \
-    NODE_ENV=production \
-    PRISMA_HIDE_UPDATE_MESSAGE=1 \
-    CHECKPOINT_DISABLE=1
-COPY --from=build /app/package.json ./package.json
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/libs/${APP}/data-access/prisma ./libs/${APP}/data-access/prisma
-COPY --from=build /app/deploy/prisma/prisma.config.ts ./deploy/prisma/prisma.config.ts
-USER 1000:1000
-# Reads DATABASE_URL and DATABASE_SCHEMA, the same variables the service reads.
-CMD ["node", "node_modules/prisma/build/index.js", "migrate", "deploy", "--config", "deploy/prisma/prisma.config.ts"]
-
-# The app: compiled dist/ (the generated Prisma clients are compiled into it)
-# plus production dependencies. The default target.
-FROM base AS app
-ARG APP
-ENV APP=${APP} \
-    NODE_ENV=production \
-    PORT=8080
-COPY --from=prod-deps /app/node_modules ./node_modules
-COPY --from=build /app/package.json ./package.json
-COPY --from=build /app/dist/libs ./dist/libs
-COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}
-COPY deploy/docker/healthcheck.js ./deploy/docker/healthcheck.js
+# The image: the base and one layer (with the vfs storage driver every layer is a full copy of all below it).
+FROM base
+COPY --from=runtime /app /app
+ENV NODE_ENV=production
 # The node user of the base image, by number so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 # Compose and Kubernetes set PORT to the app's own port (tools/apps.js); the check reads the same variable.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "deploy/docker/healthcheck.js"]
-# exec: node is PID 1 and gets SIGTERM itself, so the app drains on stop.
-CMD exec node --enable-source-maps "dist/apps/${APP}/src/main.js"
+ENTRYPOINT ["/app/deploy/docker/entrypoint.sh"]

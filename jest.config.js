@@ -1,7 +1,7 @@
 /**
- * Two projects: `unit` (beside the code, no I/O) and `integration` (real
- * Postgres and Kafka, provisioned once by the global setup). End-to-end and
- * browser suites join as their issues land.
+ * `unit` (beside the code, no I/O), `integration` and `e2e` (real Postgres and
+ * Kafka, provisioned once by the global setup), and `compose` (the compose
+ * file on a Docker engine).
  */
 const fs = require('node:fs');
 const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
@@ -34,8 +34,18 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['<rootDir>/e2e/compose/'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+    },
+    {
+      // docker-compose.yml on a Docker engine: the images built from this repository. A project of its own:
+      // it needs an engine rather than Postgres and Kafka, and `npm test` runs it after the others.
+      ...common,
+      displayName: 'compose',
+      testMatch: ['<rootDir>/e2e/compose/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/compose-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/compose-teardown.ts',
     },
   ],
 };

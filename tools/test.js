@@ -2,32 +2,49 @@
 /**
  * `npm test`: the whole suite on a fresh clone. Installs and builds what is
  * missing, then lint (module boundaries included), type check, unit tests,
- * and integration tests against real Postgres and Kafka (the Jest global
- * setup finds or provisions them and stops what it started).
- * Ends with one line `tests: N passed, N failed`.
+ * integration and end-to-end tests against real Postgres and Kafka (the Jest
+ * global setup finds or provisions them and stops what it started), and last
+ * the containers: the compose smoke on the images built from this repository,
+ * and, where the suites above ran on the local servers, the integration suites
+ * once more on testcontainers. Ends with one line `tests: N passed, N failed`.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { root, step, ensureDependencies, build } = require('./lib/workspace');
 const { ensurePackages } = require('./infra/system-packages');
+const { engineDriver } = require('./infra/docker');
+const { nodeAtLeast, prepareContainers, releaseContainers, testInfra, testcontainersMinimumNode } = require('./infra/containers');
+const { nodeDistribution, pinnedImages } = require('./infra/standins');
+
+/**
+ * Suites the Node-24 pass leaves out, each with its reason; they run in the
+ * first pass, on this machine's Node. catalog-startup compares the service's
+ * stderr with one line exactly, and from Node 23 on kafkajs 2.2.4 writes a
+ * TimeoutNegativeWarning there (tulios/kafkajs#1751): a finding for the
+ * service code, reported with this change.
+ */
+const NOT_ON_NODE_24 = ['apps/catalog/test/catalog-startup.int-spec.ts'];
 
 function say(line) {
   process.stdout.write(`\n== ${line}\n`);
 }
 
-function jestRun(project, totals) {
+/** One Jest project; `node` and `ignore` for the Node-24 pass, `env` for where its servers are. */
+function jestRun(project, totals, { env = process.env, node = process.execPath, ignore = [], label = project } = {}) {
   const out = path.join(os.tmpdir(), `shop-jest-${project}-${process.pid}.json`);
   const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   let error;
+  const started = Date.now();
   try {
     // --verbose lists every test by name, so the log shows what ran against the real servers.
-    const args = [jest, '--selectProjects', project, '--verbose', '--json', `--outputFile=${out}`];
+    const args = [jest, '--selectProjects', project, '--verbose', '--json', `--outputFile=${out}`, ...ignore.map((p) => `--testPathIgnorePatterns=${p}`)];
     if (process.env.CI) args.push('--ci');
-    step(`${project} tests`, process.execPath, args);
+    step(`${label} tests`, node, args, { env });
   } catch (err) {
     error = err;
   }
+  process.stdout.write(`${label}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   if (fs.existsSync(out)) {
     const result = JSON.parse(fs.readFileSync(out, 'utf8'));
     fs.rmSync(out);
@@ -40,7 +57,47 @@ function jestRun(project, totals) {
   return error;
 }
 
-function main() {
+/**
+ * The compose smoke, and the integration suites on testcontainers when the
+ * first pass ran them on the local servers: the container path runs in every
+ * `npm test` that can run containers (an engine answers, or root can start
+ * one), on Node 24 when this machine's Node is too old for testcontainers.
+ */
+async function containers(infra, totals, failures) {
+  if (!engineDriver({}) && process.getuid?.() !== 0) {
+    process.stdout.write('no Docker engine answers and starting one needs root: the compose smoke and the container path did not run\n');
+    totals.skipped += 1;
+    return;
+  }
+  const started = Date.now();
+  const log = (line) => process.stdout.write(`${line}\n`);
+  let engine;
+  try {
+    engine = await prepareContainers({ rootDir: root, images: Object.values(pinnedImages(root)), log });
+  } catch (err) {
+    failures.push(`containers: ${err.message}`);
+    totals.failed += 1;
+    return;
+  }
+  try {
+    log(`containers: engine and images ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const env = { ...process.env, NX_DAEMON: 'false', ...engine.env };
+    const smoke = jestRun('compose', totals, { env });
+    if (smoke) failures.push(smoke.message);
+    if (infra.mode === 'local') {
+      const newEnough = nodeAtLeast(testcontainersMinimumNode(root));
+      const node = newEnough ? process.execPath : nodeDistribution(root, /^node:([\d.]+)-/.exec(pinnedImages(root).node)[1]).node;
+      const ignore = newEnough && Number(process.versions.node.split('.')[0]) < 23 ? [] : NOT_ON_NODE_24;
+      const again = jestRun('integration', totals, { env: { ...env, SHOP_TEST_INFRA: 'containers' }, node, ignore, label: `integration (testcontainers, ${newEnough ? 'Node ' + process.versions.node : 'Node 24 from the Dockerfile pin'})` });
+      if (again) failures.push(again.message);
+    }
+  } finally {
+    await releaseContainers({ rootDir: root, engine, log });
+    log(`containers: ${((Date.now() - started) / 60_000).toFixed(1)} min in all`);
+  }
+}
+
+async function main() {
   const started = Date.now();
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const failures = [];
@@ -69,11 +126,17 @@ function main() {
     }
   }
 
+  // Decided once, before any engine this run starts (the compose smoke's) could change the answer midway.
+  const infra = testInfra(root);
+  const suites = { ...env, SHOP_TEST_INFRA: infra.mode };
   for (const project of ['unit', 'integration', 'e2e']) {
-    say(`${project} tests`);
-    const error = jestRun(project, totals);
+    say(`${project} tests${project === 'unit' ? '' : ` (Postgres and Kafka: ${infra.mode === 'local' ? 'local servers' : 'testcontainers'}, ${infra.why})`}`);
+    const error = jestRun(project, totals, { env: suites });
     if (error) failures.push(error.message);
   }
+
+  say(`containers: the compose smoke${infra.mode === 'local' ? ', then the integration suites on testcontainers' : ''}`);
+  await containers(infra, totals, failures);
 
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   say(`done in ${minutes} min${failures.length ? `; failed: ${failures.join(', ')}` : ''}`);
@@ -81,9 +144,7 @@ function main() {
   process.exit(failures.length ? 1 : 0);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err) => {
   process.stderr.write(`test: ${String(err.message).split('\n')[0]}\n`);
   process.exit(1);
-}
+});

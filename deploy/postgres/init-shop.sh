@@ -7,8 +7,10 @@
 # (/docker-entrypoint-initdb.d); compose mounts it, Kubernetes gets it from a
 # ConfigMap generated from this very file.
 #
-# Needs each role's password in <ROLE>_PASSWORD (SVC_CATALOG_PASSWORD, ...).
-# Connects with the usual PG* variables; DATABASE_NAME defaults to shop.
+# Needs each role's password in <ROLE>_PASSWORD (SVC_CATALOG_PASSWORD, ...), or
+# in the file <ROLE>_PASSWORD_FILE names (compose's generated secrets, the
+# convention of the official images). Connects with the usual PG* variables;
+# DATABASE_NAME defaults to shop.
 set -euo pipefail
 
 # service:schema:role, as SERVICES in tools/infra/postgres.js.
@@ -26,11 +28,14 @@ password_args=()
 for entry in $SERVICES; do
   role="${entry##*:}"
   password_var="$(printf '%s' "$role" | tr '[:lower:]' '[:upper:]')_PASSWORD"
-  if [ -z "${!password_var:-}" ]; then
-    echo "init-shop: $password_var is not set" >&2
+  file_var="${password_var}_FILE"
+  password="${!password_var:-}"
+  if [ -z "$password" ] && [ -n "${!file_var:-}" ]; then password="$(< "${!file_var}")"; fi
+  if [ -z "$password" ]; then
+    echo "init-shop: $password_var (or $file_var) is not set" >&2
     exit 1
   fi
-  password_args+=(-v "pw_$role=${!password_var}")
+  password_args+=(-v "pw_$role=$password")
   roles_sql+="select format('create role %I login password %L noinherit', '$role', :'pw_$role')
   where not exists (select from pg_roles where rolname = '$role') \\gexec
 "

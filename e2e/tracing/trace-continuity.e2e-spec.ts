@@ -1,16 +1,5 @@
-import { createServer, Server } from 'node:http';
-import { AppProcess, authHeaders, eventually, TestPlatform } from '@shop/testing';
+import { AppProcess, authHeaders, eventually, OtlpReceiver, ReceivedSpan, TestPlatform } from '@shop/testing';
 import { startGateway } from '../gateway/gateway-process';
-
-interface ReceivedSpan {
-  service: string;
-  name: string;
-  kind: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  attributes?: Array<{ key: string; value: { stringValue?: string } }>;
-}
 
 /** A span of a database statement, whichever semantic-conventions version named its attribute. */
 const isPostgres = (s: ReceivedSpan) => (s.attributes ?? []).some((a) => (a.key === 'db.system' || a.key === 'db.system.name') && a.value.stringValue === 'postgresql');
@@ -24,36 +13,14 @@ const isPostgres = (s: ReceivedSpan) => (s.attributes ?? []).some((a) => (a.key 
 describe('trace continuity (services as processes, OTLP export)', () => {
   let platform: TestPlatform;
   let gateway: AppProcess;
-  let receiver: Server;
-  const spans: ReceivedSpan[] = [];
+  let receiver: OtlpReceiver;
   /** The order's trace, from the gateway to the payment consumer (found by the first test). */
   let orderTraceId: string | undefined;
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        try {
-          const payload = JSON.parse(body) as {
-            resourceSpans?: Array<{
-              resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
-              scopeSpans?: Array<{ spans?: Array<Omit<ReceivedSpan, 'service'>> }>;
-            }>;
-          };
-          for (const rs of payload.resourceSpans ?? []) {
-            const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-            for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ ...s, service });
-          }
-        } catch {
-          // not JSON: ignore
-        }
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    receiver = await OtlpReceiver.start();
     const otel = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as { port: number }).port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
@@ -71,7 +38,7 @@ describe('trace continuity (services as processes, OTLP export)', () => {
   afterAll(async () => {
     await gateway?.stop();
     await platform?.stop();
-    receiver?.close();
+    await receiver?.close();
   });
 
   it('follows one order from the gateway through the order service, its database and Kafka to the payment consumer', async () => {
@@ -97,16 +64,7 @@ describe('trace continuity (services as processes, OTLP export)', () => {
       return (await res.json()) as { id: string };
     });
 
-    const trace = await eventually(() => {
-      const root = spans.find((s) => s.service === 'api-gateway' && s.kind === 2 && spans.some((c) => c.traceId === s.traceId && c.service === 'payment' && c.kind === 5));
-      if (!root) throw new Error(`no trace from the gateway to the payment consumer yet (${spans.length} spans received)`);
-      const found = spans.filter((s) => s.traceId === root.traceId);
-      // Parents end after their children and may come in a later export batch: wait until every parent arrived.
-      const ids = new Set(found.map((s) => s.spanId));
-      const orphans = found.filter((s) => s.parentSpanId && !ids.has(s.parentSpanId));
-      if (orphans.length) throw new Error(`spans without their parent: ${orphans.map((o) => `${o.service} ${o.name}`).join(', ')}`);
-      return found;
-    }, 30_000);
+    const trace = await eventually(() => receiver.completeTrace('api-gateway', 'payment'), 30_000);
 
     const services = new Set(trace.map((s) => s.service));
     expect(services).toEqual(new Set(['api-gateway', 'order', 'catalog', 'payment']));

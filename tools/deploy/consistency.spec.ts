@@ -1,10 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { checkApps, checkEnvironment, checkMigrations, checkNetworkPolicies, checkPodSecurity, containerEnv } from './deploy-consistency';
-import { appsInRepo, appsRegistry, ComposeProject, dataServices, K8sObject, readObjects, renderKustomize, resolvedCompose, root } from './deploy-manifests';
+import {
+  checkApps,
+  checkComposeSecrets,
+  checkConsumerScaling,
+  checkEnvironment,
+  checkGatewayMetrics,
+  checkKafkaHealth,
+  checkKindImages,
+  checkKubernetesSecrets,
+  checkMigrations,
+  checkNetworkPolicies,
+  checkPlatformImage,
+  checkPodSecurity,
+  checkPrometheusDiscovery,
+  checkPublishedPorts,
+  containerEnv,
+  metricsPort,
+  platformImage,
+} from './deploy-consistency';
+import { appsInRepo, appsRegistry, COMPOSE_FILE, ComposeProject, dataServices, K8sObject, readObjects, readYaml, renderKustomize, resolvedCompose, root, secretsMade } from './deploy-manifests';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
+/** The host ports the README documents: SHOP_<NAME>_PORT, with these defaults. */
+const PUBLISHED = { 'api-gateway': 3000, storefront: 4200, jaeger: 16686, prometheus: 9090 };
 
 describe('deployment consistency with the code', () => {
   let base: K8sObject[];
@@ -23,7 +42,12 @@ describe('deployment consistency with the code', () => {
     expect(apps).toEqual(expect.arrayContaining(['api-gateway', 'catalog', 'order', 'payment', 'delivery', 'review']));
   });
 
-  it('deploys every app in compose and Kubernetes alike: image, port, probes, Service, PDB', () => {
+  it('builds one platform image, once, under a name no registry resolves', () => {
+    expect(platformImage(compose)).toMatch(/^localhost\//);
+    expect(checkPlatformImage(compose)).toEqual([]);
+  });
+
+  it('deploys every app in compose and Kubernetes alike: the platform image, port, probes, Service, PDB, scrape annotations', () => {
     expect(checkApps(apps, registry, base, compose)).toEqual([]);
     expect(checkApps(apps, registry, kind, compose)).toEqual([]);
   });
@@ -36,6 +60,38 @@ describe('deployment consistency with the code', () => {
   it('sets only variables the apps read, with the values tools/apps.js gives', () => {
     expect(checkEnvironment(apps, registry, base, compose)).toEqual([]);
     expect(checkEnvironment(apps, registry, kind, compose)).toEqual([]);
+  });
+
+  it('keeps every secret out of the files: compose makes its own, the base has none, kind generates them', () => {
+    expect(secretsMade()).toEqual(expect.arrayContaining(['JWT_SECRET', 'POSTGRES_PASSWORD', ...dataServices().map((s) => `${s.role.toUpperCase()}_PASSWORD`)]));
+    expect(checkComposeSecrets(compose, secretsMade())).toEqual([]);
+    expect(checkKubernetesSecrets(base, kind, secretsMade())).toEqual([]);
+  });
+
+  it('publishes ports on 127.0.0.1 only, at configurable host ports', () => {
+    expect(checkPublishedPorts(compose, readFileSync(COMPOSE_FILE, 'utf8'), PUBLISHED)).toEqual([]);
+  });
+
+  it('checks Kafka with a request, not with a second JVM', () => {
+    expect(checkKafkaHealth(base, compose)).toEqual([]);
+  });
+
+  it("scrapes the gateway's metrics on their own listener, reachable by Prometheus alone", () => {
+    expect(checkGatewayMetrics(base, compose, readYaml('deploy', 'prometheus', 'compose.yml'))).toEqual([]);
+  });
+
+  it('lets Prometheus find every app pod through the Kubernetes API', () => {
+    expect(checkPrometheusDiscovery(base, readYaml('deploy', 'prometheus', 'kubernetes.yml'), registry)).toEqual([]);
+  });
+
+  it('scrapes every app with Prometheus in compose, on the port that serves its metrics', () => {
+    const config = readYaml('deploy', 'prometheus', 'compose.yml');
+    const targets = config.scrape_configs.flatMap((j: { dns_sd_configs: Array<{ names: string[]; port: number }> }) => j.dns_sd_configs.flatMap((c) => c.names.map((n) => `${n}:${c.port}`)));
+    for (const app of apps) expect(targets).toContain(`${app}:${metricsPort(app, Number(compose.services[app].environment?.PORT))}`);
+  });
+
+  it('loads the platform image into kind and never pulls it', () => {
+    expect(checkKindImages(kind, platformImage(compose))).toEqual([]);
   });
 
   it('turns the demo token issuer on in compose and kind only', () => {
@@ -57,41 +113,28 @@ describe('deployment consistency with the code', () => {
     expect(checkNetworkPolicies(base)).toEqual([]);
   });
 
-  it('scales the gateway and the order service, and lets kind reach the gateway and the storefront', () => {
+  it('scales the gateway and the order service, and lets kind reach the gateway and the storefront on the documented ports', () => {
     const hpaTargets = base.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.spec.scaleTargetRef.name);
     expect(hpaTargets.sort()).toEqual(['api-gateway', 'order']);
-    const cluster = parse(readFileSync(join(root, 'k8s', 'overlays', 'kind', 'kind-cluster.yaml'), 'utf8'));
-    const mapped = cluster.nodes[0].extraPortMappings.map((m: { containerPort: number }) => m.containerPort);
-    for (const name of ['api-gateway', 'storefront']) {
+    const cluster = readYaml('k8s', 'overlays', 'kind', 'kind-cluster.yaml');
+    const mappings: Array<{ containerPort: number; hostPort: number; listenAddress: string }> = cluster.nodes[0].extraPortMappings;
+    for (const [name, hostPort] of [
+      ['api-gateway', 3000],
+      ['storefront', 4200],
+    ] as const) {
       const svc = kind.find((o) => o.kind === 'Service' && o.metadata.name === name);
       expect(svc?.spec.type).toBe('NodePort');
-      expect(mapped).toContain(svc?.spec.ports[0].nodePort);
+      expect(mappings.find((m) => m.containerPort === svc?.spec.ports[0].nodePort)).toMatchObject({ hostPort, listenAddress: '127.0.0.1' });
     }
   });
 
-  it('keeps placeholders out of the kind overlay and real values out of the base', () => {
-    const secret = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'shop-secrets');
-    const baseValues = Object.values(secret(base)?.stringData ?? {});
-    expect(baseValues.every((v) => v.startsWith('REPLACE_ME'))).toBe(true);
-    const kindValues = Object.values(secret(kind)?.data ?? {}).map((v) => Buffer.from(v, 'base64').toString());
-    expect(kindValues.length).toBe(baseValues.length);
-    expect(kindValues.every((v) => v.startsWith('kind-dev'))).toBe(true);
-  });
-
-  it('scrapes every app with Prometheus', () => {
-    const config = parse(readFileSync(join(root, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8'));
-    const targets: string[] = config.scrape_configs.flatMap((j: { static_configs: Array<{ targets: string[] }> }) => j.static_configs.flatMap((s) => s.targets));
-    for (const app of apps) expect(targets).toContain(`${app}:${compose.services[app].environment?.PORT}`);
-  });
-
   it('runs the same pinned third-party images in compose and Kubernetes', () => {
-    const images = (list: Array<string | undefined>) => new Set(list.filter((i): i is string => typeof i === 'string' && !i.startsWith('shop/')));
+    const platform = platformImage(compose);
+    const images = (list: Array<string | undefined>) => new Set(list.filter((i): i is string => typeof i === 'string' && i !== platform));
     const fromCompose = images(Object.values(compose.services).map((s) => s.image));
     const fromK8s = images(base.flatMap((o) => (o.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image)));
     expect([...fromK8s].sort()).toEqual([...fromCompose].sort());
     for (const image of fromCompose) expect(image).toMatch(/:v?\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
-    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-bookworm-slim$/m);
   });
 });
 
@@ -99,10 +142,17 @@ describe('the consistency checks fail on broken manifests', () => {
   const registry = appsRegistry();
   let compose: ComposeProject;
   let base: K8sObject[];
+  let kind: K8sObject[];
+  const deployment = (objects: K8sObject[], name: string) => {
+    const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+    if (!d) throw new Error(`no ${name} Deployment`);
+    return d;
+  };
 
   beforeAll(() => {
     compose = resolvedCompose();
     base = renderKustomize(join(root, 'k8s', 'base'));
+    kind = renderKustomize(join(root, 'k8s', 'overlays', 'kind'));
   });
 
   it('names a Deployment without probes', () => {
@@ -118,30 +168,161 @@ describe('the consistency checks fail on broken manifests', () => {
     expect(checkApps(['wishlist'], registry, base, compose)).toEqual(['compose: no service for app wishlist', 'k8s: no Deployment wishlist']);
   });
 
-  it('names a port that disagrees with tools/apps.js', () => {
+  it('names a port that disagrees with tools/apps.js, and pods Prometheus cannot find', () => {
     const moved = structuredClone(compose);
     moved.services.catalog.environment = { ...moved.services.catalog.environment, PORT: '3999' };
     expect(checkApps(['catalog'], registry, base, moved)).toEqual([
       'compose catalog: PORT 3999, tools/apps.js says 3001',
       'catalog: compose PORT 3999 and k8s port 3001 differ',
     ]);
+    const hidden = structuredClone(base);
+    delete deployment(hidden, 'api-gateway').spec.template.metadata.annotations;
+    expect(checkApps(['api-gateway'], registry, hidden, compose)).toEqual(['k8s Deployment api-gateway: pods not annotated for Prometheus on port 9464, path /metrics']);
   });
 
-  it('names a service that starts without waiting for its migration, and a missing Job', () => {
-    const eager = structuredClone(compose);
-    delete eager.services.order.depends_on?.['order-migrate'];
-    const noJob = base.filter((o) => !(o.kind === 'Job' && o.metadata.name === 'order-migrate'));
-    const order = dataServices().filter((s) => s.service === 'order');
-    expect(checkMigrations(order, noJob, eager)).toEqual([
-      'compose order: does not wait for order-migrate (service_completed_successfully)',
-      'k8s: no Job order-migrate running shop/order-migrate:dev',
+  it('names an app that runs another image or another app', () => {
+    const other = structuredClone(compose);
+    other.services.order.image = 'shop/order:dev';
+    const swapped = structuredClone(base);
+    deployment(swapped, 'order').spec.template.spec.containers[0].args = ['serve', 'payment'];
+    expect(checkApps(['order'], registry, swapped, other)).toEqual([
+      'compose order: does not run localhost/shop/platform:dev with serve order',
+      'k8s Deployment order: its container does not run localhost/shop/platform:dev with serve order',
     ]);
   });
 
-  it('names a variable the app does not read', () => {
+  it('names a service that starts without waiting for its migration, and one without its init container', () => {
+    const eager = structuredClone(compose);
+    delete eager.services.order.depends_on?.['order-migrate'];
+    const noInit = structuredClone(base);
+    delete deployment(noInit, 'order').spec.template.spec.initContainers;
+    const order = dataServices().filter((s) => s.service === 'order');
+    expect(checkMigrations(order, noInit, eager)).toEqual([
+      'compose order: does not wait for order-migrate (service_completed_successfully)',
+      'k8s Deployment order: no init container running localhost/shop/platform:dev with migrate order',
+    ]);
+  });
+
+  it('names a password written into a URL, and another role', () => {
+    const written = structuredClone(compose);
+    written.services['review-migrate'].environment = { ...written.services['review-migrate'].environment, DATABASE_URL: 'postgresql://svc_review:hunter2@postgres:5432/shop' };
+    const review = dataServices().filter((s) => s.service === 'review');
+    expect(checkMigrations(review, base, written)).toEqual([
+      'compose review-migrate: DATABASE_URL=postgresql://svc_review:hunter2@postgres:5432/shop, expected postgresql://svc_review@postgres:5432/shop',
+    ]);
+    const borrowed = structuredClone(base);
+    const env = deployment(borrowed, 'review').spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'DATABASE_PASSWORD');
+    env.valueFrom.secretKeyRef.key = 'SVC_ORDER_PASSWORD';
+    expect(checkMigrations(review, borrowed, compose)).toEqual(['k8s Deployment review: the database password does not come from the secret SVC_REVIEW_PASSWORD']);
+  });
+
+  it('names a migration Job, which the init containers replace', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'order-migrate' }, spec: {} };
+    expect(checkMigrations([], [...base, job], compose)).toEqual(['k8s Job order-migrate: migrations run in the services\' init containers']);
+  });
+
+  it('names a second build, a pullable name, and a service that may start before the image exists', () => {
+    const twice = structuredClone(compose);
+    twice.services.order.build = { context: '.' };
+    expect(checkPlatformImage(twice)).toEqual(['compose: 2 services build an image; one builds the platform image']);
+    const pullable = structuredClone(compose);
+    for (const s of Object.values(pullable.services)) if (s.image === platformImage(compose)) s.image = 'shop/platform:dev';
+    delete pullable.services['catalog-migrate'].depends_on;
+    expect(checkPlatformImage(pullable)).toEqual([
+      'compose secrets: builds shop/platform:dev, a name a registry could resolve (use localhost/...)',
+      // catalog waits for nothing but its migration, which now waits for nothing.
+      'compose catalog: runs shop/platform:dev without depending on secrets, which builds it',
+      'compose catalog-migrate: runs shop/platform:dev without depending on secrets, which builds it',
+    ]);
+  });
+
+  it('names a secret written into compose, one read from elsewhere, and one the maker does not make', () => {
+    const written = structuredClone(compose);
+    written.services.catalog.environment = { ...written.services.catalog.environment, JWT_SECRET: 'change-me-0123456789abcdef0123456789' };
+    written.services.secrets.environment = { ...written.services.secrets.environment, POSTGRES_PASSWORD: 'postgres' };
+    written.services.order.environment = { ...written.services.order.environment, JWT_SECRET_FILE: '/etc/jwt' };
+    expect(checkComposeSecrets(written, secretsMade())).toEqual([
+      'compose secrets: POSTGRES_PASSWORD has a value in the file',
+      'compose catalog: JWT_SECRET is set in the file; read it from /run/shop-secrets (JWT_SECRET_FILE)',
+      'compose order: JWT_SECRET_FILE=/etc/jwt is no secret make-secrets.sh makes',
+    ]);
+    expect(checkComposeSecrets(compose, [...secretsMade(), 'STRIPE_KEY'])[0]).toMatch(/^compose secrets: takes .+, make-secrets.sh makes .+STRIPE_KEY$/);
+  });
+
+  it('names a Secret in the base and a key kind does not generate', () => {
+    const withSecret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-secrets' }, stringData: { JWT_SECRET: 'REPLACE_ME' } };
+    const readsMore = structuredClone(base);
+    deployment(readsMore, 'payment').spec.template.spec.containers[0].env.push({ name: 'X', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'STRIPE_KEY' } } });
+    expect(checkKubernetesSecrets([...readsMore, withSecret], kind, secretsMade())).toEqual([
+      'k8s base: Secret shop-secrets in the manifests',
+      'k8s kind: shop-secrets/STRIPE_KEY is read but not generated',
+    ]);
+  });
+
+  it('names a port published beyond 127.0.0.1 or at a fixed host port', () => {
+    const open = structuredClone(compose);
+    open.services.storefront.ports = ['4200:4200/tcp'];
+    const text = readFileSync(COMPOSE_FILE, 'utf8').replace('${SHOP_JAEGER_PORT:-16686}', '16686');
+    expect(checkPublishedPorts(open, text, PUBLISHED)).toEqual([
+      'compose storefront: publishes 4200:4200/tcp beyond 127.0.0.1',
+      'compose jaeger: host port not from ${SHOP_JAEGER_PORT:-16686}',
+    ]);
+  });
+
+  it('names a Kafka health check that starts a JVM', () => {
+    const heavy = structuredClone(compose);
+    heavy.services.kafka.healthcheck = { test: ['CMD-SHELL', '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092'] };
+    expect(checkKafkaHealth(base, heavy)).toEqual([
+      'compose kafka: the health check starts a JVM (CMD-SHELL /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092)',
+      'compose kafka: the health check is not deploy/kafka/healthcheck.sh',
+    ]);
+  });
+
+  it('names gateway metrics that are published, unreachable or open to all', () => {
+    const published = structuredClone(compose);
+    published.services['api-gateway'].ports = ['127.0.0.1:3000:3000/tcp', '127.0.0.1:9464:9464/tcp'];
+    delete published.services['api-gateway'].environment?.METRICS_HOST;
+    const open = structuredClone(base);
+    const metrics = open.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'apps-metrics');
+    if (!metrics) throw new Error('no apps-metrics policy');
+    delete metrics.spec.ingress[0].from;
+    expect(checkGatewayMetrics(open, published, { scrape_configs: [] })).toEqual([
+      'compose api-gateway: METRICS_HOST is not 0.0.0.0',
+      'compose api-gateway: publishes 9464',
+      'compose prometheus: does not scrape api-gateway:9464',
+      'NetworkPolicy/apps-metrics: lets others than Prometheus reach 9464',
+    ]);
+  });
+
+  it('names Prometheus scraping Service addresses without the right to find pods', () => {
+    const blind = structuredClone(base).filter((o) => o.kind !== 'Role');
+    const staticConfig = { scrape_configs: [{ job_name: 'order', static_configs: [{ targets: ['order:3002'] }] }] };
+    expect(checkPrometheusDiscovery(blind, staticConfig, [])).toEqual([
+      'k8s prometheus: static targets (Service addresses mix the replicas)',
+      'k8s prometheus: no kubernetes_sd_configs for the pods of namespace shop',
+      'k8s prometheus: service account prometheus may not list and watch pods',
+    ]);
+  });
+
+  it('names a kind container that may pull the platform image', () => {
+    const pulling = structuredClone(kind);
+    deployment(pulling, 'delivery').spec.template.spec.initContainers[0].imagePullPolicy = 'IfNotPresent';
+    expect(checkKindImages(pulling, platformImage(compose))).toEqual(['k8s kind Deployment/delivery migrate: imagePullPolicy IfNotPresent, expected Never']);
+  });
+
+  it('names a consumer that scales past its partitions', () => {
+    const wide = structuredClone(base);
+    const hpa = wide.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === 'order');
+    if (!hpa) throw new Error('no order HPA');
+    hpa.spec.maxReplicas = 4;
+    expect(checkConsumerScaling(wide, ['order', 'payment'], 3)).toEqual(['order: scales to 4 replicas, its topics have 3 partitions']);
+  });
+
+  it('names a variable the app does not read, and one that has stopped being pending', () => {
     const typo = structuredClone(compose);
     typo.services.payment.environment = { ...typo.services.payment.environment, KAFKA_BROKER: 'kafka:9092' };
     expect(checkEnvironment(['payment'], registry, base, typo)).toEqual(['compose payment: sets KAFKA_BROKER, which the app does not read']);
+    expect(checkEnvironment(['payment'], registry, base, compose, { payment: ['KAFKA_BROKERS'] })).toEqual(['payment: now reads KAFKA_BROKERS; drop it from PENDING_VARIABLES']);
   });
 
   it('names a gateway upstream that points elsewhere than tools/apps.js does', () => {
@@ -152,9 +333,7 @@ describe('the consistency checks fail on broken manifests', () => {
 
   it('names a root container and an open policy', () => {
     const rooted = structuredClone(base);
-    const d = rooted.find((o) => o.kind === 'Deployment' && o.metadata.name === 'review');
-    if (!d) throw new Error('no review Deployment');
-    d.spec.template.spec.securityContext.runAsNonRoot = false;
+    deployment(rooted, 'review').spec.template.spec.securityContext.runAsNonRoot = false;
     expect(checkPodSecurity(rooted)).toEqual(['Deployment/review: runAsNonRoot is not true']);
     const open = structuredClone(base);
     const kafka = open.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'kafka');

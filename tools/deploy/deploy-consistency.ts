@@ -1,18 +1,23 @@
 /**
  * Cross-checks between the deployment manifests and the code: every app is
- * deployed the same way in compose and Kubernetes, on the port and with the
- * variables the code reads, every data-owning service migrates before it
- * starts, and the pods meet the namespace's security rules. Each check
- * returns the problems it found, one line each (empty: consistent).
+ * deployed the same way in compose and Kubernetes, from the one platform
+ * image, on the port and with the variables the code reads; every
+ * data-owning service migrates before it starts; secrets come from where the
+ * stack makes them, never from the files; the pods meet the namespace's
+ * security rules and policies; Prometheus finds every app. Each check returns
+ * the problems it found, one line each (empty: consistent).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppDefinition, ComposeProject, ComposeService, K8sObject, root } from './deploy-manifests';
 
-export const IMAGE_TAG = 'dev';
-
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are plain data */
 type Container = any;
+
+/** Where compose's `secrets` service writes the stack's secrets and the images read them (<NAME>_FILE). */
+export const SECRETS_DIR = '/run/shop-secrets';
+/** The gateway's metrics listener: apart from the public API, scraped by Prometheus only. */
+export const GATEWAY_METRICS_PORT = 9464;
 
 function find(objects: K8sObject[], kind: string, name: string): K8sObject | undefined {
   return objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -22,14 +27,21 @@ function podSpec(o: K8sObject): any {
   return o.kind === 'Job' || o.kind === 'Deployment' || o.kind === 'StatefulSet' ? o.spec?.template?.spec : undefined;
 }
 
-/** A container's variables: its own `env` values plus the ConfigMaps it loads whole. */
+function sameList(a: unknown, b: unknown[]): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A container's variables: its own `env` values plus the ConfigMaps it loads whole; secrets as `<secret KEY>`. */
 export function containerEnv(objects: K8sObject[], container: Container): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
     const cm = source.configMapRef && find(objects, 'ConfigMap', source.configMapRef.name);
     Object.assign(env, cm?.data ?? {});
   }
-  for (const e of container.env ?? []) env[e.name] = e.value ?? `<from ${e.valueFrom?.secretKeyRef ? 'secret' : 'elsewhere'}>`;
+  for (const e of container.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    env[e.name] = e.value ?? (ref ? `<secret ${ref.key}>` : '<from elsewhere>');
+  }
   return env;
 }
 
@@ -38,21 +50,32 @@ function composePort(service: ComposeService): number | undefined {
   return port === undefined ? undefined : Number(port);
 }
 
+/** The image compose builds from the Dockerfile: the one service with a `build` section names it. */
+export function platformImage(compose: ComposeProject): string | undefined {
+  const built = Object.values(compose.services).filter((s) => s.build);
+  return built.length === 1 ? built[0].image : undefined;
+}
+
+/** The port Prometheus scrapes an app on: the gateway has a metrics listener of its own. */
+export function metricsPort(app: string, port: number | undefined): number | undefined {
+  return app === 'api-gateway' ? GATEWAY_METRICS_PORT : port;
+}
+
 /**
- * Every app in apps/: a Deployment with probes on its port, a Service, a PDB,
- * and a compose service built from the same Dockerfile with the same image,
- * port and health check; ports agree with tools/apps.js (the code's defaults).
+ * Every app in apps/: a compose service and a Deployment that run the platform
+ * image with `serve <app>`, on the port tools/apps.js gives (the code's
+ * default), with probes, limits, a Service, a PDB, and the annotations that
+ * let Prometheus find its pods.
  */
 export function checkApps(apps: string[], registry: AppDefinition[], objects: K8sObject[], compose: ComposeProject): string[] {
   const problems: string[] = [];
+  const image = platformImage(compose);
   for (const app of apps) {
-    const image = `shop/${app}:${IMAGE_TAG}`;
     const expectedPort = registry.find((a) => a.name === app)?.port;
     const c = compose.services[app];
     if (!c) problems.push(`compose: no service for app ${app}`);
     else {
-      if (c.image !== image) problems.push(`compose ${app}: image ${c.image}, expected ${image}`);
-      if (c.build?.target !== 'app' || c.build?.args?.APP !== app) problems.push(`compose ${app}: not built with target app and APP=${app}`);
+      if (c.image !== image || !sameList(c.command, ['serve', app])) problems.push(`compose ${app}: does not run ${image} with serve ${app}`);
       if (!c.healthcheck) problems.push(`compose ${app}: no healthcheck`);
       if (expectedPort !== undefined && composePort(c) !== expectedPort) problems.push(`compose ${app}: PORT ${c.environment?.PORT}, tools/apps.js says ${expectedPort}`);
       if (c.mem_limit === undefined) problems.push(`compose ${app}: no mem_limit`);
@@ -62,9 +85,9 @@ export function checkApps(apps: string[], registry: AppDefinition[], objects: K8
       problems.push(`k8s: no Deployment ${app}`);
       continue;
     }
-    const container = (podSpec(d)?.containers ?? []).find((x: Container) => x.image === image);
-    if (!container) {
-      problems.push(`k8s Deployment ${app}: no container with image ${image}`);
+    const container = (podSpec(d)?.containers ?? [])[0];
+    if (!container || container.image !== image || !sameList(container.args, ['serve', app])) {
+      problems.push(`k8s Deployment ${app}: its container does not run ${image} with serve ${app}`);
       continue;
     }
     const http = (container.ports ?? []).find((p: any) => p.name === 'http');
@@ -83,6 +106,12 @@ export function checkApps(apps: string[], registry: AppDefinition[], objects: K8
       else if (get.path !== path || (get.port !== 'http' && get.port !== port)) problems.push(`k8s Deployment ${app}: ${probe} is ${get.path} on ${get.port}, expected ${path} on the app's port`);
     }
     if (!container.resources?.requests?.memory || !container.resources?.limits?.memory) problems.push(`k8s Deployment ${app}: no memory request and limit`);
+    const annotations = d.spec.template.metadata?.annotations ?? {};
+    const scrape = metricsPort(app, port);
+    if (annotations['prometheus.io/scrape'] !== 'true' || annotations['prometheus.io/port'] !== String(scrape) || annotations['prometheus.io/path'] !== '/metrics') {
+      problems.push(`k8s Deployment ${app}: pods not annotated for Prometheus on port ${scrape}, path /metrics`);
+    }
+    if (scrape !== port && !(container.ports ?? []).some((p: any) => p.containerPort === scrape)) problems.push(`k8s Deployment ${app}: metrics port ${scrape} not declared`);
     const svc = find(objects, 'Service', app);
     if (!svc) problems.push(`k8s: no Service ${app}`);
     else if (!(svc.spec?.ports ?? []).some((p: any) => p.port === port && (p.targetPort === 'http' || p.targetPort === port))) {
@@ -96,20 +125,22 @@ export function checkApps(apps: string[], registry: AppDefinition[], objects: K8
 }
 
 /**
- * Every data-owning service (tools/infra/postgres.js): a migrate image, a
- * compose one-shot that gates the app, a Kubernetes Job, and the same schema
- * and role in the app's and the migration's DATABASE_URL / DATABASE_SCHEMA.
+ * Every data-owning service (tools/infra/postgres.js) migrates before it
+ * starts, as its own role in its own schema: in compose a one-shot
+ * `<service>-migrate` the app waits for, in Kubernetes an init container of
+ * the app's own pods (so a bare `kubectl apply` converges: no pod is ready
+ * before its tables exist). Both run the platform image with `migrate`.
  */
 export function checkMigrations(services: Array<{ service: string; schema: string; role: string }>, objects: K8sObject[], compose: ComposeProject): string[] {
   const problems: string[] = [];
+  const image = platformImage(compose);
   for (const { service, schema, role } of services) {
     if (!existsSync(join(root, 'libs', service, 'data-access', 'prisma', 'migrations'))) problems.push(`${service}: no migrations folder`);
-    const image = `shop/${service}-migrate:${IMAGE_TAG}`;
     const name = `${service}-migrate`;
     const m = compose.services[name];
     if (!m) problems.push(`compose: no ${name} service`);
     else {
-      if (m.image !== image || m.build?.target !== 'migrate' || m.build?.args?.APP !== service) problems.push(`compose ${name}: must build target migrate with APP=${service} as ${image}`);
+      if (m.image !== image || !sameList(m.command, ['migrate', service])) problems.push(`compose ${name}: does not run ${image} with migrate ${service}`);
       problems.push(...databaseEnvProblems(`compose ${name}`, m.environment ?? {}, schema, role));
     }
     const app = compose.services[service];
@@ -117,28 +148,232 @@ export function checkMigrations(services: Array<{ service: string; schema: strin
       if (app.depends_on?.[name]?.condition !== 'service_completed_successfully') problems.push(`compose ${service}: does not wait for ${name} (service_completed_successfully)`);
       problems.push(...databaseEnvProblems(`compose ${service}`, app.environment ?? {}, schema, role));
     }
-    const job = find(objects, 'Job', name);
-    const jobContainer = job && (podSpec(job)?.containers ?? []).find((x: Container) => x.image === image);
-    if (!jobContainer) problems.push(`k8s: no Job ${name} running ${image}`);
-    else problems.push(...databaseEnvProblems(`k8s Job ${name}`, containerEnv(objects, jobContainer), schema, role));
     const d = find(objects, 'Deployment', service);
+    const init = (podSpec(d ?? ({} as K8sObject))?.initContainers ?? []).find((x: Container) => x.image === image && sameList(x.args, ['migrate', service]));
+    if (!init) problems.push(`k8s Deployment ${service}: no init container running ${image} with migrate ${service}`);
+    else problems.push(...databaseEnvProblems(`k8s Deployment ${service} (init)`, containerEnv(objects, init), schema, role));
     const container = d && podSpec(d)?.containers?.[0];
     if (container) problems.push(...databaseEnvProblems(`k8s Deployment ${service}`, containerEnv(objects, container), schema, role));
   }
-  return problems;
-}
-
-function databaseEnvProblems(where: string, env: Record<string, string>, schema: string, role: string): string[] {
-  const problems: string[] = [];
-  if (env.DATABASE_SCHEMA !== schema) problems.push(`${where}: DATABASE_SCHEMA=${env.DATABASE_SCHEMA}, expected ${schema}`);
-  if (!env.DATABASE_URL?.startsWith(`postgresql://${role}:`)) problems.push(`${where}: DATABASE_URL does not connect as ${role}`);
-  else if (!/@postgres:5432\/shop$/.test(env.DATABASE_URL)) problems.push(`${where}: DATABASE_URL does not point at postgres:5432/shop`);
+  for (const job of objects.filter((o) => o.kind === 'Job')) problems.push(`k8s Job ${job.metadata.name}: migrations run in the services' init containers`);
   return problems;
 }
 
 /**
- * The variables each app reads, from its config schema (and the shared
- * service shape when it uses it); OpenTelemetry reads OTEL_* itself.
+ * The database variables as the image's entrypoint composes them: the URL
+ * names the role and the host in plain text, the password comes from a
+ * secret (a Kubernetes Secret key, or a file compose's `secrets` service made)
+ * and never stands in a manifest.
+ */
+function databaseEnvProblems(where: string, env: Record<string, string>, schema: string, role: string): string[] {
+  const problems: string[] = [];
+  const secret = `${role.toUpperCase()}_PASSWORD`;
+  if (env.DATABASE_SCHEMA !== schema) problems.push(`${where}: DATABASE_SCHEMA=${env.DATABASE_SCHEMA}, expected ${schema}`);
+  if (env.DATABASE_URL !== `postgresql://${role}@postgres:5432/shop`) problems.push(`${where}: DATABASE_URL=${env.DATABASE_URL}, expected postgresql://${role}@postgres:5432/shop`);
+  const password = env.DATABASE_PASSWORD ?? env.DATABASE_PASSWORD_FILE;
+  if (password !== `<secret ${secret}>` && password !== `${SECRETS_DIR}/${secret}`) problems.push(`${where}: the database password does not come from the secret ${secret}`);
+  return problems;
+}
+
+/**
+ * One image for the whole platform, built once: a single compose service
+ * builds it (first, since every service that runs it depends on that one),
+ * under a name that starts with localhost/ so that no engine or node ever
+ * pulls it from someone else's registry.
+ */
+export function checkPlatformImage(compose: ComposeProject): string[] {
+  const problems: string[] = [];
+  const builders = Object.entries(compose.services).filter(([, s]) => s.build);
+  if (builders.length !== 1) return [`compose: ${builders.length} services build an image; one builds the platform image`];
+  const [builder, { image }] = builders[0];
+  if (!image?.startsWith('localhost/')) problems.push(`compose ${builder}: builds ${image}, a name a registry could resolve (use localhost/...)`);
+  const dependsOn = (name: string, seen = new Set<string>()): boolean => {
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return Object.keys(compose.services[name]?.depends_on ?? {}).some((d) => d === builder || dependsOn(d, seen));
+  };
+  for (const [name, s] of Object.entries(compose.services)) {
+    if (s.image === image && name !== builder && !dependsOn(name)) problems.push(`compose ${name}: runs ${image} without depending on ${builder}, which builds it`);
+  }
+  return problems;
+}
+
+/**
+ * No secret in the file: every variable that holds one is read from the file
+ * compose's `secrets` service made (<NAME>_FILE), except on that service,
+ * which takes an operator's value from the environment (empty by default) to
+ * store instead of a random one. It makes exactly the secrets the stack reads.
+ */
+export function checkComposeSecrets(compose: ComposeProject, made: string[]): string[] {
+  const problems: string[] = [];
+  const isSecret = (name: string) => /SECRET|PASSWORD/.test(name);
+  const maker = compose.services.secrets;
+  if (!maker || !sameList(maker.command, ['secrets', SECRETS_DIR])) return [`compose: no secrets service running secrets ${SECRETS_DIR}`];
+  const given = Object.keys(maker.environment ?? {}).sort();
+  if (!sameList(given, [...made].sort())) problems.push(`compose secrets: takes ${given.join(', ')} from the environment, make-secrets.sh makes ${made.join(', ')}`);
+  for (const [name, value] of Object.entries(maker.environment ?? {})) if (value !== '') problems.push(`compose secrets: ${name} has a value in the file`);
+  for (const [service, s] of Object.entries(compose.services)) {
+    if (service === 'secrets') continue;
+    const mounts = (s.volumes ?? []).filter((v) => typeof v === 'string' && v.startsWith('secrets:'));
+    for (const [name, value] of Object.entries(s.environment ?? {})) {
+      if (!isSecret(name)) continue;
+      const file = name.endsWith('_FILE') ? value : undefined;
+      if (!file) problems.push(`compose ${service}: ${name} is set in the file; read it from ${SECRETS_DIR} (${name}_FILE)`);
+      else if (!made.some((m) => file === `${SECRETS_DIR}/${m}`)) problems.push(`compose ${service}: ${name}=${file} is no secret make-secrets.sh makes`);
+      else if (!mounts.includes(`secrets:${SECRETS_DIR}:ro`)) problems.push(`compose ${service}: reads ${file} without the secrets volume mounted read-only`);
+    }
+  }
+  return problems;
+}
+
+/** Published ports on 127.0.0.1 only, each host port from SHOP_<NAME>_PORT with its documented default. */
+export function checkPublishedPorts(compose: ComposeProject, composeText: string, defaults: Record<string, number>): string[] {
+  const problems: string[] = [];
+  for (const [service, s] of Object.entries(compose.services)) {
+    for (const p of s.ports ?? []) {
+      const [ip] = String(p).split(':');
+      if (ip !== '127.0.0.1') problems.push(`compose ${service}: publishes ${p} beyond 127.0.0.1`);
+    }
+    if (s.ports?.length && !(service in defaults)) problems.push(`compose ${service}: publishes ${s.ports.join(', ')}, which the README does not list`);
+  }
+  for (const [service, port] of Object.entries(defaults)) {
+    const variable = `SHOP_${service.toUpperCase().replace(/^API-/, '').replace(/-/g, '_')}_PORT`;
+    if (!composeText.includes(`"127.0.0.1:\${${variable}:-${port}}:`)) problems.push(`compose ${service}: host port not from \${${variable}:-${port}}`);
+  }
+  return problems;
+}
+
+/**
+ * Kafka's health check is deploy/kafka/healthcheck.sh (an ApiVersions request
+ * over bash's /dev/tcp) in compose and Kubernetes alike, never a Kafka tool
+ * that starts a second JVM inside the broker's memory limit.
+ */
+export function checkKafkaHealth(objects: K8sObject[], compose: ComposeProject): string[] {
+  const problems: string[] = [];
+  const kafka = compose.services.kafka;
+  const test = [kafka?.healthcheck?.test ?? []].flat().join(' ');
+  if (/kafka-[a-z-]+\.sh|java/.test(test)) problems.push(`compose kafka: the health check starts a JVM (${test})`);
+  const script = (kafka?.volumes ?? []).find((v) => typeof v === 'string' && v.split(':')[0].endsWith('/deploy/kafka/healthcheck.sh'));
+  const target = typeof script === 'string' ? script.split(':')[1] : undefined;
+  if (!target || !test.endsWith(target.split('/').pop() as string)) problems.push('compose kafka: the health check is not deploy/kafka/healthcheck.sh');
+  const sts = find(objects, 'StatefulSet', 'kafka');
+  const probe = podSpec(sts ?? ({} as K8sObject))?.containers?.[0]?.readinessProbe?.exec?.command ?? [];
+  const mount = (podSpec(sts ?? ({} as K8sObject))?.volumes ?? []).find((v: any) => v.configMap?.name === 'kafka-healthcheck');
+  if (!mount || probe.join(' ') !== '/etc/kafka/healthcheck/healthcheck.sh') problems.push('k8s kafka: readiness is not deploy/kafka/healthcheck.sh');
+  return problems;
+}
+
+/**
+ * The gateway's /metrics: on its own listener, open to the container network
+ * (METRICS_HOST=0.0.0.0) but never published, scraped by Prometheus there, and
+ * reachable in Kubernetes from Prometheus alone.
+ */
+export function checkGatewayMetrics(objects: K8sObject[], compose: ComposeProject, composePrometheus: any): string[] {
+  const problems: string[] = [];
+  const gw = compose.services['api-gateway'];
+  if (gw?.environment?.METRICS_HOST !== '0.0.0.0') problems.push('compose api-gateway: METRICS_HOST is not 0.0.0.0');
+  if ((gw?.ports ?? []).some((p) => String(p).split(':').slice(-1)[0].startsWith(String(GATEWAY_METRICS_PORT)))) problems.push(`compose api-gateway: publishes ${GATEWAY_METRICS_PORT}`);
+  const job = (composePrometheus.scrape_configs ?? []).find((j: any) => j.job_name === 'api-gateway');
+  if (!job?.dns_sd_configs?.some((c: any) => c.names?.includes('api-gateway') && c.port === GATEWAY_METRICS_PORT)) problems.push(`compose prometheus: does not scrape api-gateway:${GATEWAY_METRICS_PORT}`);
+  const d = find(objects, 'Deployment', 'api-gateway');
+  if (d && containerEnv(objects, podSpec(d).containers[0]).METRICS_HOST !== '0.0.0.0') problems.push('k8s api-gateway: METRICS_HOST is not 0.0.0.0');
+  for (const p of objects.filter((o) => o.kind === 'NetworkPolicy')) {
+    for (const rule of p.spec?.ingress ?? []) {
+      if (!(rule.ports ?? []).some((x: any) => x.port === GATEWAY_METRICS_PORT)) continue;
+      const peers = (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name']);
+      if (peers.length === 0 || peers.some((n: string | undefined) => n !== 'prometheus')) problems.push(`NetworkPolicy/${p.metadata.name}: lets others than Prometheus reach ${GATEWAY_METRICS_PORT}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Prometheus in Kubernetes finds pods through the API (each replica its own
+ * target) rather than scraping Service addresses: kubernetes_sd_configs for
+ * pods of the namespace, kept by annotation; its service account may list pods
+ * there, and it may reach the API and the apps' metrics ports.
+ */
+export function checkPrometheusDiscovery(objects: K8sObject[], kubernetesConfig: any, apps: Array<{ name: string; port: number }>): string[] {
+  const problems: string[] = [];
+  const jobs = kubernetesConfig.scrape_configs ?? [];
+  if (jobs.some((j: any) => j.static_configs)) problems.push('k8s prometheus: static targets (Service addresses mix the replicas)');
+  const pods = jobs.find((j: any) => (j.kubernetes_sd_configs ?? []).some((c: any) => c.role === 'pod' && c.namespaces?.names?.includes('shop')));
+  if (!pods) problems.push('k8s prometheus: no kubernetes_sd_configs for the pods of namespace shop');
+  else if (!(pods.relabel_configs ?? []).some((r: any) => r.action === 'keep' && r.source_labels?.includes('__meta_kubernetes_pod_annotation_prometheus_io_scrape'))) {
+    problems.push('k8s prometheus: does not keep only the pods annotated prometheus.io/scrape');
+  }
+  const d = find(objects, 'Deployment', 'prometheus');
+  const spec = d && podSpec(d);
+  const account = spec?.serviceAccountName;
+  if (!account || spec.automountServiceAccountToken !== true) problems.push('k8s prometheus: no service account token to ask the API with');
+  const binding = objects.find((o) => o.kind === 'RoleBinding' && (o as any).subjects?.some((s: any) => s.kind === 'ServiceAccount' && s.name === account));
+  const role = binding && find(objects, 'Role', (binding as any).roleRef?.name);
+  const canList = (role as any)?.rules?.some((r: any) => r.resources?.includes('pods') && ['list', 'watch'].every((v) => r.verbs?.includes(v)));
+  if (!canList) problems.push(`k8s prometheus: service account ${account} may not list and watch pods`);
+  const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.spec?.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus')?.spec?.egress ?? [];
+  const allowed = (port: number) => egress.some((r: any) => (r.ports ?? []).some((x: any) => x.port === port));
+  if (!allowed(443) && !allowed(6443)) problems.push('NetworkPolicy/prometheus: does not let it reach the Kubernetes API');
+  for (const app of apps) {
+    const port = metricsPort(app.name, app.port) as number;
+    if (!allowed(port)) problems.push(`NetworkPolicy/prometheus: cannot reach ${app.name} on ${port}`);
+  }
+  return problems;
+}
+
+/**
+ * The base carries no Secret (a published placeholder is a known secret); the
+ * kind overlay generates `shop-secrets` from the file kind-up.sh makes, with
+ * every key the base reads, which are the secrets make-secrets.sh makes.
+ */
+export function checkKubernetesSecrets(base: K8sObject[], kind: K8sObject[], made: string[]): string[] {
+  const problems: string[] = [];
+  for (const s of base.filter((o) => o.kind === 'Secret')) problems.push(`k8s base: Secret ${s.metadata.name} in the manifests`);
+  const keys = new Set<string>();
+  for (const o of base) {
+    for (const c of [...(podSpec(o)?.initContainers ?? []), ...(podSpec(o)?.containers ?? [])]) {
+      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) keys.add(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    }
+  }
+  const generated = kind.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('shop-secrets'));
+  const have = new Set(Object.keys(generated?.data ?? {}).map((k) => `shop-secrets/${k}`));
+  for (const key of keys) if (!have.has(key)) problems.push(`k8s kind: ${key} is read but not generated`);
+  const generatedNames = [...have].map((k) => k.split('/')[1]).sort();
+  if (!sameList(generatedNames, [...made].sort())) problems.push(`k8s kind: generates ${generatedNames.join(', ')}, make-secrets.sh makes ${made.join(', ')}`);
+  return problems;
+}
+
+/**
+ * The kind overlay never lets a node look for the platform image in a
+ * registry: it exists only where kind-up.sh loaded it.
+ */
+export function checkKindImages(kind: K8sObject[], image: string | undefined): string[] {
+  const problems: string[] = [];
+  for (const o of kind) {
+    for (const c of [...(podSpec(o)?.initContainers ?? []), ...(podSpec(o)?.containers ?? [])]) {
+      if (c.image === image && c.imagePullPolicy !== 'Never') problems.push(`k8s kind ${o.kind}/${o.metadata.name} ${c.name}: imagePullPolicy ${c.imagePullPolicy}, expected Never`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * No consumer scales past the partitions of the topics it reads: a replica
+ * beyond them gets no partition. `partitions` is what the services create
+ * their topics with; consumers are the data-owning services.
+ */
+export function checkConsumerScaling(objects: K8sObject[], consumers: string[], partitions: number): string[] {
+  const problems: string[] = [];
+  for (const name of consumers) {
+    const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.name === name);
+    const max = hpa ? hpa.spec.maxReplicas : (find(objects, 'Deployment', name)?.spec?.replicas ?? 1);
+    if (max > partitions) problems.push(`${name}: scales to ${max} replicas, its topics have ${partitions} partitions`);
+  }
+  return problems;
+}
+
+/**
+ * The names each app reads, from its config schema (and the shared service
+ * shape when it uses it); OpenTelemetry reads OTEL_* itself.
  * undefined when the app has no config schema to read.
  */
 export function variablesRead(app: string): Set<string> | undefined {
@@ -162,8 +397,21 @@ export function variablesRead(app: string): Set<string> | undefined {
   return names;
 }
 
-/** Helper variables that only build another one (k8s `$(DATABASE_PASSWORD)` inside DATABASE_URL). */
-const COMPOSITION_ONLY = new Set(['DATABASE_PASSWORD']);
+/**
+ * Read by the image's entrypoint (deploy/docker/entrypoint.sh), not the app:
+ * the database password it puts into DATABASE_URL, and every <NAME>_FILE it
+ * turns into <NAME>.
+ */
+function readByEntrypoint(name: string, read: Set<string>): boolean {
+  return name === 'DATABASE_PASSWORD' || (name.endsWith('_FILE') && (read.has(name.slice(0, -5)) || name === 'DATABASE_PASSWORD_FILE'));
+}
+
+/**
+ * Variables the manifests set ahead of the code that reads them, each with the
+ * change that brings the reader: the gateway's metrics listener (issue 14).
+ * When the app reads one, the check says to drop it from here.
+ */
+export const PENDING_VARIABLES: Record<string, string[]> = { 'api-gateway': ['METRICS_HOST'] };
 
 /**
  * Names must match what the apps read: a misspelt variable is silently
@@ -171,7 +419,7 @@ const COMPOSITION_ONLY = new Set(['DATABASE_PASSWORD']);
  * delays) must be the same in compose and Kubernetes, with container names
  * for hosts.
  */
-export function checkEnvironment(apps: string[], registry: AppDefinition[], objects: K8sObject[], compose: ComposeProject): string[] {
+export function checkEnvironment(apps: string[], registry: AppDefinition[], objects: K8sObject[], compose: ComposeProject, pending = PENDING_VARIABLES): string[] {
   const problems: string[] = [];
   // tools/apps.js points at 127.0.0.1:<port>; in containers the same app is <name>:<port>.
   const byPort = new Map(registry.map((a) => [a.port, a.name]));
@@ -187,12 +435,15 @@ export function checkEnvironment(apps: string[], registry: AppDefinition[], obje
     const composeEnv = compose.services[app]?.environment ?? {};
     const read = variablesRead(app);
     if (read) {
+      for (const name of pending[app] ?? []) if (read.has(name)) problems.push(`${app}: now reads ${name}; drop it from PENDING_VARIABLES`);
       for (const [where, env] of [
         ['compose', composeEnv],
         ['k8s', k8sEnv],
       ] as const) {
         for (const name of Object.keys(env)) {
-          if (!read.has(name) && !name.startsWith('OTEL_') && !COMPOSITION_ONLY.has(name)) problems.push(`${where} ${app}: sets ${name}, which the app does not read`);
+          if (!read.has(name) && !name.startsWith('OTEL_') && !readByEntrypoint(name, read) && !(pending[app] ?? []).includes(name)) {
+            problems.push(`${where} ${app}: sets ${name}, which the app does not read`);
+          }
         }
       }
     }
@@ -254,3 +505,97 @@ export function checkNetworkPolicies(objects: K8sObject[], publicApps = ['api-ga
   return problems;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The instructions of each stage of a Dockerfile (continuation lines joined), the last stage last. */
+export function dockerfileStages(text: string): Array<{ name?: string; from: string; body: string }> {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split(/^FROM /m)
+    .slice(1)
+    .map((stage) => {
+      const [first, ...rest] = stage.split('\n');
+      const [from, , name] = first.trim().split(/\s+/);
+      return { from, name, body: rest.filter((l) => !l.startsWith('#')).join('\n') };
+    });
+}
+
+/**
+ * The one Dockerfile: Node on the current LTS (even major, 24 or later) on
+ * bookworm-slim, inside package.json's engines; install scripts never run (a
+ * failed download fails `npm ci`, nothing is fetched silently later); the
+ * image gets production dependencies only, without the devOptional packages,
+ * and nothing of the build stage but what it assembled; it is one layer over
+ * its base, runs as uid 1000, is health-checked, and starts at the entrypoint.
+ */
+export function checkDockerfile(text: string, satisfiesEngines: (version: string) => boolean): string[] {
+  const problems: string[] = [];
+  const node = /^ARG NODE_IMAGE=node:(\d+)\.(\d+)\.(\d+)-bookworm-slim$/m.exec(text);
+  if (!node) problems.push('Dockerfile: NODE_IMAGE is not pinned to node:<x.y.z>-bookworm-slim');
+  else {
+    const major = Number(node[1]);
+    if (major < 24 || major % 2 !== 0) problems.push(`Dockerfile: Node ${major} is not an LTS line of 24 or later`);
+    if (!satisfiesEngines(node.slice(1, 4).join('.'))) problems.push(`Dockerfile: Node ${node.slice(1, 4).join('.')} is outside package.json's engines`);
+  }
+  const instructions = text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  for (const install of instructions.match(/npm ci[^\n&]*/g) ?? []) if (!install.includes('--ignore-scripts')) problems.push(`Dockerfile: ${install.trim()} runs install scripts`);
+  const stages = dockerfileStages(text);
+  const last = stages[stages.length - 1];
+  const runtime = stages.find((s) => /npm ci .*--omit=dev/.test(s.body));
+  if (!runtime || !/--omit=optional/.test(runtime.body)) problems.push('Dockerfile: production dependencies keep the devOptional packages (add --omit=optional)');
+  if (last) {
+    const layers = last.body.split('\n').filter((l) => /^(COPY|ADD|RUN)\b/.test(l));
+    if (layers.length !== 1 || !runtime?.name || layers[0] !== `COPY --from=${runtime.name} /app /app`) problems.push(`Dockerfile: the image is not one COPY of the runtime stage (${layers.join(' | ')})`);
+    if (!/^USER 1000:1000$/m.test(last.body)) problems.push('Dockerfile: the image does not run as 1000:1000');
+    if (!/^HEALTHCHECK .*CMD \["node", "deploy\/docker\/healthcheck.js"\]$/m.test(last.body)) problems.push('Dockerfile: no health check on deploy/docker/healthcheck.js');
+    if (!/^ENTRYPOINT \["\/app\/deploy\/docker\/entrypoint.sh"\]$/m.test(last.body)) problems.push('Dockerfile: the entrypoint is not deploy/docker/entrypoint.sh');
+    if (!/^ENV .*\bNODE_ENV=production\b/m.test(last.body)) problems.push('Dockerfile: NODE_ENV is not production');
+  }
+  return problems;
+}
+
+/**
+ * Whether a version is inside package.json's engines, written as caret ranges
+ * (`^20.19.0 || ^24.11.0`: one per Node line the project supports), the only
+ * form it uses.
+ */
+export function inEngines(version: string, engines: string): boolean {
+  const [major, minor, patch] = version.split('.').map(Number);
+  return engines.split('||').some((part) => {
+    const m = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(part.trim());
+    if (!m) throw new Error(`engines: "${part.trim()}" is not a caret range`);
+    const [a, b, c] = m.slice(1).map(Number);
+    return major === a && (minor > b || (minor === b && patch >= c));
+  });
+}
+
+/**
+ * scripts/kind-up.sh as the kind path needs it: a kind version check (releases
+ * before 0.24 do not enforce NetworkPolicies), the platform image built under
+ * compose's name and loaded as an image archive (`kind load docker-image`
+ * fails under Docker's containerd image store), the cluster's secrets made on
+ * the machine, Deployments restarted on a re-run (the image's name does not
+ * change), and the URLs kind-cluster.yaml maps.
+ */
+export function checkKindUp(text: string, image: string | undefined, hostPorts: { gateway: number; storefront: number }): string[] {
+  const problems: string[] = [];
+  const script = text
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('#'))
+    .join('\n');
+  const min = /^MIN_KIND=(\d+)\.(\d+)\.(\d+)$/m.exec(script);
+  if (!min || Number(min[1]) !== 0 || Number(min[2]) < 24 || !/sort -V/.test(script)) problems.push('kind-up.sh: does not refuse kind releases before 0.24');
+  if (!script.includes(`IMAGE=${image}`) || !/docker build -t "\$IMAGE" \./.test(script)) problems.push(`kind-up.sh: does not build ${image}`);
+  if (/kind load docker-image/.test(script) || !/docker save "\$IMAGE"/.test(script) || !/kind load image-archive/.test(script)) problems.push('kind-up.sh: does not load the image as an archive');
+  if (!/make-secrets\.sh env-file "\$OVERLAY\/secrets\.env"/.test(script)) problems.push('kind-up.sh: does not make the overlay\'s secrets');
+  if (!/rollout restart deployment/.test(script)) problems.push('kind-up.sh: does not restart the Deployments on a re-run');
+  for (const [what, port] of Object.entries(hostPorts)) {
+    if (!new RegExp(`^  ${what} +http://localhost:${port}\\b`, 'm').test(script)) problems.push(`kind-up.sh: does not give the ${what} as http://localhost:${port}`);
+  }
+  return problems;
+}
+
+/** Files that must keep LF line endings (shell scripts, what containers run or mount), as `git check-attr eol` answers for them. */
+export function checkLineEndings(paths: string[], gitCheckAttr: (paths: string[]) => string): string[] {
+  const answers = gitCheckAttr(paths).trim().split('\n');
+  return answers.filter((line) => !line.endsWith(': eol: lf')).map((line) => `.gitattributes: ${line.split(': eol:')[0]} is not eol=lf`);
+}

@@ -5,14 +5,14 @@
  * (k8s-schema-check.mjs). Used by the checks beside this file, in `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 
 export const root = resolve(__dirname, '..', '..');
 export const COMPOSE_FILE = join(root, 'docker-compose.yml');
-export const SECRETS_EXAMPLE = join(root, 'deploy', 'env', 'secrets.env.example');
+export const MAKE_SECRETS = join(root, 'deploy', 'secrets', 'make-secrets.sh');
 export const DOCKER_COMPOSE = '/usr/bin/docker-compose';
 
 export interface RunResult {
@@ -21,7 +21,7 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a tool with only PATH and HOME, so a developer's exported secrets cannot mask a missing one. */
+/** Runs a tool with only PATH and HOME, so that nothing a developer exported changes what it sees. */
 export function run(cmd: string, args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): RunResult {
   const r = spawnSync(cmd, args, {
     encoding: 'utf8',
@@ -45,8 +45,17 @@ export type K8sObject = {
   stringData?: Record<string, string>;
 };
 
-/** `kubectl kustomize <dir>`: the rendered YAML, or the tool's error. */
+/**
+ * `kubectl kustomize <dir>`: the rendered YAML, or the tool's error. The kind
+ * overlay generates its Secret from k8s/overlays/kind/secrets.env (git-ignored),
+ * made here as scripts/kind-up.sh makes it when it is missing.
+ */
 export function kustomize(dir: string): RunResult {
+  const kindSecrets = join(root, 'k8s', 'overlays', 'kind', 'secrets.env');
+  if (resolve(dir) === dirname(kindSecrets) && !existsSync(kindSecrets)) {
+    const made = run(MAKE_SECRETS, ['env-file', kindSecrets]);
+    if (made.status !== 0) throw new Error(`make-secrets.sh failed: ${made.stderr.trim()}`);
+  }
   return run('kubectl', ['kustomize', dir]);
 }
 
@@ -85,45 +94,35 @@ export function validateAgainstSchemas(yamlText: string): SchemaResult[] {
   return JSON.parse(last) as SchemaResult[];
 }
 
-/** The variables compose insists on (`${NAME:?message}`): the secrets. */
-export function requiredComposeVariables(composeText = readFileSync(COMPOSE_FILE, 'utf8')): string[] {
-  return [...new Set([...composeText.matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((m) => m[1]))].sort();
+/** The secrets deploy/secrets/make-secrets.sh makes (its NAMES), which compose and the kind overlay use. */
+export function secretsMade(): string[] {
+  const text = readFileSync(MAKE_SECRETS, 'utf8');
+  return (/^NAMES="([^"]+)"$/m.exec(text)?.[1] ?? '').split(' ').filter(Boolean);
 }
 
-export function envFileNames(file: string): string[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split('=')[0])
-    .sort();
+/** A YAML file of the repository, parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- configuration files are plain data
+export function readYaml(...path: string[]): any {
+  return parse(readFileSync(join(root, ...path), 'utf8'));
 }
 
-/** A throwaway env file with a dummy value for every required variable, as a test provides it. */
-export function dummyEnvFile(names = requiredComposeVariables()): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shop-compose-'));
-  const file = join(dir, 'secrets.env');
-  writeFileSync(file, names.map((n) => `${n}=dummy-value-for-checks-${n.toLowerCase()}\n`).join(''));
-  return file;
-}
-
-/** `docker-compose config`: validates the file (schema, interpolation) and prints it resolved. */
-export function composeConfig(file: string, envFile?: string, quiet = false): RunResult {
-  const args = ['-f', file, '--project-directory', root];
-  if (envFile) args.push('--env-file', envFile);
-  args.push('config');
+/** `docker-compose config`: validates the files (schema, interpolation) and prints them resolved, merged in order. */
+export function composeConfig(files: string | string[], quiet = false, env: Record<string, string> = {}): RunResult {
+  const args = [...[files].flat().flatMap((f) => ['-f', f]), '--project-directory', root, 'config'];
   if (quiet) args.push('-q');
-  return run(DOCKER_COMPOSE, args);
+  return run(DOCKER_COMPOSE, args, { env });
 }
 
 export interface ComposeService {
   image?: string;
   build?: { context: string; target?: string; args?: Record<string, string> };
+  command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] | string };
-  ports?: Array<string | { target: number; published: number }>;
+  healthcheck?: { test?: string[] | string; disable?: boolean };
+  ports?: string[];
   expose?: string[];
+  volumes?: string[];
   mem_limit?: string | number;
 }
 
@@ -133,10 +132,10 @@ export interface ComposeProject {
 
 const resolved = new Map<string, ComposeProject>();
 
-/** The compose file as docker-compose resolves it (anchors merged, variables interpolated); once per test file. */
+/** The compose file as docker-compose resolves it (anchors merged, variables interpolated with nothing set); once per test file. */
 export function resolvedCompose(file = COMPOSE_FILE): ComposeProject {
   if (!resolved.has(file)) {
-    const r = composeConfig(file, dummyEnvFile());
+    const r = composeConfig(file);
     if (r.status !== 0) throw new Error(`docker-compose config failed: ${r.stderr.trim()}`);
     resolved.set(file, parse(r.stdout) as ComposeProject);
   }

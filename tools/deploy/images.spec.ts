@@ -1,49 +1,40 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataServices, root } from './deploy-manifests';
+import { checkDockerfile, inEngines } from './deploy-consistency';
+import { MAKE_SECRETS, root, secretsMade } from './deploy-manifests';
 
-const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-
-/** The instructions of one stage of the Dockerfile, continuation lines joined. */
-function stage(name: string): string {
-  const stages = dockerfile.replace(/\\\n/g, ' ').split(/^FROM /m);
-  const found = stages.find((s) => new RegExp(`^\\S+ AS ${name}\\s*$`, 'm').test(s.split('\n')[0]));
-  if (!found) throw new Error(`no stage ${name}`);
-  return found;
-}
+const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+const satisfiesEngines = (version: string) => inEngines(version, engines);
 
 describe('Dockerfile', () => {
-  it('builds the monorepo as npm test does, in its own stage', () => {
-    expect(stage('build')).toMatch(/RUN npm ci\n/);
-    expect(stage('build')).toContain('RUN npm run generate && npm run build');
+  it('runs the current Node LTS, production dependencies only, in one layer, as a non-root user, health-checked', () => {
+    expect(checkDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'), satisfiesEngines)).toEqual([]);
   });
 
-  it('ships the app with production dependencies only, as a non-root user, health-checked on /health/ready', () => {
-    expect(stage('prod-deps')).toContain('npm ci --omit=dev');
-    const app = stage('app');
-    expect(app).toContain('COPY --from=prod-deps /app/node_modules ./node_modules');
-    expect(app).toContain('COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}');
-    expect(app).not.toMatch(/--from=build \/app\/node_modules/);
-    expect(app).toMatch(/NODE_ENV=production/);
-    expect(app).toMatch(/^USER 1000:1000$/m);
-    expect(app).toMatch(/^HEALTHCHECK .*CMD \["node", "deploy\/docker\/healthcheck.js"\]$/m);
-    expect(dockerfile.trimEnd().split('\n').filter((l) => l.startsWith('FROM ')).pop()).toMatch(/ AS app$/);
+  it('names what the per-app Dockerfile of before got wrong', () => {
+    const problems = checkDockerfile(readFileSync(join(__dirname, 'fixtures', 'Dockerfile.per-app'), 'utf8'), satisfiesEngines);
+    expect(problems).toEqual([
+      'Dockerfile: Node 20 is not an LTS line of 24 or later',
+      'Dockerfile: npm ci runs install scripts',
+      'Dockerfile: production dependencies keep the devOptional packages (add --omit=optional)',
+      expect.stringMatching(/^Dockerfile: the image is not one COPY of the runtime stage \(COPY --from=prod-deps .+\)$/),
+      'Dockerfile: the entrypoint is not deploy/docker/entrypoint.sh',
+    ]);
   });
 
-  it('has a migrate stage that keeps the Prisma CLI and runs prisma migrate deploy for one service', () => {
-    const migrate = stage('migrate');
-    expect(migrate).toContain('COPY --from=build /app/node_modules ./node_modules');
-    expect(migrate).toContain('COPY --from=build /app/libs/${APP}/data-access/prisma ./libs/${APP}/data-access/prisma');
-    expect(migrate).toMatch(/^USER 1000:1000$/m);
-    expect(migrate).toContain('"migrate", "deploy", "--config", "deploy/prisma/prisma.config.ts"');
+  it('supports the Node lines package.json names, and no other', () => {
+    expect(engines).toBe('^20.19.0 || ^24.11.0');
+    expect([inEngines('24.22.3', engines), inEngines('20.20.2', engines), inEngines('22.22.0', engines), inEngines('24.10.0', engines)]).toEqual([true, true, false, false]);
+    expect(() => inEngines('24.0.0', '>=20')).toThrow('engines: ">=20" is not a caret range');
   });
 
-  it('leaves dependencies, builds, local state and secrets out of the build context', () => {
+  it('leaves dependencies, builds and local state out of the build context', () => {
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
-    for (const entry of ['.git', '**/node_modules', 'dist', '.local', 'bench/results', '.env', 'deploy/env/secrets.env']) expect(ignored).toContain(entry);
+    for (const entry of ['.git', '**/node_modules', 'dist', '.local', 'bench/results', '.env', 'k8s/overlays/kind/secrets.env']) expect(ignored).toContain(entry);
   });
 });
 
@@ -90,36 +81,89 @@ describe('the image health check (deploy/docker/healthcheck.js)', () => {
   });
 });
 
-describe('the migrate image Prisma config (deploy/prisma/prisma.config.ts)', () => {
-  /** `prisma validate` loads the config as the migrate image does (both runs at once: the CLI is slow to start). */
-  const prisma = (env: Record<string, string>) =>
-    new Promise<{ status: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'validate', '--config', 'deploy/prisma/prisma.config.ts'], {
-        cwd: root,
-        // validate needs no schema engine; any file satisfies the CLI's check for one (as tools/prisma-generate.js does).
-        env: { PATH: process.env.PATH ?? '', PRISMA_SCHEMA_ENGINE_BINARY: __filename, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', ...env },
-      });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      child.on('exit', (status) => resolve({ status, output }));
-    });
+/**
+ * The entrypoint as the image runs it: from a folder laid out like /app, whose
+ * "app" and "migrator" print the environment and arguments they were given.
+ */
+describe('the image entrypoint (deploy/docker/entrypoint.sh)', () => {
+  const app = mkdtempSync(join(tmpdir(), 'shop-entrypoint-'));
+  const probe = 'console.log(JSON.stringify({ argv: process.argv.slice(2), env: process.env }));\n';
+  mkdirSync(join(app, 'dist', 'apps', 'catalog', 'src'), { recursive: true });
+  writeFileSync(join(app, 'dist', 'apps', 'catalog', 'src', 'main.js'), probe);
+  mkdirSync(join(app, 'dist', 'libs', 'platform', 'database', 'src'), { recursive: true });
+  writeFileSync(join(app, 'dist', 'libs', 'platform', 'database', 'src', 'migrate.cli.js'), probe);
+  mkdirSync(join(app, 'libs', 'catalog', 'data-access', 'prisma', 'migrations'), { recursive: true });
+  const secret = join(app, 'jwt');
+  writeFileSync(secret, 'from-a-file-0123456789abcdef0123456789');
 
-  it('finds the schema and migrations of the service named by APP, and refuses a missing URL', async () => {
-    const [catalog, missing] = await Promise.all([
-      prisma({ APP: 'catalog', DATABASE_URL: 'postgresql://svc_catalog:pw@postgres:5432/shop', DATABASE_SCHEMA: 'catalog' }),
-      prisma({ APP: 'catalog', DATABASE_SCHEMA: 'catalog' }),
-    ]);
-    expect(catalog.output).toContain('libs/catalog/data-access/prisma/schema.prisma is valid');
-    expect(catalog.status).toBe(0);
-    expect(missing.status).not.toBe(0);
-    expect(missing.output).toContain('migrate: DATABASE_URL is not set');
+  const entrypoint = (args: string[], env: Record<string, string>) => {
+    const r = spawnSync(join(root, 'deploy', 'docker', 'entrypoint.sh'), args, { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+    const out = r.status === 0 ? (JSON.parse(r.stdout) as { argv: string[]; env: Record<string, string> }) : undefined;
+    return { status: r.status, stderr: r.stderr.trim(), out };
+  };
+
+  it('serves an app with secrets read from <NAME>_FILE and the database password put into the URL', () => {
+    const r = entrypoint(['serve', 'catalog'], { JWT_SECRET_FILE: secret, DATABASE_URL: 'postgresql://svc_catalog@postgres:5432/shop', DATABASE_PASSWORD: 'pw-1_x' });
+    expect(r.stderr).toBe('');
+    expect(r.out?.env).toMatchObject({ JWT_SECRET: 'from-a-file-0123456789abcdef0123456789', DATABASE_URL: 'postgresql://svc_catalog:pw-1_x@postgres:5432/shop' });
+    expect(Object.keys(r.out?.env ?? {})).not.toEqual(expect.arrayContaining(['JWT_SECRET_FILE']));
+    expect(Object.keys(r.out?.env ?? {})).not.toContain('DATABASE_PASSWORD');
   });
 
-  it('has a schema and migrations where the config looks for every data-owning service', () => {
-    for (const { service } of dataServices()) {
-      const dir = join(root, 'libs', service, 'data-access', 'prisma');
-      expect([service, existsSync(join(dir, 'schema.prisma')), existsSync(join(dir, 'migrations', 'migration_lock.toml'))]).toEqual([service, true, true]);
-    }
+  it('lets a value given in the environment win over the file, and a URL keep its own password', () => {
+    const r = entrypoint(['serve', 'catalog'], { JWT_SECRET: 'given', JWT_SECRET_FILE: secret, DATABASE_URL: 'postgresql://u:own@h/db', DATABASE_PASSWORD: 'other' });
+    expect(r.out?.env).toMatchObject({ JWT_SECRET: 'given', DATABASE_URL: 'postgresql://u:own@h/db' });
+  });
+
+  it("applies a service's migrations from its folder", () => {
+    expect(entrypoint(['migrate', 'catalog'], {}).out?.argv).toEqual(['libs/catalog/data-access/prisma/migrations']);
+  });
+
+  it('refuses an unknown app, a missing secret file, a password a URL cannot hold, and no command', () => {
+    expect(entrypoint(['serve', 'wishlist'], {})).toMatchObject({ status: 2, stderr: 'entrypoint: no app wishlist in this image' });
+    expect(entrypoint(['serve', 'catalog'], { JWT_SECRET_FILE: '/nonexistent' })).toMatchObject({ status: 2, stderr: 'entrypoint: JWT_SECRET_FILE: cannot read /nonexistent' });
+    expect(entrypoint(['serve', 'catalog'], { DATABASE_URL: 'postgresql://u@h/db', DATABASE_PASSWORD: 'a@b' }).status).toBe(2);
+    expect(entrypoint([], {})).toMatchObject({ status: 2, stderr: 'entrypoint: usage: serve <app> | migrate <service> | secrets <folder>' });
+  });
+});
+
+describe('the local secrets (deploy/secrets/make-secrets.sh)', () => {
+  const make = (args: string[], env: Record<string, string> = {}) => spawnSync(MAKE_SECRETS, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+  const read = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+
+  it('makes every secret once, at random, readable by the stack, and keeps it on the next run', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'shop-secrets-')), 'secrets');
+    expect(make(['dir', dir]).status).toBe(0);
+    const first = read(dir);
+    expect(Object.keys(first).sort()).toEqual([...secretsMade()].sort());
+    for (const value of Object.values(first)) expect(value).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(Object.values(first)).size).toBe(secretsMade().length);
+    expect(statSync(join(dir, 'JWT_SECRET')).mode & 0o777).toBe(0o444);
+    expect(make(['dir', dir]).status).toBe(0);
+    expect(read(dir)).toEqual(first);
+    const other = join(mkdtempSync(join(tmpdir(), 'shop-secrets-')), 'secrets');
+    make(['dir', other]);
+    expect(read(other).JWT_SECRET).not.toBe(first.JWT_SECRET);
+  });
+
+  it('stores a value given in the environment instead, and refuses one that cannot serve', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'shop-secrets-')), 'secrets');
+    make(['dir', dir]);
+    expect(make(['dir', dir], { SVC_ORDER_PASSWORD: 'brought-by-the-operator' }).status).toBe(0);
+    expect(read(dir).SVC_ORDER_PASSWORD).toBe('brought-by-the-operator');
+    const short = make(['dir', dir], { JWT_SECRET: 'short' });
+    expect([short.status, short.stderr.trim()]).toEqual([1, 'make-secrets: JWT_SECRET must be at least 32 characters']);
+    const url = make(['dir', dir], { POSTGRES_PASSWORD: 'p@ss word' });
+    expect([url.status, url.stderr.trim()]).toEqual([1, "make-secrets: POSTGRES_PASSWORD may hold letters, digits, '-' and '_' only"]);
+  });
+
+  it('writes an env file for the kind overlay, readable by its owner only, stable across runs', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'shop-secrets-')), 'secrets.env');
+    expect(make(['env-file', file]).status).toBe(0);
+    const first = readFileSync(file, 'utf8');
+    expect(first.trim().split('\n').map((l) => l.split('=')[0])).toEqual(secretsMade());
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    make(['env-file', file]);
+    expect(readFileSync(file, 'utf8')).toBe(first);
   });
 });

@@ -2,10 +2,14 @@ import { join } from 'node:path';
 import { kustomize, renderKustomize, root } from './deploy-manifests';
 
 describe('kubectl kustomize', () => {
-  it.each(['k8s/base', 'k8s/overlays/kind'])('renders %s into the shop namespace', (dir) => {
+  // The base has no Secret (a deployment brings its own); the kind overlay generates one.
+  it.each([
+    ['k8s/base', []],
+    ['k8s/overlays/kind', ['Secret']],
+  ])('renders %s into the shop namespace', (dir, extra) => {
     const objects = renderKustomize(join(root, dir));
     const kinds = new Set(objects.map((o) => o.kind));
-    for (const kind of ['Namespace', 'Deployment', 'Service', 'StatefulSet', 'Job', 'ConfigMap', 'Secret', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+    for (const kind of ['Namespace', 'Deployment', 'Service', 'StatefulSet', 'ConfigMap', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Role', ...extra]) {
       expect(kinds).toContain(kind);
     }
     const namespaced = objects.filter((o) => o.kind !== 'Namespace');

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { infra, uniqueSuffix } from '@shop/testing';
@@ -57,10 +59,12 @@ describe('deploy/postgres/init-shop.sh against tools/infra/postgres.js', () => {
   const adminUrl = process.env.DATABASE_ADMIN_URL as string;
   const fromScript = `deploy_init_${uniqueSuffix()}`;
   const fromTools = `deploy_tools_${uniqueSuffix()}`;
+  const fromFiles = `deploy_files_${uniqueSuffix()}`;
 
   afterAll(async () => {
     await pg.dropDatabase(adminUrl, fromScript);
     await pg.dropDatabase(adminUrl, fromTools);
+    await pg.dropDatabase(adminUrl, fromFiles);
   });
 
   it('gives the same database layout: schemas, owners, grants, search paths', async () => {
@@ -92,12 +96,32 @@ describe('deploy/postgres/init-shop.sh against tools/infra/postgres.js', () => {
     expect(script.public).toEqual([{ connect: false, public_create: false, public_usage: false }]);
   });
 
+  it('reads each password from the file <ROLE>_PASSWORD_FILE names, as compose gives them', async () => {
+    const url = new URL(adminUrl);
+    const dir = mkdtempSync(join(tmpdir(), 'shop-init-'));
+    const files = Object.fromEntries(
+      pg.SERVICES.map((s) => {
+        const file = join(dir, s.role);
+        // Roles are cluster-wide and exist already, with the local passwords: the same values here.
+        writeFileSync(file, `${s.role}-dev`);
+        return [`${s.role.toUpperCase()}_PASSWORD_FILE`, file];
+      }),
+    );
+    const r = spawnSync('bash', [join(root, 'deploy', 'postgres', 'init-shop.sh')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', PGHOST: url.hostname, PGPORT: url.port || '5432', PGPASSWORD: decodeURIComponent(url.password), POSTGRES_USER: decodeURIComponent(url.username) || 'postgres', DATABASE_NAME: fromFiles, ...files },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(await layout(adminUrl, fromFiles)).toEqual(await layout(adminUrl, fromTools));
+  });
+
   it('stops at once, naming the variable, when a role password is missing', () => {
     const r = spawnSync('bash', [join(root, 'deploy', 'postgres', 'init-shop.sh')], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', DATABASE_NAME: fromScript },
     });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe('init-shop: SVC_CATALOG_PASSWORD is not set');
+    expect(r.stderr.trim()).toBe('init-shop: SVC_CATALOG_PASSWORD (or SVC_CATALOG_PASSWORD_FILE) is not set');
   });
 });

@@ -676,7 +676,17 @@ async function kafkaStatus({ rootDir } = {}) {
   return ok ? { running: true, pid: running.pid, brokers: `${HOST}:${running.port}` } : { running: false, pid: running.pid };
 }
 
-module.exports = { ensureKafka, stopKafka, kafkaStatus, startPrivateKafka, killKafka, KAFKA_VERSION };
+/**
+ * The broker's jars in the local cache (fetched from Maven Central once per version): also what the
+ * apache/kafka stand-in image is made of (tools/infra/standins.js).
+ */
+async function fetchBrokerJars({ rootDir, log = console.log }) {
+  const p = paths(rootDir);
+  await ensureJars(p, log);
+  return p.libsDir;
+}
+
+module.exports = { ensureKafka, stopKafka, kafkaStatus, startPrivateKafka, killKafka, fetchBrokerJars, KAFKA_VERSION, LOG4J2_PROPERTIES };
 
 if (require.main === module) {
   const rootDir = path.resolve(__dirname, '..', '..');

@@ -1,11 +1,12 @@
 'use strict';
 /**
  * Debian packages the suite and the bench need beyond the base machine:
- * Chromium for the storefront's browser test, docker-compose to check the
- * compose file, shellcheck for the deployment scripts, nginx as the gateway
- * bench's baseline. Installed with apt on a
- * fresh machine (CI runs as root); elsewhere a missing one is named with the
- * command that installs it.
+ * Chromium for the storefront's browser test, docker-compose to check and run
+ * the compose file, Docker's engine (docker.io) and mmdebstrap for the compose
+ * smoke's engine and stand-in images (tools/infra/docker.js, standins.js),
+ * shellcheck for the deployment scripts, nginx as the gateway bench's
+ * baseline. Installed with apt on a fresh machine (CI runs as root); elsewhere
+ * a missing one is named with the command that installs it.
  */
 const fs = require('node:fs');
 const { spawnSync } = require('node:child_process');
@@ -13,6 +14,8 @@ const { spawnSync } = require('node:child_process');
 const PACKAGES = {
   chromium: { pkg: 'chromium', bin: '/usr/bin/chromium' },
   'docker-compose': { pkg: 'docker-compose', bin: '/usr/bin/docker-compose' },
+  'docker.io': { pkg: 'docker.io', bin: '/usr/sbin/dockerd' },
+  mmdebstrap: { pkg: 'mmdebstrap', bin: '/usr/bin/mmdebstrap' },
   nginx: { pkg: 'nginx', bin: '/usr/sbin/nginx' },
   shellcheck: { pkg: 'shellcheck', bin: '/usr/bin/shellcheck' },
 };

@@ -7,3 +7,4 @@ export * from './platform';
 export * from './schema-contract';
 export * from './stats';
 export * from './app-process';
+export * from './otlp-receiver';

@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { eventually } from './events';
 import { uniqueSuffix } from './workspace';
 
 /** Kafka for one test suite: the shared broker, and topic names no other suite uses. */
@@ -30,8 +31,14 @@ export function useKafka(brokerList?: string[]): TestKafka {
       const admin = kafka().admin();
       await admin.connect();
       try {
-        await admin.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: partitions })) });
+        await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions })) });
         made.push(...names);
+        // A broker that has just started (a test container) answers "does not host this topic-partition"
+        // for a moment after creating it: wait until every partition has a leader.
+        await eventually(async () => {
+          const { topics } = await admin.fetchTopicMetadata({ topics: names });
+          if (topics.some((t) => t.partitions.length !== partitions || t.partitions.some((p) => p.leader < 0))) throw new Error('no leaders yet');
+        }, 30_000, 100);
       } finally {
         await admin.disconnect();
       }

@@ -17,8 +17,8 @@ export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** The local infrastructure tooling (plain JS, shared with `npm start` and CI). */
-export function infra<T>(name: 'postgres' | 'kafka'): T {
+/** The local infrastructure tooling (plain JS, shared with `npm start`, `npm run compose` and CI). */
+export function infra<T>(name: 'postgres' | 'kafka' | 'docker' | 'standins' | 'containers' | 'compose-stack'): T {
   return require(join(workspaceRoot(), 'tools', 'infra', `${name}.js`)) as T;
 }
 

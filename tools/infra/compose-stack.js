@@ -1,0 +1,100 @@
+'use strict';
+/**
+ * docker-compose.yml on an engine, as `npm run compose` and the compose smoke
+ * (e2e/compose) bring it up and take it down.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const YAML = require('yaml');
+const { ensurePackages } = require('./system-packages');
+
+/** Compose v2 (`docker compose`) where the CLI has it, else Debian's docker-compose 1.29. */
+function composeCommand(env) {
+  const v2 = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore', env: { ...process.env, ...env } });
+  if (v2.status === 0) return { cmd: 'docker', args: ['compose'], env: {} };
+  ensurePackages(['docker-compose']);
+  // docker-compose 1.29 builds through the engine's API (its own classic builder): Debian's engine has no
+  // BuildKit plugin for the CLI it would otherwise hand the build to.
+  return { cmd: 'docker-compose', args: [], env: { COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0' } };
+}
+
+/**
+ * @typedef {{ rootDir: string, env: Record<string, string>, project: string, files?: string[], log?: (l: string) => void }} Stack
+ */
+
+/**
+ * Runs compose on the stack; `inherit` shows its output (a person watching), else it is kept in
+ * .local/compose-<project>.log and its tail goes into the error.
+ */
+function compose(stack, args, { inherit = false } = {}) {
+  const c = composeCommand(stack.env);
+  const files = [path.join(stack.rootDir, 'docker-compose.yml'), ...(stack.files ?? [])].flatMap((f) => ['-f', f]);
+  const logFile = path.join(stack.rootDir, '.local', `compose-${stack.project}.log`);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const r = spawnSync(c.cmd, [...c.args, '--project-name', stack.project, '--project-directory', stack.rootDir, ...files, ...args], {
+    cwd: stack.rootDir,
+    env: { ...process.env, ...stack.env, ...c.env },
+    encoding: 'utf8',
+    stdio: inherit ? 'inherit' : 'pipe',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (!inherit) fs.appendFileSync(logFile, `$ compose ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`);
+  if (r.error || r.status !== 0) {
+    const tail = inherit ? '' : `:\n${`${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n')}`;
+    throw new Error(`compose ${args[0]} failed (exit ${r.status ?? r.error?.message}; log ${path.relative(stack.rootDir, logFile)})${tail}`);
+  }
+  return r.stdout ?? '';
+}
+
+/** The image compose builds from the Dockerfile (the services' `build` sections name one). */
+function builtImage(rootDir) {
+  const file = YAML.parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8'));
+  const images = new Set(Object.values(file.services).filter((s) => s.build).map((s) => s.image));
+  if (images.size !== 1) throw new Error(`compose: expected one built image, found ${[...images].join(', ') || 'none'}`);
+  return [...images][0];
+}
+
+/** Builds the image and starts `services` (every service when empty) and what they depend on, detached. */
+function up(stack, services = [], options = {}) {
+  compose(stack, ['up', '--build', '--detach', ...services], options);
+}
+
+/** Stops and removes the stack's containers, networks and volumes. */
+function down(stack, options = {}) {
+  compose(stack, ['down', '--volumes', '--remove-orphans'], options);
+}
+
+/** What is left of a project on the engine: containers, networks and volumes compose labelled as its. */
+function leftovers(stack) {
+  const label = `label=com.docker.compose.project=${stack.project}`;
+  const list = (args) => {
+    const r = spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, ...stack.env } });
+    if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr.trim()}`);
+    return r.stdout.split('\n').filter(Boolean);
+  };
+  return {
+    containers: list(['ps', '--all', '--quiet', '--filter', label]),
+    networks: list(['network', 'ls', '--quiet', '--filter', label]),
+    volumes: list(['volume', 'ls', '--quiet', '--filter', label]),
+  };
+}
+
+/** Waits until `url` answers 200. */
+async function waitForHttp(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+      if (res.status === 200) return;
+      last = `${res.status} ${(await res.text()).slice(0, 200)}`;
+    } catch (err) {
+      last = err.message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`compose: ${url} not ready within ${timeoutMs / 1000} s (${last})`);
+}
+
+module.exports = { compose, builtImage, up, down, leftovers, waitForHttp };

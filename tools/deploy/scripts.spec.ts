@@ -79,7 +79,7 @@ describe('scripts/kind-up.sh', () => {
   });
 
   it('names the storefront on one URL everywhere', () => {
-    for (const file of ['scripts/kind-up.sh', 'k8s/README.md', 'k8s/overlays/kind/kustomization.yaml', 'README.md']) {
+    for (const file of ['scripts/kind-up.sh', 'k8s/README.md', 'k8s/overlays/kind/kustomization.yaml', 'README.md', 'docs/deployment.md']) {
       expect([file, /localhost:8080/.test(readFileSync(join(root, file), 'utf8'))]).toEqual([file, false]);
     }
   });

@@ -18,8 +18,9 @@ import { closeMetrics, serveMetrics } from './metrics/metrics-listener';
     logLevel: config.LOG_LEVEL,
     httpDuration,
     trustProxy: config.TRUSTED_PROXIES,
-    connect: async (app) => {
-      prepareGateway(app, config);
+    // The edge's hooks must be on Fastify before Nest registers its routes, or those routes would go unguarded.
+    prepare: (app) => prepareGateway(app, config),
+    connect: async () => {
       metrics = await serveMetrics(registry, config.METRICS_HOST, config.METRICS_PORT);
     },
     beforeClose: () => closeMetrics(metrics),

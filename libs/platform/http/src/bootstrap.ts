@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Histogram } from 'prom-client';
 import { exitWithMessage } from '@shop/platform/config';
-import { createLogger, PinoNestLogger } from './logging/pino-logger';
+import { createLogger, logProcessWarnings, PinoNestLogger } from './logging/pino-logger';
 import { problem, ProblemDetailsFilter } from './problem/problem-details.filter';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -19,7 +19,12 @@ export interface HttpAppOptions {
   httpDuration?: Histogram<string>;
   /** Whose X-Forwarded-For to believe (Fastify's trustProxy: addresses, CIDRs, `loopback`...); nobody's by default. */
   trustProxy?: string;
-  /** Runs before the app listens, e.g. to connect and start the event consumers. */
+  /**
+   * Runs on the new app before its modules are initialised and their routes
+   * registered: Fastify-level hooks every route must get (the gateway's edge).
+   */
+  prepare?: (app: NestFastifyApplication) => void;
+  /** Runs after the modules' init hooks and before the app listens, e.g. to start the event consumers. */
   connect?: (app: NestFastifyApplication) => Promise<void>;
   /** Runs at shutdown once HTTP has stopped, before the app closes its modules (stop consuming before the database goes). */
   beforeClose?: (app: NestFastifyApplication) => Promise<void>;
@@ -65,8 +70,11 @@ export async function initHttpApp(app: NestFastifyApplication, connect?: (app: N
  */
 export async function startHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
   let app: NestFastifyApplication | undefined;
+  const logger = createLogger(options.name, options.logLevel);
+  logProcessWarnings(logger);
   try {
     app = await createHttpApp(module, options);
+    options.prepare?.(app);
     await initHttpApp(app, options.connect);
     await app.listen(options.port, options.host ?? '0.0.0.0');
   } catch (err) {
@@ -75,7 +83,6 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
     if (e?.code === 'EADDRINUSE') exitWithMessage(options.name, new Error(`port ${options.port} is already in use (set PORT)`));
     exitWithMessage(options.name, err);
   }
-  const logger = createLogger(options.name, options.logLevel);
   logger.info({ port: options.port }, `${options.name} listening on port ${options.port}`);
   closeOnSignals(app, options, logger);
   return app;

@@ -38,3 +38,18 @@ export class PinoNestLogger implements LoggerService {
     }
   }
 }
+
+/**
+ * Process warnings go to the app's JSON log instead of raw text on stderr,
+ * where the one line an operator reads at a failed start belongs to the
+ * failure. kafkajs 2.2.4 schedules a timer with a negative delay on its first
+ * connection (tulios/kafkajs#1751); Node 23 and later warn about it and treat
+ * it as 1 ms, which is what kafkajs meant, so that one is dropped.
+ */
+export function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'TimeoutNegativeWarning') return;
+    logger.warn({ warning: warning.name }, warning.message);
+  });
+}

@@ -17,28 +17,19 @@ const { engineDriver } = require('./infra/docker');
 const { nodeAtLeast, prepareContainers, releaseContainers, testInfra, testcontainersMinimumNode } = require('./infra/containers');
 const { nodeDistribution, pinnedImages } = require('./infra/standins');
 
-/**
- * Suites the Node-24 pass leaves out, each with its reason; they run in the
- * first pass, on this machine's Node. catalog-startup compares the service's
- * stderr with one line exactly, and from Node 23 on kafkajs 2.2.4 writes a
- * TimeoutNegativeWarning there (tulios/kafkajs#1751): a finding for the
- * service code, reported with this change.
- */
-const NOT_ON_NODE_24 = ['apps/catalog/test/catalog-startup.int-spec.ts'];
-
 function say(line) {
   process.stdout.write(`\n== ${line}\n`);
 }
 
-/** One Jest project; `node` and `ignore` for the Node-24 pass, `env` for where its servers are. */
-function jestRun(project, totals, { env = process.env, node = process.execPath, ignore = [], label = project } = {}) {
+/** One Jest project; `node` for the Node-24 pass, `env` for where its servers are. */
+function jestRun(project, totals, { env = process.env, node = process.execPath, label = project } = {}) {
   const out = path.join(os.tmpdir(), `shop-jest-${project}-${process.pid}.json`);
   const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   let error;
   const started = Date.now();
   try {
     // --verbose lists every test by name, so the log shows what ran against the real servers.
-    const args = [jest, '--selectProjects', project, '--verbose', '--json', `--outputFile=${out}`, ...ignore.map((p) => `--testPathIgnorePatterns=${p}`)];
+    const args = [jest, '--selectProjects', project, '--verbose', '--json', `--outputFile=${out}`];
     if (process.env.CI) args.push('--ci');
     step(`${label} tests`, node, args, { env });
   } catch (err) {
@@ -87,8 +78,7 @@ async function containers(infra, totals, failures) {
     if (infra.mode === 'local') {
       const newEnough = nodeAtLeast(testcontainersMinimumNode(root));
       const node = newEnough ? process.execPath : nodeDistribution(root, /^node:([\d.]+)-/.exec(pinnedImages(root).node)[1]).node;
-      const ignore = newEnough && Number(process.versions.node.split('.')[0]) < 23 ? [] : NOT_ON_NODE_24;
-      const again = jestRun('integration', totals, { env: { ...env, SHOP_TEST_INFRA: 'containers' }, node, ignore, label: `integration (testcontainers, ${newEnough ? 'Node ' + process.versions.node : 'Node 24 from the Dockerfile pin'})` });
+      const again = jestRun('integration', totals, { env: { ...env, SHOP_TEST_INFRA: 'containers' }, node, label: `integration (testcontainers, ${newEnough ? 'Node ' + process.versions.node : 'Node 24 from the Dockerfile pin'})` });
       if (again) failures.push(again.message);
     }
   } finally {

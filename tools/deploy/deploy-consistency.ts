@@ -408,10 +408,10 @@ function readByEntrypoint(name: string, read: Set<string>): boolean {
 
 /**
  * Variables the manifests set ahead of the code that reads them, each with the
- * change that brings the reader: the gateway's metrics listener (issue 14).
- * When the app reads one, the check says to drop it from here.
+ * change that brings the reader (none now). When the app reads one, the check
+ * says to drop it from here.
  */
-export const PENDING_VARIABLES: Record<string, string[]> = { 'api-gateway': ['METRICS_HOST'] };
+export const PENDING_VARIABLES: Record<string, string[]> = {};
 
 /**
  * Names must match what the apps read: a misspelt variable is silently

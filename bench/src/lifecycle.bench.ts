@@ -217,7 +217,8 @@ export async function lifecycleRound(options: LifecycleOptions, log: (line: stri
         rate: options.rate,
         durationSeconds: options.seconds,
         mix: { ...none, order: 1 },
-        customers: 20,
+        // Well under the gateway's 5 orders/s per customer at any rate the round runs.
+        customers: 400,
         products: 20,
         seed: true,
         stock: 1_000_000_000,

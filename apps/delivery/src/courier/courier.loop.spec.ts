@@ -113,4 +113,14 @@ describe('CourierLoop', () => {
     expect(due).toBeLessThan(0);
     expect(maxInFlight).toBe(4);
   });
+
+  it('takes one step per wake while there is no backlog, however many workers it may run', async () => {
+    let steps = 0;
+    loop = new CourierLoop({ pollIntervalMs: 60_000, concurrency: 4, step: async () => (steps++, false) });
+    loop.start();
+    await tick(20);
+    loop.wake();
+    await tick(20);
+    expect(steps).toBe(2);
+  });
 });

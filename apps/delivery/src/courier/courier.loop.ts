@@ -1,9 +1,12 @@
 export interface CourierLoopOptions {
   /** How long to sleep when nothing is due and nobody woke the loop. */
   pollIntervalMs: number;
-  /** Takes one due step; resolves false when nothing is due. */
+  /** Takes one due step; resolves true when more may be due (it took a full batch), false when it is done. */
   step: () => Promise<boolean>;
-  /** Steps taken side by side; each claims its own row, so they never collide. */
+  /**
+   * Steps taken side by side at most; each claims its own rows, so they never collide. One worker starts, and
+   * another joins each time a step says more is due, so a backlog gets them all and a trickle costs no empty claims.
+   */
   concurrency?: number;
   onError?: (err: unknown) => void;
 }
@@ -44,18 +47,32 @@ export class CourierLoop {
   private async run(): Promise<void> {
     while (this.running) {
       this.woken = false;
-      // allSettled: stop() must not return while another worker is still mid-step.
-      const workers = await Promise.allSettled(Array.from({ length: this.options.concurrency ?? 1 }, () => this.drain()));
-      for (const w of workers) if (w.status === 'rejected') this.options.onError?.(w.reason);
+      await this.drain();
       // A wake that arrived while draining may concern a row committed after our last claim.
       if (this.running && !this.woken) await this.sleep();
     }
   }
 
-  private async drain(): Promise<void> {
-    while (this.running && (await this.options.step())) {
-      // keep going until nothing is due
-    }
+  /** Resolves when every worker has finished; stop() must not return while one is still mid-step. */
+  private drain(): Promise<void> {
+    const limit = this.options.concurrency ?? 1;
+    let active = 0;
+    return new Promise((resolve) => {
+      const work = async (): Promise<void> => {
+        active++;
+        try {
+          while (this.running && (await this.options.step())) {
+            // More is due: let another worker join while this one carries on.
+            if (active < limit) void work();
+          }
+        } catch (err) {
+          this.options.onError?.(err);
+        } finally {
+          if (--active === 0) resolve();
+        }
+      };
+      void work();
+    });
   }
 
   private sleep(): Promise<void> {

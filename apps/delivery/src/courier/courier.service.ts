@@ -60,7 +60,7 @@ export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.automatic) this.loop.wake();
   }
 
-  /** Claims due deliveries and takes each one's next step; false when nothing was due. */
+  /** Claims due deliveries and takes each one's next step; true when it took a full batch, so more may be due. */
   stepOne(now = new Date()): Promise<boolean> {
     return this.unitOfWork.run(async (tx) => {
       const due = await this.deliveries.claimDue(tx, this.dueBefore(now), STEP_SIZE);
@@ -69,7 +69,7 @@ export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
         this.deliveries.save(tx, delivery);
         tx.publish(...toOutboundEvents(delivery, delivery.pullEvents()));
       }
-      return due.length > 0;
+      return due.length === STEP_SIZE;
     });
   }
 

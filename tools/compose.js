@@ -10,8 +10,10 @@
  */
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const YAML = require('yaml');
 const fs = require('node:fs');
+// Like npm start and npm test, a fresh clone works: the tooling below needs the dependencies (yaml).
+require('./lib/workspace').ensureDependencies((line) => process.stdout.write(`${line}\n`));
+const YAML = require('yaml');
 const { privateDaemon, stopDocker, engineDriver } = require('./infra/docker');
 const { prepareContainers } = require('./infra/containers');
 const { imageExists, pinnedImages } = require('./infra/standins');

@@ -14,8 +14,12 @@ const path = require('node:path');
 const { root, step, ensureDependencies, build } = require('./lib/workspace');
 const { ensurePackages } = require('./infra/system-packages');
 const { engineDriver } = require('./infra/docker');
-const { nodeAtLeast, prepareContainers, releaseContainers, testInfra, testcontainersMinimumNode } = require('./infra/containers');
-const { nodeDistribution, pinnedImages } = require('./infra/standins');
+
+/**
+ * The container tooling reads YAML through a dependency, so it is loaded only
+ * once ensureDependencies has installed it: a fresh clone has no node_modules.
+ */
+const containerTools = () => ({ ...require('./infra/containers'), ...require('./infra/standins') });
 
 function say(line) {
   process.stdout.write(`\n== ${line}\n`);
@@ -55,6 +59,7 @@ function jestRun(project, totals, { env = process.env, node = process.execPath, 
  * one), on Node 24 when this machine's Node is too old for testcontainers.
  */
 async function containers(infra, totals, failures) {
+  const { nodeAtLeast, nodeDistribution, pinnedImages, prepareContainers, releaseContainers, testcontainersMinimumNode } = containerTools();
   if (!engineDriver({}) && process.getuid?.() !== 0) {
     process.stdout.write('no Docker engine answers and starting one needs root: the compose smoke and the container path did not run\n');
     totals.skipped += 1;
@@ -117,7 +122,7 @@ async function main() {
   }
 
   // Decided once, before any engine this run starts (the compose smoke's) could change the answer midway.
-  const infra = testInfra(root);
+  const infra = containerTools().testInfra(root);
   const suites = { ...env, SHOP_TEST_INFRA: infra.mode };
   for (const project of ['unit', 'integration', 'e2e']) {
     say(`${project} tests${project === 'unit' ? '' : ` (Postgres and Kafka: ${infra.mode === 'local' ? 'local servers' : 'testcontainers'}, ${infra.why})`}`);

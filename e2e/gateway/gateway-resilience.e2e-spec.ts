@@ -168,20 +168,27 @@ describe('api-gateway resilience (real services, frozen, burst and flooded)', ()
       // Alone and under the flood, in turns, so a change in the machine's load meanwhile touches both alike.
       const alone: number[] = [];
       const flooded: number[] = [];
+      const ratios: number[] = [];
       const answers: Record<string, number> = {};
       const rounds = 8;
       for (let round = 0; round < rounds; round++) {
-        alone.push(...(await aliceReads(20)));
+        const before = await aliceReads(20);
         const [counts, timings] = await Promise.all([
           flood(`${limited.url}/api/orders?limit=5`, flooder, { rate: 300, ms: 3_200 }),
           sleep(300).then(() => aliceReads(20)),
         ]);
+        alone.push(...before);
         flooded.push(...timings);
+        ratios.push(percentile(timings, 99) / percentile(before, 99));
         for (const [status, n] of Object.entries(counts)) answers[status] = (answers[status] ?? 0) + n;
       }
-      const ratio = percentile(flooded, 99) / percentile(alone, 99);
+      // Each round's tail under the flood against the same round's tail alone, and the median of those: a few
+      // seconds in which something else on this machine took the cores land in one round and move the pooled p99
+      // (that is how this test failed: 4.5x pooled while other processes were installing and compiling), while a
+      // gateway that lets the flood through slows her in every round.
+      const ratio = percentile(ratios, 50);
       process.stdout.write(
-        `flood answers ${JSON.stringify(answers)}; alice p50/p90/p99 alone ${[50, 90, 99].map((q) => percentile(alone, q).toFixed(1)).join('/')} ms, under the flood ${[50, 90, 99].map((q) => percentile(flooded, q).toFixed(1)).join('/')} ms (${ratio.toFixed(2)}x)\n`,
+        `flood answers ${JSON.stringify(answers)}; alice p50/p90/p99 alone ${[50, 90, 99].map((q) => percentile(alone, q).toFixed(1)).join('/')} ms, under the flood ${[50, 90, 99].map((q) => percentile(flooded, q).toFixed(1)).join('/')} ms; p99 ratio per round ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${ratio.toFixed(2)}x)\n`,
       );
       expect(Object.keys(answers).filter((status) => status !== 'skipped').sort()).toEqual(['200', '429']);
       // Thirty times what its bucket refills, less what the flooding process could not send in time.

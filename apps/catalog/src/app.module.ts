@@ -5,6 +5,7 @@ import { ServiceModule } from '@shop/platform/service';
 import type { CatalogConfig } from './config/catalog.config';
 import { CreateProductHandler } from './products/create-product/create-product.handler';
 import { CreateProductHttpController } from './products/create-product/create-product.http.controller';
+import { ExportProductsHttpController } from './products/export-products/export-products.http.controller';
 import { GetProductHttpController } from './products/get-product/get-product.http.controller';
 import { ListProductsHttpController } from './products/list-products/list-products.http.controller';
 import { UpdateProductHandler } from './products/update-product/update-product.handler';
@@ -32,6 +33,7 @@ export class AppModule {
         UpdateProductHttpController,
         ListProductsHttpController,
         GetProductHttpController,
+        ExportProductsHttpController,
         ReserveStockEventController,
         ReleaseStockEventController,
         RecordRatingEventController,

@@ -43,7 +43,7 @@ describe('reading an owner’s export', () => {
       applied.push(items.map((i) => i.n));
       return 1;
     }, { pageSize: 2 });
-    expect(result).toEqual({ source: 'api', fetched: 6, updated: 3, nextCursor: null });
+    expect(result).toEqual({ fetched: 6, updated: 3, nextCursor: null });
     expect(applied).toEqual([[0, 1], [2, 3], [4, 5]]);
     expect(asked).toEqual([
       { limit: '2', updatedSince: '2026-11-30T08:00:00Z', auth: 'Bearer tok' },

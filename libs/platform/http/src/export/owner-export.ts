@@ -92,8 +92,8 @@ export async function importExport<T>(
     fetched += page.items.length;
     if (page.items.length) updated += await apply(page.items);
     // An empty page with a cursor would loop for ever on a broken owner: stop there.
-    if (!page.nextCursor || page.items.length === 0) return { source: 'api', fetched, updated, nextCursor: null };
+    if (!page.nextCursor || page.items.length === 0) return { fetched, updated, nextCursor: null };
     cursor = page.nextCursor;
-    if (Date.now() >= deadline) return { source: 'api', fetched, updated, nextCursor: cursor };
+    if (Date.now() >= deadline) return { fetched, updated, nextCursor: cursor };
   }
 }

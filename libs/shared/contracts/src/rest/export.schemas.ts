@@ -77,7 +77,6 @@ export type RebuildReadModelBody = z.infer<typeof rebuildReadModelBodySchema>;
 
 /** What an import from the owner's API did in this request. */
 export interface ApiImportResult {
-  source: 'api';
   /** Rows read from the owner's export. */
   fetched: number;
   /** Read-model rows that were missing or older and changed. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Producer } from 'kafkajs';
 import { encodeChangeCursor, ProductExportPage, Topics } from '@shop/shared/contracts';
-import { eventRecord, eventually, TestPlatform } from '@shop/testing';
+import { AppProcess, eventRecord, eventually, TestPlatform, tokenFor } from '@shop/testing';
+import { call, startGateway } from '../gateway/gateway-process';
 import { Api, ADDRESS } from '../lifecycle/api';
 
 type ImportResult = { fetched: number; updated: number; nextCursor: string | null };
@@ -252,5 +253,35 @@ describe('read-model import from the owner’s API (services as processes, real 
     expect((await api.call<{ rating: unknown }>('catalog', 'GET', `/api/products/${product.id}`)).body.rating).toEqual({ average: 3.5, count: 2 });
     const again = await api.call<ImportResult>('catalog', 'POST', '/admin/read-models/ratings/rebuild', { ...admin, body: { source: 'api' } });
     expect(again.body).toMatchObject({ fetched: 2, updated: 0 });
+  });
+
+  it('is driven through the gateway’s admin route as well, for admins only', async () => {
+    const gateway: AppProcess = await startGateway(platform.gatewayEnv());
+    try {
+      const adminToken = await tokenFor('ops', 'admin');
+      const through = (name: string, body?: unknown, token = adminToken) =>
+        call<ImportResult & { events?: number }>(gateway.url, 'POST', `/api/admin/read-models/${name}/rebuild`, { token, body });
+      const step = await through('product-snapshots', { source: 'api' });
+      expect(step.status).toBe(200);
+      expect(step.body).toMatchObject({ nextCursor: null, fetched: (await catalogProducts()).length });
+      const ratings = await through('ratings', { source: 'api', since: new Date(Date.now() - 60_000).toISOString() });
+      expect([ratings.status, ratings.body.nextCursor]).toEqual([200, null]);
+      const fromTopic = await through('product-snapshots');
+      expect([fromTopic.status, typeof fromTopic.body.events]).toEqual([200, 'number']);
+      for (const [name, body] of [
+        ['payments', { source: 'api' }],
+        ['product-snapshots', { source: 'topic', since: new Date().toISOString() }],
+        ['product-snapshots', { source: 'api', cursor: 'bogus' }],
+        ['ratings', { source: 'api', limit: 3 }],
+      ] as const) {
+        const res = await through(name, body);
+        expect({ name, body, status: res.status }).toEqual({ name, body, status: 400 });
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+      }
+      expect((await through('product-snapshots', { source: 'api' }, await tokenFor('cora'))).status).toBe(403);
+      expect((await through('product-snapshots', { source: 'api' }, await tokenFor('svc', 'service'))).status).toBe(403);
+    } finally {
+      await gateway.stop();
+    }
   });
 });

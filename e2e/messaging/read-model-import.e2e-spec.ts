@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { Producer } from 'kafkajs';
 import { encodeChangeCursor, ProductExportPage, Topics } from '@shop/shared/contracts';
-import { AppProcess, eventRecord, eventually, TestPlatform, tokenFor } from '@shop/testing';
+import { AppProcess, eventRecord, eventually, TEST_JWT_SECRET, TestPlatform, tokenFor, workspaceRoot } from '@shop/testing';
 import { call, startGateway } from '../gateway/gateway-process';
 import { Api, ADDRESS } from '../lifecycle/api';
 
@@ -283,5 +286,17 @@ describe('read-model import from the owner’s API (services as processes, real 
     } finally {
       await gateway.stop();
     }
+  });
+
+  it('is driven by npm run rebuild -- --source api, with a progress line', async () => {
+    const since = new Date(Date.now() - 1_000).toISOString();
+    await api.createProduct({ name: 'From the CLI', stock: 1 });
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [join(workspaceRoot(), 'tools', 'admin.js'), 'rebuild', ...args], { env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET } });
+    const partial = await cli('--service', 'order', '--url', platform.url('order'), '--source', 'api', '--since', since);
+    expect(partial.stdout).toMatch(/^\rimported 1 from catalog \(\d+\/s\), \d updated\nimport done: 1 fetched, \d updated\n$/);
+    const ratings = await cli('--service', 'catalog', '--url', platform.url('catalog'), '--source', 'api');
+    expect(ratings.stdout).toMatch(/import done: \d+ fetched, 0 updated, 0 rating\(s\) recomputed\n$/);
+    await expect(cli('--service', 'order', '--url', platform.url('order'), '--source', 'topic', '--since', since)).rejects.toMatchObject({ stderr: expect.stringContaining('goes with --source api') });
   });
 });

@@ -3,7 +3,7 @@
  * Operator commands against a running service (npm start, or --url):
  *   npm run dlq -- list --service order [--limit 100]
  *   npm run dlq -- replay --service order [--id <id> ...]
- *   npm run rebuild -- --service order|catalog
+ *   npm run rebuild -- --service order|catalog [--source topic|api] [--since <ISO time>]
  * They call the service's admin routes with an admin token signed by the
  * local stack's secret (`.local/jwt-secret`, or $JWT_SECRET).
  */
@@ -80,9 +80,33 @@ async function main() {
   } else if (command === 'rebuild') {
     const model = { order: 'product-snapshots', catalog: 'ratings' }[args.service];
     if (!model) throw new Error('rebuild: --service order (product snapshots) or catalog (ratings)');
-    console.log(JSON.stringify(await call(base, 'POST', `/admin/read-models/${model}/rebuild`)));
+    const source = args.source ?? 'topic';
+    if (source !== 'topic' && source !== 'api') throw new Error('rebuild: --source topic (the owner\'s topic) or api (the owner\'s export)');
+    if (args.since !== undefined && (source !== 'api' || Number.isNaN(Date.parse(args.since)))) {
+      throw new Error('rebuild: --since takes an ISO time (2026-11-30T08:00:00Z) and goes with --source api');
+    }
+    const path = `/admin/read-models/${model}/rebuild`;
+    if (source === 'topic') {
+      console.log(JSON.stringify(await call(base, 'POST', path, { source })));
+      return;
+    }
+    // The export in steps (each a few seconds on the service), with a progress line.
+    const total = { fetched: 0, updated: 0 };
+    const started = Date.now();
+    let cursor;
+    let last;
+    do {
+      last = await call(base, 'POST', path, { source, ...(args.since ? { since: args.since } : {}), ...(cursor ? { cursor } : {}) });
+      total.fetched += last.fetched;
+      total.updated += last.updated;
+      cursor = last.nextCursor ?? undefined;
+      const rate = Math.round(total.fetched / Math.max((Date.now() - started) / 1000, 0.001));
+      process.stdout.write(`\rimported ${total.fetched} from ${args.service === 'order' ? 'catalog' : 'review'} (${rate}/s), ${total.updated} updated`);
+    } while (cursor);
+    const products = last.products === undefined ? '' : `, ${last.products} rating(s) recomputed`;
+    process.stdout.write(`\nimport done: ${total.fetched} fetched, ${total.updated} updated${products}\n`);
   } else {
-    throw new Error('usage: dlq list|replay --service <name> [--id <id> ...] | rebuild --service order|catalog');
+    throw new Error('usage: dlq list|replay --service <name> [--id <id> ...] | rebuild --service order|catalog [--source topic|api] [--since <ISO time>]');
   }
 }
 

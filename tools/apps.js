@@ -36,8 +36,9 @@ function localJwtSecret(rootDir = path.resolve(__dirname, '..'), env = process.e
 }
 
 const APPS = [
-  { name: 'catalog', port: 3001, database: database('catalog') },
-  { name: 'order', port: 3002, database: database('order') },
+  // Each service that imports a read model from an owner's export (without the broker) is told where the owner is.
+  { name: 'catalog', port: 3001, database: database('catalog'), env: { REVIEW_URL: 'http://127.0.0.1:3005' } },
+  { name: 'order', port: 3002, database: database('order'), env: { CATALOG_URL: 'http://127.0.0.1:3001' } },
   { name: 'payment', port: 3003, database: database('payment') },
   {
     name: 'delivery',

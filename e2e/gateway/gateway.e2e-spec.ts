@@ -34,6 +34,7 @@ const CONTRACT = [
   ['get', '/api/admin/dlq'],
   ['post', '/api/admin/dlq/replay'],
   ['post', '/api/admin/events/republish'],
+  ['post', '/api/admin/read-models/{name}/rebuild'],
   ['get', '/api/admin/breakers'],
   ['post', '/api/auth/token'],
 ] as const;
@@ -180,6 +181,7 @@ describe('api-gateway (real services behind it)', () => {
       ['GET', '/api/admin/dlq?service=payment', 'admin'],
       ['POST', '/api/admin/dlq/replay', 'admin', { service: 'payment' }],
       ['POST', '/api/admin/events/republish', 'admin', { service: 'catalog' }],
+      ['POST', '/api/admin/read-models/product-snapshots/rebuild', 'admin', { source: 'api' }],
       ['GET', '/api/admin/breakers', 'admin'],
     ];
     const before = await upstreamCalls();

@@ -16,7 +16,7 @@ export class Api {
     service: Parameters<TestPlatform['url']>[0],
     method: string,
     path: string,
-    options: { as?: string; role?: 'customer' | 'admin'; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    options: { as?: string; role?: 'customer' | 'admin' | 'service'; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = options.as ? await authHeaders(options.as, options.role ?? 'customer') : {};
     if (options.body !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';

@@ -1,14 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { CatalogDataAccessModule } from '@shop/catalog/data-access';
+import { serviceTokenSigner } from '@shop/platform/auth';
 import { ServiceModule } from '@shop/platform/service';
+import { reviewExportPageSchema } from '@shop/shared/contracts';
 import type { CatalogConfig } from './config/catalog.config';
 import { CreateProductHandler } from './products/create-product/create-product.handler';
 import { CreateProductHttpController } from './products/create-product/create-product.http.controller';
+import { ExportProductsHttpController } from './products/export-products/export-products.http.controller';
 import { GetProductHttpController } from './products/get-product/get-product.http.controller';
 import { ListProductsHttpController } from './products/list-products/list-products.http.controller';
 import { UpdateProductHandler } from './products/update-product/update-product.handler';
 import { UpdateProductHttpController } from './products/update-product/update-product.http.controller';
+import { ImportRatingsHandler } from './ratings/rebuild-ratings/import-ratings.handler';
+import { ReviewExport } from './ratings/rebuild-ratings/review-export';
 import { RebuildRatingsHandler } from './ratings/rebuild-ratings/rebuild-ratings.handler';
 import { RebuildRatingsHttpController } from './ratings/rebuild-ratings/rebuild-ratings.http.controller';
 import { ProductViews } from './products/product.views';
@@ -32,12 +37,32 @@ export class AppModule {
         UpdateProductHttpController,
         ListProductsHttpController,
         GetProductHttpController,
+        ExportProductsHttpController,
         ReserveStockEventController,
         ReleaseStockEventController,
         RecordRatingEventController,
         RebuildRatingsHttpController,
       ],
-      providers: [ProductViews, CreateProductHandler, UpdateProductHandler, ReserveStockHandler, ReleaseStockHandler, RebuildRatingsHandler],
+      providers: [
+        ProductViews,
+        CreateProductHandler,
+        UpdateProductHandler,
+        ReserveStockHandler,
+        ReleaseStockHandler,
+        RebuildRatingsHandler,
+        ImportRatingsHandler,
+        {
+          provide: ReviewExport,
+          useFactory: () =>
+            new ReviewExport({
+              owner: 'review',
+              baseUrl: config.REVIEW_URL,
+              path: '/api/exports/reviews',
+              schema: reviewExportPageSchema,
+              token: serviceTokenSigner('catalog', { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+            }),
+        },
+      ],
     };
   }
 }

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { OrderDataAccessModule } from '@shop/order/data-access';
+import { serviceTokenSigner } from '@shop/platform/auth';
 import { ServiceModule } from '@shop/platform/service';
+import { productExportPageSchema } from '@shop/shared/contracts';
 import type { OrderConfig } from './config/order.config';
 import { CancelOrderHandler } from './orders/cancel-order/cancel-order.handler';
 import { CancelOrderHttpController } from './orders/cancel-order/cancel-order.http.controller';
@@ -11,6 +13,8 @@ import { GetOrderHttpController } from './orders/get-order/get-order.http.contro
 import { ListOrdersHttpController } from './orders/list-orders/list-orders.http.controller';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
+import { CatalogProductExport } from './products/rebuild-product-snapshots/catalog-product-export';
+import { ImportProductSnapshotsHandler } from './products/rebuild-product-snapshots/import-product-snapshots.handler';
 import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
 import { RebuildProductSnapshotsHttpController } from './products/rebuild-product-snapshots/rebuild-product-snapshots.http.controller';
 import { RecordProductSnapshotEventController } from './products/record-product-snapshot/record-product-snapshot.event.controller';
@@ -39,7 +43,24 @@ export class AppModule {
         RecordProductSnapshotEventController,
         RebuildProductSnapshotsHttpController,
       ],
-      providers: [PlaceOrderHandler, CancelOrderHandler, AdvanceOrderHandler, RebuildProductSnapshotsHandler],
+      providers: [
+        PlaceOrderHandler,
+        CancelOrderHandler,
+        AdvanceOrderHandler,
+        RebuildProductSnapshotsHandler,
+        ImportProductSnapshotsHandler,
+        {
+          provide: CatalogProductExport,
+          useFactory: () =>
+            new CatalogProductExport({
+              owner: 'catalog',
+              baseUrl: config.CATALOG_URL,
+              path: '/api/exports/products',
+              schema: productExportPageSchema,
+              token: serviceTokenSigner('order', { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+            }),
+        },
+      ],
     };
   }
 }

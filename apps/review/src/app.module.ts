@@ -7,6 +7,7 @@ import { GrantReviewsEventController } from './grants/grant-reviews/grant-review
 import { GrantReviewsHandler } from './grants/grant-reviews/grant-reviews.handler';
 import { CreateReviewHandler } from './reviews/create-review/create-review.handler';
 import { CreateReviewHttpController } from './reviews/create-review/create-review.http.controller';
+import { ExportReviewsHttpController } from './reviews/export-reviews/export-reviews.http.controller';
 import { ListReviewsHttpController } from './reviews/list-reviews/list-reviews.http.controller';
 
 @Module({})
@@ -18,7 +19,7 @@ export class AppModule {
         ReviewDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
         ServiceModule.forRoot({ service: 'review', config, registry }),
       ],
-      controllers: [CreateReviewHttpController, ListReviewsHttpController, GrantReviewsEventController],
+      controllers: [CreateReviewHttpController, ListReviewsHttpController, ExportReviewsHttpController, GrantReviewsEventController],
       providers: [CreateReviewHandler, GrantReviewsHandler],
     };
   }

@@ -33,6 +33,8 @@ export class TestPlatform {
     self.kafka = useKafka(options.brokers);
     try {
       for (const app of options.apps) await platform.db.migrate(app);
+      // Every port first: a service that calls another (an import from its export) is told where it runs.
+      for (const app of options.apps) platform.ports.set(app, await freePort());
       // allSettled: an app still starting when another fails must be running (and so stopped) before we give up.
       const started = await Promise.allSettled(options.apps.map((app) => platform.startApp(app)));
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -62,6 +64,7 @@ export class TestPlatform {
       JWT_SECRET: TEST_JWT_SECRET,
       OUTBOX_POLL_INTERVAL_MS: '200',
       RETRY_DELAYS_MS: '200,1000,3000',
+      ...this.peerUrls(definition?.env ?? {}),
       ...(this.options.env?.[app] ?? {}),
     };
     if (definition?.database) {
@@ -70,6 +73,23 @@ export class TestPlatform {
     }
     this.running.delete(app);
     this.running.set(app, await AppProcess.start(app, { env, port }));
+  }
+
+  /**
+   * The other services an app calls (`CATALOG_URL` for the order service, as
+   * tools/apps.js has it) at their ports here; one not started here gets an
+   * address nothing answers on, never a local stack's port.
+   */
+  private peerUrls(env: Record<string, string>): Record<string, string> {
+    const registry = appsRegistry().APPS;
+    const urls: Record<string, string> = {};
+    for (const [name, value] of Object.entries(env)) {
+      const port = /^http:\/\/127\.0\.0\.1:(\d+)$/.exec(value)?.[1];
+      const peer = port && registry.find((a) => a.port === Number(port))?.name;
+      if (!peer) continue;
+      urls[name] = this.ports.has(peer as ServiceName) ? this.url(peer as ServiceName) : 'http://127.0.0.1:9';
+    }
+    return urls;
   }
 
   /** Graceful stop (SIGTERM: the app drains and exits), or kill -9 with SIGKILL. */

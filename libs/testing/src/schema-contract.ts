@@ -109,7 +109,14 @@ export function describeServiceSchema<C extends ServicePrismaClient>(
           indexes: (
             await admin.query(`select indexname, indexdef from pg_indexes where schemaname = $1 and tablename in ('outbox', 'inbox', 'dead_letter_replays') order by indexname`, [s])
           ).rows.map((r) => ({ ...r, indexdef: String(r.indexdef).replaceAll(`${s}.`, '') })),
-          triggers: (await admin.query(`select trigger_name, event_manipulation, action_timing from information_schema.triggers where trigger_schema = $1 order by trigger_name`, [s])).rows,
+          // The messaging tables' triggers only: a service's own tables may have theirs (the export's change clock).
+          triggers: (
+            await admin.query(
+              `select trigger_name, event_manipulation, action_timing from information_schema.triggers
+                where trigger_schema = $1 and event_object_table in ('outbox', 'inbox', 'dead_letter_replays') order by trigger_name`,
+              [s],
+            )
+          ).rows,
         });
         const [mine, platforms] = [await describe(schema), await describe(scratch)];
         expect(platforms.triggers).toEqual([{ trigger_name: 'outbox_notify', event_manipulation: 'INSERT', action_timing: 'AFTER' }]);

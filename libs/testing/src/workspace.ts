@@ -23,6 +23,6 @@ export function infra<T>(name: 'postgres' | 'kafka' | 'docker' | 'standins' | 'c
 }
 
 /** The platform's app list, as `npm start` runs it (tools/apps.js). */
-export function appsRegistry(): { APPS: Array<{ name: string; port: number; database?: { role: string; schema: string } }> } {
+export function appsRegistry(): { APPS: Array<{ name: string; port: number; database?: { role: string; schema: string }; env?: Record<string, string> }> } {
   return require(join(workspaceRoot(), 'tools', 'apps.js'));
 }

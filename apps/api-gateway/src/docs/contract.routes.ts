@@ -10,7 +10,7 @@ import {
   productListQuerySchema,
   updateProductSchema,
 } from '@shop/shared/contracts';
-import { dlqListQuerySchema, dlqReplayBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
+import { dlqListQuerySchema, dlqReplayBodySchema, readModelParamSchema, rebuildBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
 import { issueTokenBodySchema } from '../auth/issue-token/issue-token.schemas';
 import type { UpstreamName } from '../upstreams/upstreams';
 import {
@@ -23,6 +23,7 @@ import {
   page,
   paymentView,
   productView,
+  rebuildResult,
   reviewView,
 } from './response.schemas';
 
@@ -41,6 +42,8 @@ export interface ContractRoute {
   access: Access;
   summary: string;
   description?: string;
+  /** Path parameters that are not UUIDs (the default). */
+  params?: Record<string, z.ZodType>;
   query?: z.ZodObject;
   body?: z.ZodType;
   headers?: Array<{ name: string; schema: z.ZodType; description: string }>;
@@ -232,6 +235,19 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     body: republishBodySchema,
     success: { status: 200, description: 'how many were queued again', schema: z.object({ republished: z.number().int() }) },
     errors: [400],
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/read-models/:name/rebuild',
+    upstream: ['order', 'catalog'],
+    access: 'admin',
+    summary: 'Rebuild a read model, `product-snapshots` (order service) or `ratings` (catalog), from its topic or from its owner’s export API',
+    description:
+      "`source: topic` (default) re-reads the owner's topic from its beginning. `source: api` imports from the owner's export without the broker, in full or `since` a time, a couple of seconds per request: while `nextCursor` is not null, send it back as `cursor` with the same `since`. Either way a read model never moves back to an older version, and running it twice changes nothing. An unknown name is a 400.",
+    params: { name: readModelParamSchema },
+    body: rebuildBodySchema,
+    success: { status: 200, description: 'what this step did', schema: rebuildResult },
+    errors: [400, 502],
   },
   {
     method: 'GET',

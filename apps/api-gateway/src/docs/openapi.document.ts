@@ -12,6 +12,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflicts with the current state',
   413: 'the body is larger than 1 MiB',
   422: 'well-formed but not acceptable (unknown product, Idempotency-Key reused with another body)',
+  502: "the service's own upstream (the owner of the data it imports) failed or answered something unusable",
   429: "over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds",
   503: 'the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds',
   504: 'the service did not answer in time',
@@ -37,7 +38,7 @@ function parameters(route: ContractRoute): JsonSchema[] {
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string', format: 'uuid' },
+    schema: route.params?.[name] ? jsonSchema(route.params[name], 'input') : { type: 'string', format: 'uuid' },
   }));
   if (route.query) {
     const query = jsonSchema(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };

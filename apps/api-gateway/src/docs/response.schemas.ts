@@ -112,6 +112,22 @@ export const deadLetterView = z.object({
 });
 same<z.infer<typeof deadLetterView>, DeadLetterView>(true);
 
+/** A rebuild from the owner's topic, or one step of an import from the owner's export API. */
+export const rebuildResult = z.union([
+  z.object({
+    events: z.number().int().describe('events read from the topic'),
+    updated: z.number().int().optional().describe('order: snapshot rows that were missing or older'),
+    imported: z.number().int().optional().describe('catalog: reviews that were missing'),
+    products: z.number().int().optional().describe('catalog: products whose rating changed'),
+  }),
+  z.object({
+    fetched: z.number().int().describe("rows read from the owner's export"),
+    updated: z.number().int().describe('read-model rows that were missing or older'),
+    products: z.number().int().optional().describe('catalog: products whose rating changed (once the import is done)'),
+    nextCursor: z.string().nullable().describe('more to import: send it back as `cursor`; null when done'),
+  }),
+]);
+
 export const breakerSnapshot = z.object({
   state: z.enum(['closed', 'open', 'halfOpen']),
   stats: z.object({

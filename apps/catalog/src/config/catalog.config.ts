@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { loadConfig, needsTokenKey, poolCoversHandlers, serviceConfigShape } from '@shop/platform/config';
+import { loadConfig, needsTokenKey, poolCoversHandlers, serviceConfigShape, serviceUrlVar } from '@shop/platform/config';
 
 /** Every environment variable the catalog service reads. */
 export const catalogConfigSchema = z
-  .object(serviceConfigShape({ port: 3001, schema: 'catalog' }))
+  .object({
+    ...serviceConfigShape({ port: 3001, schema: 'catalog' }),
+    /** The review service, whose review export the ratings can be imported from without the broker. */
+    REVIEW_URL: serviceUrlVar('http://127.0.0.1:3005'),
+  })
   .refine(needsTokenKey, { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] })
   .refine(...poolCoversHandlers());
 

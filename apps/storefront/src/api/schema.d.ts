@@ -246,6 +246,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/read-models/{name}/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebuild a read model, `product-snapshots` (order service) or `ratings` (catalog), from its topic or from its owner’s export API
+         * @description `source: topic` (default) re-reads the owner's topic from its beginning. `source: api` imports from the owner's export without the broker, in full or `since` a time, a couple of seconds per request: while `nextCursor` is not null, send it back as `cursor` with the same `since`. Either way a read model never moves back to an older version, and running it twice changes nothing. An unknown name is a 400.
+         */
+        post: operations["postApiAdminReadmodelsNameRebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/breakers": {
         parameters: {
             query?: never;
@@ -2092,6 +2112,126 @@ export interface operations {
                 headers: {
                     /** @description seconds */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiAdminReadmodelsNameRebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: "product-snapshots" | "ratings";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default topic
+                     * @enum {string}
+                     */
+                    source?: "topic" | "api";
+                    /** Format: date-time */
+                    since?: string;
+                    cursor?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description what this step did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description events read from the topic */
+                        events: number;
+                        /** @description order: snapshot rows that were missing or older */
+                        updated?: number;
+                        /** @description catalog: reviews that were missing */
+                        imported?: number;
+                        /** @description catalog: products whose rating changed */
+                        products?: number;
+                    } | {
+                        /** @description rows read from the owner's export */
+                        fetched: number;
+                        /** @description read-model rows that were missing or older */
+                        updated: number;
+                        /** @description catalog: products whose rating changed (once the import is done) */
+                        products?: number;
+                        /** @description more to import: send it back as `cursor`; null when done */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service's own upstream (the owner of the data it imports) failed or answered something unusable */
+            502: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,8 +1,9 @@
 import { CatalogPrismaClient } from './index';
+import { Client } from 'pg';
 import { describeServiceSchema } from '@shop/testing';
 
 /** Besides what every service's schema has (see describeServiceSchema), the catalog service's own models and rules. */
-describeServiceSchema('catalog', 'catalog', CatalogPrismaClient, ({ client }) => {
+describeServiceSchema('catalog', 'catalog', CatalogPrismaClient, ({ client, db }) => {
   let prisma: CatalogPrismaClient;
 
   beforeAll(() => {
@@ -52,5 +53,38 @@ describeServiceSchema('catalog', 'catalog', CatalogPrismaClient, ({ client }) =>
     await expect(
       prisma.product.create({ data: { ...base, priceCents: -1, id: '1d7a3a44-5a0e-4f4e-8a8f-0f6b1b2c3d03', sku: 'NEG' } }),
     ).rejects.toThrow(/products_price_cents_check/);
+  });
+
+  it('numbers each change to what the export carries in commit order, and leaves stock changes unnumbered', async () => {
+    const product = (n: number) => ({ id: `2e8b4b55-6b1f-4a5f-9b90-1a7c2c3d4e${String(n).padStart(2, '0')}`, sku: `SEQ-${n}`, name: `Seq ${n}`, priceCents: 100, currency: 'EUR', stock: 5 });
+    const seqOf = async (id: string) => (await prisma.product.findUniqueOrThrow({ where: { id } })).changeSeq;
+    const a = await prisma.product.create({ data: product(1) });
+    const b = await prisma.product.create({ data: product(2) });
+    expect(b.changeSeq).toBeGreaterThan(a.changeSeq);
+    expect(b.changedAt.getTime()).toBeGreaterThanOrEqual(a.changedAt.getTime());
+
+    await prisma.product.update({ where: { id: a.id }, data: { stock: { decrement: 1 }, version: { increment: 1 } } });
+    expect(await seqOf(a.id)).toBe(a.changeSeq);
+    await prisma.product.update({ where: { id: a.id }, data: { priceCents: 120 } });
+    expect(await seqOf(a.id)).toBeGreaterThan(b.changeSeq);
+
+    // A change that started first but commits last still gets the lower number only if it commits first:
+    // the second writer waits for the clock until the first commits.
+    const first = new Client({ connectionString: db().urlFor('catalog') });
+    const second = new Client({ connectionString: db().urlFor('catalog') });
+    await Promise.all([first.connect(), second.connect()]);
+    try {
+      await first.query('begin');
+      await first.query("update products set name = 'held' where id = $1", [b.id]);
+      let secondDone = false;
+      const writing = second.query("update products set name = 'later' where id = $1", [a.id]).then(() => (secondDone = true));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(secondDone).toBe(false);
+      await first.query('commit');
+      await writing;
+    } finally {
+      await Promise.all([first.end(), second.end()]);
+    }
+    expect(await seqOf(a.id)).toBeGreaterThan(await seqOf(b.id));
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
-import { bearerToken, createTokenVerifier, signToken } from './jwt';
+import { bearerToken, createTokenVerifier, serviceTokenSigner, signToken } from './jwt';
 
 const secret = 'jwt-spec-secret-of-32-bytes-or-more-0123';
 const verify = createTokenVerifier({ secret });
@@ -113,5 +113,26 @@ describe('token verification with a JWKS', () => {
   it('cannot be told to accept none or an HMAC algorithm', () => {
     expect(() => createTokenVerifier({ jwksUrl, jwksAlgorithms: ['none'] })).toThrow('asymmetric signatures only');
     expect(() => createTokenVerifier({ jwksUrl, jwksAlgorithms: ['RS256', 'HS256'] })).toThrow('asymmetric signatures only');
+  });
+});
+
+describe('service tokens', () => {
+  it('signs a short-lived service token the other services accept, and reuses it while it is fresh', async () => {
+    const sign = serviceTokenSigner('order', { secret });
+    const token = await sign();
+    await expect(verify(token)).resolves.toEqual({ sub: 'service:order', role: 'service' });
+    expect(await sign()).toBe(token);
+    const { exp, iat } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number; iat: number };
+    expect(exp - iat).toBe(300);
+  });
+
+  it('carries issuer and audience when they are configured', async () => {
+    const strict = createTokenVerifier({ secret, issuer: 'https://id.shop.test', audience: 'shop-api' });
+    const token = await serviceTokenSigner('catalog', { secret, issuer: 'https://id.shop.test', audience: 'shop-api' })();
+    await expect(strict(token)).resolves.toEqual({ sub: 'service:catalog', role: 'service' });
+  });
+
+  it('signs nothing without the shared secret (a JWKS cannot sign): it fails, it never sends a call unsigned', async () => {
+    await expect(serviceTokenSigner('order', {})()).rejects.toThrow('order cannot sign a service token: set JWT_SECRET');
   });
 });

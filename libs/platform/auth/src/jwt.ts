@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
 
-export const ROLES = ['customer', 'admin'] as const;
+/** `service`: another service of the platform calling with a token it signed itself (an import from an owner's export). */
+export const ROLES = ['customer', 'admin', 'service'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as proven by a verified token. */
@@ -93,4 +94,26 @@ export function bearerToken(header: string | string[] | undefined): string | und
   const value = Array.isArray(header) ? header[0] : header;
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(value ?? '');
   return match?.[1];
+}
+
+/** Signs the tokens one service presents to another (role `service`, subject `service:<name>`). */
+export type ServiceTokenSigner = () => Promise<string>;
+
+/**
+ * The tokens a service calls another with: role `service`, short-lived, signed
+ * with the shared secret and kept until a minute before they expire. With
+ * only a JWKS configured a service holds no key to sign with, so it gets no
+ * token: asking for one fails with a clear message, nothing is sent unsigned.
+ */
+export function serviceTokenSigner(service: string, options: Pick<JwtOptions, 'secret' | 'issuer' | 'audience'>): ServiceTokenSigner {
+  const lifetimeSeconds = 300;
+  let cached: { token: string; renewAt: number } | undefined;
+  return async () => {
+    const secret = options.secret;
+    if (!secret) throw new AuthError(401, `${service} cannot sign a service token: set JWT_SECRET (a JWKS verifies tokens, it cannot sign them)`);
+    if (cached && Date.now() < cached.renewAt) return cached.token;
+    const token = await signToken(secret, { sub: `service:${service}`, role: 'service' }, { expiresInSeconds: lifetimeSeconds, issuer: options.issuer, audience: options.audience });
+    cached = { token, renewAt: Date.now() + (lifetimeSeconds - 60) * 1000 };
+    return token;
+  };
 }

@@ -25,6 +25,9 @@ export const delayListVar = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean).map(Number))
   .refine((list) => list.length <= 10 && list.every((n) => Number.isInteger(n) && n >= 0 && n <= 86_400_000), 'must be up to 10 comma-separated delays in ms');
 
+/** Another service's base URL (`http://catalog:3001`), for the calls a service makes to it. */
+export const serviceUrlVar = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 /**

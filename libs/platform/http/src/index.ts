@@ -7,3 +7,4 @@ export * from './logging/pino-logger';
 export * from './public.decorator';
 export * from './validation/zod-validation.pipe';
 export * from './pagination/keyset-page';
+export * from './export/owner-export';

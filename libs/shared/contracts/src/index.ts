@@ -13,3 +13,4 @@ export * from './rest/payment.schemas';
 export * from './rest/delivery.schemas';
 export * from './rest/review.schemas';
 export * from './rest/operations.schemas';
+export * from './rest/export.schemas';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodValidationPipe } from '@shop/platform/http';
 import { UpstreamProxy } from '../../proxy/upstream-proxy.service';
@@ -7,6 +7,11 @@ import {
   dlqListQuerySchema,
   DlqReplayBody,
   dlqReplayBodySchema,
+  READ_MODELS,
+  ReadModelName,
+  readModelParamSchema,
+  RebuildBody,
+  rebuildBodySchema,
   RepublishBody,
   republishBodySchema,
 } from './operations.schemas';
@@ -14,7 +19,7 @@ import {
 /**
  * Each service's operator routes (`/admin/dlq`, `/admin/dlq/replay`,
  * `/admin/events/republish`) under `/api/admin`, the service named in the
- * request. Admin only, checked at the edge (edge-rules.ts) and again by the service.
+ * request; read-model rebuilds go to the service that keeps the read model. Admin only, checked at the edge (edge-rules.ts) and again by the service.
  */
 @Controller('api/admin')
 export class OperationsHttpController {
@@ -48,5 +53,16 @@ export class OperationsHttpController {
   ): Promise<void> {
     const { service, ...body } = input;
     return this.proxy.forward(service, request, reply, { path: '/admin/events/republish', body });
+  }
+
+  /** A read model from its owner's topic, or imported from the owner's export API in steps (`nextCursor`). */
+  @Post('read-models/:name/rebuild')
+  rebuild(
+    @Param('name', new ZodValidationPipe(readModelParamSchema, 'read model name')) name: ReadModelName,
+    @Body(new ZodValidationPipe(rebuildBodySchema)) body: RebuildBody,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.proxy.forward(READ_MODELS[name], request, reply, { path: `/admin/read-models/${name}/rebuild`, body });
   }
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { dlqListQuerySchema as serviceDlqQuery, dlqReplayBodySchema as serviceReplayBody, republishBodySchema as serviceRepublishBody } from '@shop/shared/contracts';
+import {
+  dlqListQuerySchema as serviceDlqQuery,
+  dlqReplayBodySchema as serviceReplayBody,
+  republishBodySchema as serviceRepublishBody,
+} from '@shop/shared/contracts';
 import { UPSTREAM_NAMES } from '../../upstreams/upstreams';
 
 /**
@@ -18,3 +22,12 @@ export type DlqReplayBody = z.infer<typeof dlqReplayBodySchema>;
 
 export const republishBodySchema = z.object({ service, ...serviceRepublishBody.shape }).strict();
 export type RepublishBody = z.infer<typeof republishBodySchema>;
+
+/** The read models an operator can rebuild, and the service that keeps each (its `/admin/read-models/<name>/rebuild`). */
+export const READ_MODELS = { 'product-snapshots': 'order', ratings: 'catalog' } as const satisfies Record<string, (typeof UPSTREAM_NAMES)[number]>;
+export const readModelParamSchema = z.enum(Object.keys(READ_MODELS) as Array<keyof typeof READ_MODELS>);
+export type ReadModelName = z.infer<typeof readModelParamSchema>;
+
+/** From the owner's topic (the default), or imported from the owner's export API: the service's own body. */
+export { rebuildReadModelBodySchema as rebuildBodySchema } from '@shop/shared/contracts';
+export type { RebuildReadModelBody as RebuildBody } from '@shop/shared/contracts';

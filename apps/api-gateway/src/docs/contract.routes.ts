@@ -10,7 +10,7 @@ import {
   productListQuerySchema,
   updateProductSchema,
 } from '@shop/shared/contracts';
-import { dlqListQuerySchema, dlqReplayBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
+import { dlqListQuerySchema, dlqReplayBodySchema, messagingStatusQuerySchema, readModelParamSchema, republishBodySchema } from '../admin/operations/operations.schemas';
 import { issueTokenBodySchema } from '../auth/issue-token/issue-token.schemas';
 import type { UpstreamName } from '../upstreams/upstreams';
 import {
@@ -18,11 +18,13 @@ import {
   deadLetterView,
   deliveryView,
   issuedToken,
+  messagingStatusView,
   orderSummary,
   orderView,
   page,
   paymentView,
   productView,
+  readModelRebuild,
   reviewView,
 } from './response.schemas';
 
@@ -41,6 +43,8 @@ export interface ContractRoute {
   access: Access;
   summary: string;
   description?: string;
+  /** Path parameters that are not UUIDs (the default). */
+  params?: Record<string, z.ZodType>;
   query?: z.ZodObject;
   body?: z.ZodType;
   headers?: Array<{ name: string; schema: z.ZodType; description: string }>;
@@ -231,6 +235,27 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     summary: "Re-publish events from a service's outbox history; consumers deduplicate",
     body: republishBodySchema,
     success: { status: 200, description: 'how many were queued again', schema: z.object({ republished: z.number().int() }) },
+    errors: [400],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/messaging',
+    upstream: 'named in the request',
+    access: 'admin',
+    summary: "A service's outbox backlog, consumer group members and consumer lag per topic",
+    query: messagingStatusQuerySchema,
+    success: { status: 200, description: 'the messaging status', schema: messagingStatusView },
+    errors: [400],
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/read-models/:name/rebuild',
+    upstream: ['order', 'catalog'],
+    access: 'admin',
+    summary: 'Rebuild a read model from its topic: `product-snapshots` (order service) or `ratings` (catalog)',
+    description: 'Idempotent: rows already up to date are left as they are. An unknown name is a 400.',
+    params: { name: readModelParamSchema },
+    success: { status: 200, description: 'what the rebuild read and changed', schema: readModelRebuild },
     errors: [400],
   },
   {

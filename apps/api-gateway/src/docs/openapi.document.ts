@@ -37,7 +37,7 @@ function parameters(route: ContractRoute): JsonSchema[] {
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string', format: 'uuid' },
+    schema: route.params?.[name] ? jsonSchema(route.params[name], 'input') : { type: 'string', format: 'uuid' },
   }));
   if (route.query) {
     const query = jsonSchema(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };

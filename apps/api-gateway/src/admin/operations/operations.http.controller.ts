@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodValidationPipe } from '@shop/platform/http';
 import { UpstreamProxy } from '../../proxy/upstream-proxy.service';
@@ -7,14 +7,20 @@ import {
   dlqListQuerySchema,
   DlqReplayBody,
   dlqReplayBodySchema,
+  MessagingStatusQuery,
+  messagingStatusQuerySchema,
+  READ_MODELS,
+  ReadModelName,
+  readModelParamSchema,
   RepublishBody,
   republishBodySchema,
 } from './operations.schemas';
 
 /**
  * Each service's operator routes (`/admin/dlq`, `/admin/dlq/replay`,
- * `/admin/events/republish`) under `/api/admin`, the service named in the
- * request. Admin only, checked at the edge (edge-rules.ts) and again by the service.
+ * `/admin/events/republish`, `/admin/messaging`) under `/api/admin`, the
+ * service named in the request; read-model rebuilds go to the service that
+ * keeps the read model. Admin only, checked at the edge (edge-rules.ts) and again by the service.
  */
 @Controller('api/admin')
 export class OperationsHttpController {
@@ -48,5 +54,23 @@ export class OperationsHttpController {
   ): Promise<void> {
     const { service, ...body } = input;
     return this.proxy.forward(service, request, reply, { path: '/admin/events/republish', body });
+  }
+
+  @Get('messaging')
+  messaging(
+    @Query(new ZodValidationPipe(messagingStatusQuerySchema, 'query')) query: MessagingStatusQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: '/admin/messaging', body: null });
+  }
+
+  @Post('read-models/:name/rebuild')
+  rebuild(
+    @Param('name', new ZodValidationPipe(readModelParamSchema, 'read model name')) name: ReadModelName,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.proxy.forward(READ_MODELS[name], request, reply, { path: `/admin/read-models/${name}/rebuild`, body: null });
   }
 }

@@ -15,7 +15,6 @@ export function ProductPicture({ sku, large = false }: { sku: string; large?: bo
       alt=""
       width={160}
       height={120}
-      loading="lazy"
       data-testid="product-picture"
     />
   );

@@ -88,6 +88,8 @@ describe('a first visit and the operator console in a real browser (whole platfo
       AUTH_DEMO_ISSUER: 'true',
       UPSTREAM_READ_TIMEOUT_FLOOR_MS: '150',
       UPSTREAM_READ_TIMEOUT_MS: '1000',
+      // The console's reads of dead letters and lag take the write deadline (they read Kafka): a frozen service costs 3 s a call.
+      UPSTREAM_WRITE_TIMEOUT_MS: '3000',
       BREAKER_CONSECUTIVE_FAILURES: '3',
       BREAKER_RESET_TIMEOUT_MS: '1000',
     });

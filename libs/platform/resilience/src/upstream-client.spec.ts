@@ -318,6 +318,19 @@ describe('UpstreamClient', () => {
     expect(upstream.requests - requestsBefore).toBe(1);
   });
 
+  it('gives a slow read the write deadline and leaves it out of the latency the read deadline is set from', async () => {
+    upstream.handler = (req, res) => setTimeout(() => res.end('ok'), req.url === '/slow' ? 150 : 0);
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 50, maxMs: 50 }, writeTimeoutMs: 1_000 }));
+    expect(await client.request({ method: 'GET', path: '/slow' }).catch((e: unknown) => e)).toBeInstanceOf(UpstreamTimeoutError);
+    expect((await client.request({ method: 'GET', path: '/slow', slowRead: true })).body.toString()).toBe('ok');
+
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 20, maxMs: 2_000 } }));
+    for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/' });
+    expect(client.currentReadTimeoutMs).toBe(20);
+    for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/slow', slowRead: true });
+    expect(client.currentReadTimeoutMs).toBe(20);
+  });
+
   it("keeps to a caller's shorter deadline", async () => {
     upstream.handler = () => undefined;
     client = new UpstreamClient(settings(baseUrl));

@@ -33,7 +33,8 @@ export class OperationsHttpController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const limit = query.limit === undefined ? '' : `?limit=${query.limit}`;
-    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: `/admin/dlq${limit}`, body: null });
+    // Reads the service's dead-letter topics to their end through a throw-away consumer group: seconds, not milliseconds.
+    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: `/admin/dlq${limit}`, body: null, slowRead: true });
   }
 
   @Post('dlq/replay')
@@ -62,7 +63,8 @@ export class OperationsHttpController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: '/admin/messaging', body: null });
+    // Asks the broker for the offsets of every topic the service consumes.
+    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: '/admin/messaging', body: null, slowRead: true });
   }
 
   @Post('read-models/:name/rebuild')

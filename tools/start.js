@@ -54,6 +54,24 @@ async function waitReady(url, child, timeoutMs) {
   return false;
 }
 
+/**
+ * An empty catalog gets the demo products (apps/storefront/src/demo), through the gateway like any
+ * product, so a first visit finds a shop; SHOP_DEMO_CATALOG=0 leaves it empty. A catalog with other
+ * products is left alone. A failure here is reported and the platform keeps running.
+ */
+async function loadDemoCatalog(gateway) {
+  const demo = require(path.join(root, 'dist', 'apps', 'storefront', 'src', 'demo', 'demo-catalog.main.js'));
+  if (!demo.demoCatalogEnabled(process.env)) return say('demo catalog: off (SHOP_DEMO_CATALOG)');
+  const { loadDemoCatalog: load } = require(path.join(root, 'dist', 'apps', 'storefront', 'src', 'demo', 'demo-catalog.loader.js'));
+  try {
+    const result = await load({ gatewayUrl: `http://127.0.0.1:${gateway.port}`, log: say });
+    if (result.outcome === 'left-alone') say(`demo catalog: not loaded, ${result.reason}`);
+    else if (!result.created) say('demo catalog: already loaded');
+  } catch (err) {
+    say(`demo catalog: not loaded: ${String(err.message).split('\n')[0]}`);
+  }
+}
+
 async function main() {
   const started = Date.now();
   ensureDependencies(say);
@@ -138,6 +156,9 @@ async function main() {
     }
     say(`  kafka        ${infra.brokers}`);
     say(`  postgres     ${new URL(infra.adminUrl).host}/${infra.dbName}`);
+    await loadDemoCatalog(APPS.find((a) => a.name === 'api-gateway'));
+    const shop = APPS.find((a) => a.name === 'storefront');
+    say(`open http://localhost:${shop.port} and buy something; the operator console is at /admin`);
     say('press Ctrl-C to stop everything');
   } catch (err) {
     say(`error: ${String(err.message).split('\n')[0]}`);

@@ -8,7 +8,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: here,
   base: '/',
-  publicDir: false,
+  // Copied as they are: the demo catalog's pictures (src/demo/demo-catalog.data.ts), served at /pictures/.
+  publicDir: 'public',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     // Beside the compiled server (dist/apps/storefront/src/main.js), which serves it.

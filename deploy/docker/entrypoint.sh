@@ -3,6 +3,7 @@
 #   serve <app>          runs an app: a folder of apps/
 #   migrate <service>    applies a data-owning service's SQL migrations (libs/<service>/data-access/prisma/migrations)
 #   secrets <folder>     makes the local stack's secrets (deploy/secrets/make-secrets.sh), for compose
+#   demo-catalog <url>   loads the demo catalog into an empty shop through the gateway at <url> (SHOP_DEMO_CATALOG=0: off)
 # Secrets may come as files, the convention of the official images: <NAME>_FILE names a file holding
 # <NAME>, read only when <NAME> itself is empty, so a value given in the environment wins. A
 # DATABASE_PASSWORD goes into DATABASE_URL when the URL carries none, so that manifests name the user and
@@ -36,7 +37,7 @@ if [ -n "${DATABASE_PASSWORD:-}" ] && [ -n "${DATABASE_URL:-}" ]; then
 fi
 unset DATABASE_PASSWORD
 
-usage="usage: serve <app> | migrate <service> | secrets <folder>"
+usage="usage: serve <app> | migrate <service> | secrets <folder> | demo-catalog <gateway-url>"
 [ $# -eq 2 ] || fail "$usage"
 case "$1" in
   serve)
@@ -49,6 +50,9 @@ case "$1" in
     ;;
   secrets)
     exec deploy/secrets/make-secrets.sh dir "$2"
+    ;;
+  demo-catalog)
+    exec node --enable-source-maps dist/apps/storefront/src/demo/demo-catalog.main.js "$2"
     ;;
   *) fail "$usage" ;;
 esac

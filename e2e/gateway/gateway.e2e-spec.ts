@@ -34,6 +34,7 @@ const CONTRACT = [
   ['get', '/api/admin/dlq'],
   ['post', '/api/admin/dlq/replay'],
   ['post', '/api/admin/events/republish'],
+  ['get', '/api/admin/messaging'],
   ['post', '/api/admin/read-models/{name}/rebuild'],
   ['get', '/api/admin/breakers'],
   ['post', '/api/auth/token'],
@@ -182,6 +183,8 @@ describe('api-gateway (real services behind it)', () => {
       ['POST', '/api/admin/dlq/replay', 'admin', { service: 'payment' }],
       ['POST', '/api/admin/events/republish', 'admin', { service: 'catalog' }],
       ['POST', '/api/admin/read-models/product-snapshots/rebuild', 'admin', { source: 'api' }],
+      ['GET', '/api/admin/messaging?service=order', 'admin'],
+      ['POST', '/api/admin/read-models/ratings/rebuild', 'admin'],
       ['GET', '/api/admin/breakers', 'admin'],
     ];
     const before = await upstreamCalls();

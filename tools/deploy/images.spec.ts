@@ -92,6 +92,8 @@ describe('the image entrypoint (deploy/docker/entrypoint.sh)', () => {
   writeFileSync(join(app, 'dist', 'apps', 'catalog', 'src', 'main.js'), probe);
   mkdirSync(join(app, 'dist', 'libs', 'platform', 'database', 'src'), { recursive: true });
   writeFileSync(join(app, 'dist', 'libs', 'platform', 'database', 'src', 'migrate.cli.js'), probe);
+  mkdirSync(join(app, 'dist', 'apps', 'storefront', 'src', 'demo'), { recursive: true });
+  writeFileSync(join(app, 'dist', 'apps', 'storefront', 'src', 'demo', 'demo-catalog.main.js'), probe);
   mkdirSync(join(app, 'libs', 'catalog', 'data-access', 'prisma', 'migrations'), { recursive: true });
   const secret = join(app, 'jwt');
   writeFileSync(secret, 'from-a-file-0123456789abcdef0123456789');
@@ -119,11 +121,18 @@ describe('the image entrypoint (deploy/docker/entrypoint.sh)', () => {
     expect(entrypoint(['migrate', 'catalog'], {}).out?.argv).toEqual(['libs/catalog/data-access/prisma/migrations']);
   });
 
+  it('loads the demo catalog through the gateway it is given', () => {
+    expect(entrypoint(['demo-catalog', 'http://api-gateway:3000'], { SHOP_DEMO_CATALOG: '1' }).out).toMatchObject({
+      argv: ['http://api-gateway:3000'],
+      env: { SHOP_DEMO_CATALOG: '1' },
+    });
+  });
+
   it('refuses an unknown app, a missing secret file, a password a URL cannot hold, and no command', () => {
     expect(entrypoint(['serve', 'wishlist'], {})).toMatchObject({ status: 2, stderr: 'entrypoint: no app wishlist in this image' });
     expect(entrypoint(['serve', 'catalog'], { JWT_SECRET_FILE: '/nonexistent' })).toMatchObject({ status: 2, stderr: 'entrypoint: JWT_SECRET_FILE: cannot read /nonexistent' });
     expect(entrypoint(['serve', 'catalog'], { DATABASE_URL: 'postgresql://u@h/db', DATABASE_PASSWORD: 'a@b' }).status).toBe(2);
-    expect(entrypoint([], {})).toMatchObject({ status: 2, stderr: 'entrypoint: usage: serve <app> | migrate <service> | secrets <folder>' });
+    expect(entrypoint([], {})).toMatchObject({ status: 2, stderr: 'entrypoint: usage: serve <app> | migrate <service> | secrets <folder> | demo-catalog <gateway-url>' });
   });
 });
 

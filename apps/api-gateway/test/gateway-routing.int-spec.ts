@@ -126,6 +126,9 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
       ['GET', '/api/admin/dlq?service=review', 'admin', 'review', '/admin/dlq'],
       ['POST', '/api/admin/dlq/replay', 'admin', 'delivery', '/admin/dlq/replay', { service: 'delivery', ids: ['t/0/1'] }],
       ['POST', '/api/admin/events/republish', 'admin', 'order', '/admin/events/republish', { service: 'order', aggregateId: id }],
+      ['GET', '/api/admin/messaging?service=delivery', 'admin', 'delivery', '/admin/messaging'],
+      ['POST', '/api/admin/read-models/ratings/rebuild', 'admin', 'catalog', '/admin/read-models/ratings/rebuild'],
+      ['POST', '/api/admin/read-models/product-snapshots/rebuild', 'admin', 'order', '/admin/read-models/product-snapshots/rebuild'],
     ];
     for (const [method, path, role, upstream, upstreamPath, body] of routes) {
       for (const u of Object.values(upstreams)) u.seen = [];
@@ -139,6 +142,19 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
       const expectedBody = body && typeof body === 'object' && 'service' in body ? (({ service: _s, ...rest }) => rest)(body as Record<string, unknown>) : body;
       expect(seen.body ? JSON.parse(seen.body) : undefined).toEqual(expectedBody);
       expect(seen.headers.authorization).toBe(token ? `Bearer ${token}` : undefined);
+    }
+  });
+
+  it('refuses an unknown read model or service with a 400 problem, reaching no service', async () => {
+    for (const [method, path] of [
+      ['POST', '/api/admin/read-models/reviews/rebuild'],
+      ['GET', '/api/admin/messaging?service=gateway'],
+      ['GET', '/api/admin/messaging'],
+    ]) {
+      for (const u of Object.values(upstreams)) u.seen = [];
+      const res = await send(method, path, admin);
+      expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({ path, status: 400, type: expect.stringContaining('application/problem+json') });
+      expect(Object.values(upstreams).flatMap((u) => u.seen)).toEqual([]);
     }
   });
 

@@ -10,7 +10,7 @@ import {
   productListQuerySchema,
   updateProductSchema,
 } from '@shop/shared/contracts';
-import { dlqListQuerySchema, dlqReplayBodySchema, readModelParamSchema, rebuildBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
+import { dlqListQuerySchema, dlqReplayBodySchema, messagingStatusQuerySchema, readModelParamSchema, rebuildBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
 import { issueTokenBodySchema } from '../auth/issue-token/issue-token.schemas';
 import type { UpstreamName } from '../upstreams/upstreams';
 import {
@@ -18,6 +18,7 @@ import {
   deadLetterView,
   deliveryView,
   issuedToken,
+  messagingStatusView,
   orderSummary,
   orderView,
   page,
@@ -248,6 +249,16 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     body: rebuildBodySchema,
     success: { status: 200, description: 'what this step did', schema: rebuildResult },
     errors: [400, 502],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/messaging',
+    upstream: 'named in the request',
+    access: 'admin',
+    summary: "A service's outbox backlog, consumer group members and consumer lag per topic",
+    query: messagingStatusQuerySchema,
+    success: { status: 200, description: 'the messaging status', schema: messagingStatusView },
+    errors: [400],
   },
   {
     method: 'GET',

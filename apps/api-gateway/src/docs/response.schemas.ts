@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BreakerSnapshot } from '@shop/platform/resilience';
-import type { DeadLetterView } from '@shop/platform/messaging';
+import type { DeadLetterView, MessagingStatus } from '@shop/platform/messaging';
 import {
   cancelReasons,
   DeliveryView,
@@ -127,6 +127,31 @@ export const rebuildResult = z.union([
     nextCursor: z.string().nullable().describe('more to import: send it back as `cursor`; null when done'),
   }),
 ]);
+
+export const messagingStatusView = z.object({
+  outbox: z.object({
+    backlog: z.number().int().describe('outbox rows not yet published'),
+    oldestPendingSeconds: z.number().describe('age of the oldest of them; 0 when none waits'),
+    leader: z.boolean().describe('this instance holds the relay lock and publishes'),
+    running: z.boolean(),
+    consecutiveFailures: z.number().int(),
+    lastError: z.string().nullable(),
+  }),
+  consumers: z.array(
+    z.object({
+      group: z.string(),
+      status: z.enum(['starting', 'running', 'restarting', 'stopping', 'stopped']),
+      since: timestamp,
+      restarts: z.number().int(),
+      lastError: z.string().nullable(),
+    }),
+  ),
+  lag: z.array(z.object({ topic: z.string(), group: z.string(), lag: z.number().int() })).describe('records not yet committed by the group, per topic'),
+  totalLag: z.number().int(),
+  lagError: z.string().nullable().describe('why the lag is unknown (the broker did not answer)'),
+});
+same<z.infer<typeof messagingStatusView>, MessagingStatus>(true);
+
 
 export const breakerSnapshot = z.object({
   state: z.enum(['closed', 'open', 'halfOpen']),

@@ -13,6 +13,8 @@ export interface UpstreamCall {
   body?: unknown;
   /** A deadline shorter than the upstream's own. */
   timeoutMs?: number;
+  /** An operator's read that is slow by nature (UpstreamRequest.slowRead). */
+  slowRead?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export class UpstreamProxy {
       body,
       client: request.client,
       timeoutMs: call.timeoutMs,
+      slowRead: call.slowRead,
     });
   }
 

@@ -266,6 +266,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/messaging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service's outbox backlog, consumer group members and consumer lag per topic */
+        get: operations["getApiAdminMessaging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/breakers": {
         parameters: {
             query?: never;
@@ -2232,6 +2249,116 @@ export interface operations {
             /** @description the service's own upstream (the owner of the data it imports) failed or answered something unusable */
             502: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminMessaging: {
+        parameters: {
+            query: {
+                service: "catalog" | "order" | "payment" | "delivery" | "review";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the messaging status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outbox: {
+                            /** @description outbox rows not yet published */
+                            backlog: number;
+                            /** @description age of the oldest of them; 0 when none waits */
+                            oldestPendingSeconds: number;
+                            /** @description this instance holds the relay lock and publishes */
+                            leader: boolean;
+                            running: boolean;
+                            consecutiveFailures: number;
+                            lastError: string | null;
+                        };
+                        consumers: {
+                            group: string;
+                            /** @enum {string} */
+                            status: "starting" | "running" | "restarting" | "stopping" | "stopped";
+                            /** @description ISO 8601 date-time */
+                            since: string;
+                            restarts: number;
+                            lastError: string | null;
+                        }[];
+                        /** @description records not yet committed by the group, per topic */
+                        lag: {
+                            topic: string;
+                            group: string;
+                            lag: number;
+                        }[];
+                        totalLag: number;
+                        /** @description why the lag is unknown (the broker did not answer) */
+                        lagError: string | null;
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

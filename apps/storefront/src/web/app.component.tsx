@@ -3,6 +3,7 @@ import { itemCount } from './cart/cart.model';
 import { cartStore } from './cart/cart.store';
 import { Announcer } from './components/announcer.component';
 import { ErrorBoundary } from './components/error-boundary.component';
+import { AdminPage } from './pages/admin.page';
 import { CartPage } from './pages/cart.page';
 import { CheckoutPage } from './pages/checkout.page';
 import { NotFoundPage } from './pages/not-found.page';
@@ -33,6 +34,8 @@ function Page({ route }: { route: Route }) {
       return <OrderPage id={route.id} />;
     case 'sign-in':
       return <SignInPage next={route.next} />;
+    case 'admin':
+      return <AdminPage />;
     case 'not-found':
       return <NotFoundPage />;
   }
@@ -123,7 +126,9 @@ export function App() {
       </main>
       <Announcer />
       <footer class="site-footer">
-        <p class="muted">A demo shop on an open-source microservice platform. Payments are simulated.</p>
+        <p class="muted">
+          A demo shop on an open-source microservice platform. Payments are simulated. <Link href="/admin">Operator console</Link>
+        </p>
       </footer>
     </>
   );

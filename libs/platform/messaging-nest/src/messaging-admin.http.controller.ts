@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { Roles } from '@shop/platform/auth';
 import { ZodValidationPipe } from '@shop/platform/http';
-import type { DeadLetterView } from '@shop/platform/messaging';
+import { type DeadLetterView, messagingStatus, type MessagingStatus } from '@shop/platform/messaging';
 import { dlqListQuerySchema, dlqReplayBodySchema, republishBodySchema } from '@shop/shared/contracts';
 import { KafkaEventTransport } from './kafka-event.transport';
 import { MessagingMetrics } from './messaging.metrics';
@@ -10,7 +10,8 @@ import { OutboxRelayService } from './outbox-relay.service';
 
 /**
  * Each service's operator routes (the gateway exposes them under /api/admin):
- * its dead letters, their replay, and event re-publish from its outbox.
+ * its dead letters, their replay, event re-publish from its outbox, and its
+ * messaging status (outbox backlog, consumers, lag).
  */
 @Roles('admin')
 @Controller('admin')
@@ -20,6 +21,16 @@ export class MessagingAdminHttpController {
     private readonly relay: OutboxRelayService,
     private readonly metrics: MessagingMetrics,
   ) {}
+
+  @Get('messaging')
+  status(): Promise<MessagingStatus> {
+    return messagingStatus({
+      backlog: () => this.relay.relay.backlog(),
+      relay: () => this.relay.relay.health(),
+      consumers: () => this.transport.consumerHealth(),
+      lag: () => this.transport.lag(),
+    });
+  }
 
   @Get('dlq')
   async list(@Query(new ZodValidationPipe(dlqListQuerySchema, 'query')) query: z.infer<typeof dlqListQuerySchema>): Promise<{ items: DeadLetterView[] }> {

@@ -13,3 +13,4 @@ export * from './consumer/offset-tracker';
 export * from './consumer/supervised-consumer';
 export * from './topic-reader';
 export * from './dead-letters/dead-letters';
+export * from './messaging-status';

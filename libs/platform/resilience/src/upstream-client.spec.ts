@@ -318,6 +318,21 @@ describe('UpstreamClient', () => {
     expect(upstream.requests - requestsBefore).toBe(1);
   });
 
+  it('gives a slow read the write deadline and leaves it out of the latency the read deadline is set from', async () => {
+    upstream.handler = (req, res) => setTimeout(() => res.end('ok'), req.url === '/slow' ? 150 : 0);
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 50, maxMs: 50 }, writeTimeoutMs: 1_000 }));
+    expect(await client.request({ method: 'GET', path: '/slow' }).catch((e: unknown) => e)).toBeInstanceOf(UpstreamTimeoutError);
+    expect((await client.request({ method: 'GET', path: '/slow', slowRead: true })).body.toString()).toBe('ok');
+
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 20, maxMs: 2_000 } }));
+    for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/' });
+    // From the fast reads: well below 4 x 150 ms, what the slow ones would make it if they counted.
+    const fromFastReads = client.currentReadTimeoutMs;
+    expect(fromFastReads).toBeLessThan(600);
+    for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/slow', slowRead: true });
+    expect(client.currentReadTimeoutMs).toBe(fromFastReads);
+  });
+
   it("keeps to a caller's shorter deadline", async () => {
     upstream.handler = () => undefined;
     client = new UpstreamClient(settings(baseUrl));

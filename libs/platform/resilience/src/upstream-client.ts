@@ -67,6 +67,12 @@ export interface UpstreamRequest {
   client?: string;
   /** A deadline of the caller's shorter than the upstream's own timeout (an order summary's part). */
   timeoutMs?: number;
+  /**
+   * A read that is slow by nature (an operator's: listing dead letters reads Kafka topics to their end):
+   * it gets the write deadline and stays out of the latency window the read deadline is set from, so it
+   * neither times out at a deadline made for catalog reads nor stretches that deadline for everyone.
+   */
+  slowRead?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -232,7 +238,7 @@ export class UpstreamClient {
   }
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const read = request.method === 'GET' || request.method === 'HEAD';
+    const read = (request.method === 'GET' || request.method === 'HEAD') && !request.slowRead;
     const own = read ? this.readTimeoutMs : this.options.writeTimeoutMs;
     const timeoutMs = request.timeoutMs !== undefined && request.timeoutMs < own ? Math.max(1, request.timeoutMs) : own;
     this.admit(request.client);

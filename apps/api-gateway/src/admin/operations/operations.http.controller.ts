@@ -7,6 +7,8 @@ import {
   dlqListQuerySchema,
   DlqReplayBody,
   dlqReplayBodySchema,
+  MessagingStatusQuery,
+  messagingStatusQuerySchema,
   READ_MODELS,
   ReadModelName,
   readModelParamSchema,
@@ -18,8 +20,9 @@ import {
 
 /**
  * Each service's operator routes (`/admin/dlq`, `/admin/dlq/replay`,
- * `/admin/events/republish`) under `/api/admin`, the service named in the
- * request; read-model rebuilds go to the service that keeps the read model. Admin only, checked at the edge (edge-rules.ts) and again by the service.
+ * `/admin/events/republish`, `/admin/messaging`) under `/api/admin`, the
+ * service named in the request; read-model rebuilds go to the service that
+ * keeps the read model. Admin only, checked at the edge (edge-rules.ts) and again by the service.
  */
 @Controller('api/admin')
 export class OperationsHttpController {
@@ -32,7 +35,8 @@ export class OperationsHttpController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const limit = query.limit === undefined ? '' : `?limit=${query.limit}`;
-    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: `/admin/dlq${limit}`, body: null });
+    // Reads the service's dead-letter topics to their end through a throw-away consumer group: seconds, not milliseconds.
+    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: `/admin/dlq${limit}`, body: null, slowRead: true });
   }
 
   @Post('dlq/replay')
@@ -53,6 +57,16 @@ export class OperationsHttpController {
   ): Promise<void> {
     const { service, ...body } = input;
     return this.proxy.forward(service, request, reply, { path: '/admin/events/republish', body });
+  }
+
+  @Get('messaging')
+  messaging(
+    @Query(new ZodValidationPipe(messagingStatusQuerySchema, 'query')) query: MessagingStatusQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // Asks the broker for the offsets of every topic the service consumes.
+    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: '/admin/messaging', body: null, slowRead: true });
   }
 
   /** A read model from its owner's topic, or imported from the owner's export API in steps (`nextCursor`). */

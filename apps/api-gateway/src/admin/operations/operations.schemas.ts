@@ -23,6 +23,9 @@ export type DlqReplayBody = z.infer<typeof dlqReplayBodySchema>;
 export const republishBodySchema = z.object({ service, ...serviceRepublishBody.shape }).strict();
 export type RepublishBody = z.infer<typeof republishBodySchema>;
 
+export const messagingStatusQuerySchema = z.object({ service }).strict();
+export type MessagingStatusQuery = z.infer<typeof messagingStatusQuerySchema>;
+
 /** The read models an operator can rebuild, and the service that keeps each (its `/admin/read-models/<name>/rebuild`). */
 export const READ_MODELS = { 'product-snapshots': 'order', ratings: 'catalog' } as const satisfies Record<string, (typeof UPSTREAM_NAMES)[number]>;
 export const readModelParamSchema = z.enum(Object.keys(READ_MODELS) as Array<keyof typeof READ_MODELS>);

@@ -14,8 +14,17 @@ function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+/** A part of the summary the gateway could not fetch: said so, never shown as "none". */
+function Unavailable({ part }: { part: string }) {
+  return (
+    <dd class="muted part-degraded" data-testid={`${part}-degraded`}>
+      Not available right now
+    </dd>
+  );
+}
+
 function PaymentLine({ summary }: { summary: OrderSummary }) {
-  if (summary.degraded.includes('payment')) return <dd class="muted">Not available right now</dd>;
+  if (summary.degraded.includes('payment')) return <Unavailable part="payment" />;
   if (!summary.payment) return <dd>Not charged yet</dd>;
   const { status, amountCents, currency } = summary.payment;
   const label = { AUTHORIZED: 'Paid', DECLINED: 'Declined', REFUNDED: 'Refunded' }[status];
@@ -23,10 +32,18 @@ function PaymentLine({ summary }: { summary: OrderSummary }) {
 }
 
 function DeliveryLine({ summary }: { summary: OrderSummary }) {
-  if (summary.degraded.includes('delivery')) return <dd class="muted">Not available right now</dd>;
+  if (summary.degraded.includes('delivery')) return <Unavailable part="delivery" />;
   if (!summary.delivery) return <dd>Not scheduled yet</dd>;
   const label = { SCHEDULED: 'Scheduled', DISPATCHED: 'On its way', DELIVERED: 'Delivered', CANCELLED: 'Cancelled' }[summary.delivery.status];
   return <dd data-testid="delivery-status">{label}</dd>;
+}
+
+function ReviewsLine({ summary }: { summary: OrderSummary }) {
+  if (summary.degraded.includes('reviews')) return <Unavailable part="reviews" />;
+  if (summary.order.status !== 'DELIVERED') return <dd>Possible once it is delivered</dd>;
+  const reviewed = new Set(summary.reviews.map((r) => r.productId));
+  const count = summary.order.items.filter((item) => reviewed.has(item.productId)).length;
+  return <dd data-testid="reviews-status">{`${count} of ${summary.order.items.length} reviewed`}</dd>;
 }
 
 /** `/orders/:id`: the order followed live, its timeline, cancel before dispatch, reviews after delivery. */
@@ -123,6 +140,8 @@ export function OrderPage({ id }: { id: string }) {
             <PaymentLine summary={summary} />
             <dt>Delivery</dt>
             <DeliveryLine summary={summary} />
+            <dt>Reviews</dt>
+            <ReviewsLine summary={summary} />
             <dt>Ship to</dt>
             <dd>
               {order.shippingAddress.name}, {order.shippingAddress.line1}, {order.shippingAddress.postalCode} {order.shippingAddress.city},{' '}

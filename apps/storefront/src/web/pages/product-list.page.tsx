@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { unwrap } from '../../api/api-client';
 import { AddToCartButton } from '../components/add-to-cart.component';
 import { PageTitle } from '../components/page-title.component';
+import { ProductCategory, ProductPicture } from '../components/product-picture.component';
 import { ProblemAlert } from '../components/problem-alert.component';
 import { Rating } from '../components/rating.component';
 import { formatMoney } from '../format/money.format';
@@ -46,6 +47,8 @@ export function ProductListPage({ query }: { query: string }) {
       <ul class="product-grid" aria-label="Products">
         {products.items.map((product) => (
           <li key={product.id} class="card product-card" data-testid="product-card">
+            <ProductPicture sku={product.sku} />
+            <ProductCategory sku={product.sku} />
             <h2 class="product-name">
               <Link href={`/products/${product.id}`}>{product.name}</Link>
             </h2>

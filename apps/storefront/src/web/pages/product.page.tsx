@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { unwrap } from '../../api/api-client';
 import { addProductToCart } from '../components/add-to-cart.component';
 import { PageTitle } from '../components/page-title.component';
+import { ProductCategory, ProductPicture } from '../components/product-picture.component';
 import { ProblemAlert } from '../components/problem-alert.component';
 import { Rating } from '../components/rating.component';
 import { formatDateTime, formatMoney } from '../format/money.format';
@@ -53,6 +54,8 @@ export function ProductPage({ id }: { id: string }) {
       <PageTitle>{p.name}</PageTitle>
       <div class="product-layout">
         <div class="stack">
+          <ProductPicture sku={p.sku} large />
+          <ProductCategory sku={p.sku} />
           <p class="price price-large">{formatMoney(p.priceCents, p.currency)}</p>
           <Rating average={p.rating.average} count={p.rating.count} />
           <p class="stock">{p.stock > 0 ? `${p.stock} in stock` : 'Out of stock'}</p>

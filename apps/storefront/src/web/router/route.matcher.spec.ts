@@ -10,12 +10,14 @@ describe('matchRoute', () => {
     expect(matchRoute('/orders', '')).toEqual({ name: 'orders' });
     expect(matchRoute('/orders/0b7c', '')).toEqual({ name: 'order', id: '0b7c' });
     expect(matchRoute('/signin', '?next=%2Fcheckout')).toEqual({ name: 'sign-in', next: '/checkout' });
+    expect(matchRoute('/admin', '')).toEqual({ name: 'admin' });
+    expect(matchRoute('/admin/', '')).toEqual({ name: 'admin' });
   });
 
   it('answers not-found for anything else', () => {
     expect(matchRoute('/products', '')).toEqual({ name: 'not-found' });
     expect(matchRoute('/orders/1/2', '')).toEqual({ name: 'not-found' });
-    expect(matchRoute('/admin', '')).toEqual({ name: 'not-found' });
+    expect(matchRoute('/admin/dlq', '')).toEqual({ name: 'not-found' });
   });
 });
 

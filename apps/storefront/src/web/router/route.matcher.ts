@@ -7,6 +7,7 @@ export type Route =
   | { name: 'orders' }
   | { name: 'order'; id: string }
   | { name: 'sign-in'; next: string }
+  | { name: 'admin' }
   | { name: 'not-found' };
 
 /** Only same-site paths may be a sign-in's destination: never an open redirect. */
@@ -21,6 +22,7 @@ export function matchRoute(pathname: string, search: string): Route {
   if (path === '/cart') return { name: 'cart' };
   if (path === '/checkout') return { name: 'checkout' };
   if (path === '/orders') return { name: 'orders' };
+  if (path === '/admin') return { name: 'admin' };
   if (path === '/signin') return { name: 'sign-in', next: safeNext(params.get('next')) };
   const product = /^\/products\/([^/]+)$/.exec(path);
   if (product) return { name: 'product', id: decodeURIComponent(product[1]) };

@@ -41,8 +41,9 @@ async function up() {
   const engine = await prepareContainers({ rootDir, images: Object.values(pinnedImages(rootDir)), log });
   const extras = observability(engine.env);
   const app = { rootDir, env: engine.env, project: PROJECT };
-  // Every app and what it depends on, plus whichever of the collector, Jaeger and Prometheus the engine has.
-  stack.up(app, ['storefront', ...extras.filter((e) => e.available).map((e) => e.name)], { inherit: true });
+  // Every app and what it depends on, the demo catalog's one-shot (SHOP_DEMO_CATALOG=0: off), plus whichever of
+  // the collector, Jaeger and Prometheus the engine has.
+  stack.up(app, ['storefront', 'demo-catalog', ...extras.filter((e) => e.available).map((e) => e.name)], { inherit: true });
   const gateway = `http://127.0.0.1:${port('SHOP_GATEWAY_PORT', 3000)}`;
   const storefront = `http://127.0.0.1:${port('SHOP_STOREFRONT_PORT', 4200)}`;
   await stack.waitForHttp(`${gateway}/health/ready`, 120_000);

@@ -127,8 +127,8 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
       ['POST', '/api/admin/dlq/replay', 'admin', 'delivery', '/admin/dlq/replay', { service: 'delivery', ids: ['t/0/1'] }],
       ['POST', '/api/admin/events/republish', 'admin', 'order', '/admin/events/republish', { service: 'order', aggregateId: id }],
       ['GET', '/api/admin/messaging?service=delivery', 'admin', 'delivery', '/admin/messaging'],
-      ['POST', '/api/admin/read-models/ratings/rebuild', 'admin', 'catalog', '/admin/read-models/ratings/rebuild'],
-      ['POST', '/api/admin/read-models/product-snapshots/rebuild', 'admin', 'order', '/admin/read-models/product-snapshots/rebuild'],
+      ['POST', '/api/admin/read-models/ratings/rebuild', 'admin', 'catalog', '/admin/read-models/ratings/rebuild', { source: 'topic' }],
+      ['POST', '/api/admin/read-models/product-snapshots/rebuild', 'admin', 'order', '/admin/read-models/product-snapshots/rebuild', { source: 'api', since: '2026-11-30T08:00:00.000Z' }],
     ];
     for (const [method, path, role, upstream, upstreamPath, body] of routes) {
       for (const u of Object.values(upstreams)) u.seen = [];

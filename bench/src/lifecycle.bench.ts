@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { ensureTopics } from '@shop/platform/messaging';
 import { Topics } from '@shop/shared/contracts';
-import { BenchPlatform } from './bench-platform';
+import { BenchPlatform, SERVICES } from './bench-platform';
 import { costPerOrder, readStatementCounts, StatementCount } from './cost';
 import { appProcesses, RssSampler } from './footprint';
+import { Hop, readHops } from './hops';
 import { DEFAULT_OPTIONS, runLoad } from './load';
 
 export interface LifecycleOptions {
@@ -32,6 +35,8 @@ export interface LifecycleResult {
   platformStartSeconds: number;
   /** SQL statements and transactions per delivered order, per service and in total, over the whole run (idle polling included). */
   cost: Record<string, StatementCount>;
+  /** Each event's relay lag and pickup, from the services' tables (bench/src/hops.ts). */
+  hops: Hop[];
 }
 
 /** Consumer hops from the order's POST to the record that announces each status (README, "How an order flows"). */
@@ -237,6 +242,18 @@ export async function lifecycleRound(options: LifecycleOptions, log: (line: stri
     const loadRss = sampler.stop();
     const deliveredCount = [...placed.keys()].filter((id) => observer?.delivered.has(id)).length;
     const cost = costPerOrder(countsBefore, await readStatementCounts(bench.platform), Math.max(1, deliveredCount));
+    const hops = await readHops(bench.platform);
+    // The last lines each service logged (warnings and errors: the bench runs them at LOG_LEVEL warn), kept for a profile.
+    const logDir = join(process.cwd(), '.local', 'bench-logs', `lifecycle-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    mkdirSync(logDir, { recursive: true });
+    for (const app of SERVICES) writeFileSync(join(logDir, `${app}.log`), bench.platform.logs(app));
+    log(`the services' last log lines are in ${logDir}`);
+    for (const h of hops) {
+      log(
+        `hop ${h.producer} ${h.type} → ${h.consumer}: ${h.written} written, ${h.published} published, ${h.applied} applied;` +
+          ` relay p50 ${Math.round(h.relay.p50)} / p99 ${Math.round(h.relay.p99)} ms, pickup p50 ${Math.round(h.pickup.p50)} / p99 ${Math.round(h.pickup.p99)} ms`,
+      );
+    }
     const confirmed: number[] = [];
     const delivered: number[] = [];
     for (const [id, respondedAt] of placed) {
@@ -261,6 +278,7 @@ export async function lifecycleRound(options: LifecycleOptions, log: (line: stri
       loadRss,
       platformStartSeconds: bench.startSeconds,
       cost,
+      hops,
     };
   } finally {
     await observer?.stop();

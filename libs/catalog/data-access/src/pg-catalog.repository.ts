@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  PRODUCT_ROWS,
   CatalogError,
   ProductEntity,
   ProductRepository,
@@ -8,7 +9,7 @@ import {
   ReservationRepository,
   StockReservation,
 } from '@shop/catalog/domain';
-import { Database, statement } from '@shop/platform/database';
+import { Database, lockShared, statement } from '@shop/platform/database';
 import type { UnitTx } from '@shop/platform/messaging';
 
 interface ProductRow {
@@ -115,7 +116,9 @@ export class PgRatingRepository extends RatingRepository<UnitTx> {
 
   recomputeAll(): Promise<number> {
     return this.db.transaction(async (tx) => {
-      // Live consumers wait the few milliseconds this takes, so no review is counted twice or lost.
+      // Live consumers wait the few milliseconds this takes, so no review is counted twice or lost; the
+      // products' lock first, as they take it, so a batch holding it never waits for this one's rows.
+      await lockShared(tx, [PRODUCT_ROWS]);
       await tx.execute('lock table rating_contributions in share mode');
       return tx.execute(`
         update products p set rating_count = coalesce(c.n, 0), rating_sum = coalesce(c.s, 0)

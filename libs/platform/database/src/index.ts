@@ -4,3 +4,4 @@ export * from './prisma-service';
 export * from './keyset';
 export * from './statement-counter';
 export * from './database';
+export * from './shared-locks';

@@ -109,6 +109,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
       if (!isEventType(pattern)) throw new Error(`@EventPattern('${pattern}') is not an event type of the contracts`);
       handlers.set(pattern, {
         isolated: handler.extras?.isolated === true,
+        locks: Array.isArray(handler.extras?.locks) ? (handler.extras.locks as string[]) : undefined,
         handle: async (event, context) => {
           const result = await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
           // Logged inside the record's span: with tracing on, the line carries the event's trace_id.

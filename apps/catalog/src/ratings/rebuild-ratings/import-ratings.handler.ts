@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RatingRepository } from '@shop/catalog/domain';
+import { PRODUCT_ROWS, RatingRepository } from '@shop/catalog/domain';
+import { lockShared } from '@shop/platform/database';
 import { importExport } from '@shop/platform/http';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { ApiImportResult } from '@shop/shared/contracts';
@@ -25,6 +26,7 @@ export class ImportRatingsHandler {
     const result = await importExport(this.reviews, from, async (reviews) => {
       let imported = 0;
       await this.unitOfWork.run(async (tx) => {
+        await lockShared(tx, [PRODUCT_ROWS]);
         for (const { reviewId, productId, rating } of reviews) if (await this.ratings.count(tx, { reviewId, productId, rating })) imported++;
       });
       return imported;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { RatingRepository } from '@shop/catalog/domain';
+import { PRODUCT_ROWS, RatingRepository } from '@shop/catalog/domain';
+import { lockShared } from '@shop/platform/database';
 import { readEventsToEnd, UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import { KAFKA, MESSAGING_OPTIONS, MessagingModuleOptions } from '@shop/platform/messaging-nest';
 import { ReviewCreatedV1, Topics } from '@shop/shared/contracts';
@@ -25,6 +26,7 @@ export class RebuildRatingsHandler {
     const topic = `${this.messaging.topicPrefix ?? ''}${Topics.reviewReviews}`;
     const events = await readEventsToEnd<ReviewCreatedV1>(this.kafka, topic, 'review.created', (reviews) =>
       this.unitOfWork.run(async (tx) => {
+        await lockShared(tx, [PRODUCT_ROWS]);
         for (const review of reviews) if (await this.ratings.count(tx, review)) imported++;
       }),
     );

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { RatingRepository } from '@shop/catalog/domain';
+import { PRODUCT_ROWS, RatingRepository } from '@shop/catalog/domain';
 import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, ReviewCreatedV1 } from '@shop/shared/contracts';
 
@@ -13,7 +13,7 @@ import type { Envelope, ReviewCreatedV1 } from '@shop/shared/contracts';
 export class RecordRatingEventController {
   constructor(private readonly ratings: RatingRepository<UnitTx>) {}
 
-  @EventPattern('review.created')
+  @EventPattern('review.created', { locks: [PRODUCT_ROWS] })
   async handle(@Payload() event: Envelope<ReviewCreatedV1>, @Ctx() ctx: EventContext): Promise<void> {
     await this.ratings.count(ctx.tx as UnitTx, event.data);
   }

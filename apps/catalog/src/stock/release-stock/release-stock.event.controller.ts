@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { PRODUCT_ROWS } from '@shop/catalog/domain';
 import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderCancelledV1 } from '@shop/shared/contracts';
 import { ReleaseStockHandler } from './release-stock.handler';
@@ -8,7 +9,7 @@ import { ReleaseStockHandler } from './release-stock.handler';
 export class ReleaseStockEventController {
   constructor(private readonly handler: ReleaseStockHandler) {}
 
-  @EventPattern('order.cancelled')
+  @EventPattern('order.cancelled', { locks: [PRODUCT_ROWS] })
   handle(@Payload() event: Envelope<OrderCancelledV1>, @Ctx() ctx: EventContext): Promise<void> {
     return this.handler.execute(ctx.tx as UnitTx, event.data);
   }

@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { PRODUCT_ROWS } from '@shop/catalog/domain';
 import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderPlacedV1 } from '@shop/shared/contracts';
 import { ReserveStockHandler } from './reserve-stock.handler';
@@ -8,7 +9,7 @@ import { ReserveStockHandler } from './reserve-stock.handler';
 export class ReserveStockEventController {
   constructor(private readonly handler: ReserveStockHandler) {}
 
-  @EventPattern('order.placed')
+  @EventPattern('order.placed', { locks: [PRODUCT_ROWS] })
   handle(@Payload() event: Envelope<OrderPlacedV1>, @Ctx() ctx: EventContext): Promise<void> {
     return this.handler.execute(ctx.tx as UnitTx, event.data);
   }

@@ -1,4 +1,5 @@
 import type { Batch, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { lockShared } from '@shop/platform/database';
 import { ContractViolation, Envelope, EventCatalog, isEventType, parseEnvelope } from '@shop/shared/contracts';
 import { claimEvents } from '../inbox/inbox';
 import type { MessageSender } from '../producer';
@@ -32,6 +33,14 @@ export interface EventHandler {
    * transaction meanwhile.
    */
   isolated?: boolean;
+  /**
+   * Names of what the handler changes that records of other partitions change
+   * too (every placed order changes the stock of products other orders share).
+   * A unit takes the lock of every name its records' handlers give before it
+   * applies any of them, all in one order, so units applied at once (other
+   * partitions, other instances) wait for each other instead of deadlocking.
+   */
+  locks?: string[];
 }
 
 export type ConsumerOutcome = 'processed' | 'skipped' | 'retried' | 'dead-lettered';
@@ -77,7 +86,8 @@ interface Item {
  *
  * A partition's fetched records whose handlers can share a transaction are
  * applied in one unit of work: one inbox statement decides which are new,
- * each new one is applied in order, their state changes and outbox rows are
+ * the shared locks their handlers name are taken (EventHandler.locks), each
+ * new one is applied in order, their state changes and outbox rows are
  * written, one commit; then their offsets are resolved and committed. When a
  * record of the batch fails, the batch is rolled back and applied record by
  * record, so only the failing one goes to its retry tier and nothing is lost
@@ -280,6 +290,10 @@ export class EventConsumer {
           this.options.groupId,
           items.map((it) => ({ id: it.event?.id ?? '', type: it.event?.type ?? '' })),
         );
+        await lockShared(
+          tx,
+          items.filter((it) => fresh.has((it.event as Envelope).id.toLowerCase())).flatMap((it) => it.handler?.locks ?? []),
+        );
         for (const [index, it] of items.entries()) {
           const event = it.event as Envelope;
           const handler = it.handler as EventHandler;
@@ -316,6 +330,7 @@ export class EventConsumer {
           if (handler.isolated) return handler.handle(event, this.context(batch, item.message, event, heartbeat));
           return this.options.unitOfWork.run(async (tx) => {
             if ((await claimEvents(tx, this.options.groupId, [event])).size === 0) return;
+            await lockShared(tx, handler.locks ?? []);
             await handler.handle(event, this.context(batch, item.message, event, heartbeat, tx));
           });
         });

@@ -11,6 +11,7 @@ import { BenchPlatform, SERVICES } from './bench-platform';
 import { bareNodeFootprint } from './footprint';
 import { gatewayBench } from './gateway.bench';
 import { intakeRound, IntakeResult } from './intake.bench';
+import type { Hop } from './hops';
 import { HOPS, lifecycleRound, LifecycleResult } from './lifecycle.bench';
 import { bareProducerLatency, benchDatabase, outboxPublishLag, replayRate } from './messaging.bench';
 import { busyPorts, npmStartRound } from './startup.bench';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
   const raw: Record<string, unknown> = { parts: [...parts], quick: QUICK, repeats: REPEATS };
+  /** Tables of their own, after the figures. */
+  const sections: string[] = [];
   /** Seconds each bench platform took from nothing to ready: the startup figure's baseline. */
   const platformStarts: number[] = [];
   try {
@@ -213,8 +216,10 @@ async function main(): Promise<void> {
           deliveredMs: { p50: percentile(r.delivered, 50), p99: percentile(r.delivered, 99) },
           bareChainP99Ms: { confirm: percentile(r.chain.confirm, 99), deliver: percentile(r.chain.deliver, 99) },
           costPerDeliveredOrder: r.cost,
+          hops: r.hops,
         })),
       };
+      sections.push(hopTable(lifecycle.map((r) => r.hops), `${lifecycleOptions.rate} orders/s`));
       costRows(lifecycle, rows);
       const refused = lifecycle.reduce((n, r) => n + r.notAccepted, 0);
       if (refused) notes.push(`${refused} orders of the lifecycle runs were not accepted or never sent (the offered rate was not met); the lifecycle figures cover the accepted ones`);
@@ -295,6 +300,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.spread} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.target === '-' ? 'info' : r.pass ? 'pass' : 'FAIL'} |`),
     '',
     ...(notes.length ? [...notes.map((n) => `- ${n}`), ''] : []),
+    ...sections,
   ].join('\n');
   writeFileSync(join(dir, `${name}.md`), table);
   process.stdout.write(`\n${table}\n`);
@@ -304,6 +310,35 @@ main().catch((err) => {
   process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });
+
+/**
+ * Each arrow of the lifecycle (bench/src/hops.ts), median over the runs: where
+ * its counts fall behind or its times grow is where an order waits.
+ */
+function hopTable(runs: Hop[][], at: string): string {
+  const arrows = new Map<string, Hop[]>();
+  for (const hops of runs) {
+    for (const h of hops) {
+      // The consumer group carries the run's topic prefix: name it by what follows.
+      const key = `${h.producer} \`${h.type}\` → ${h.consumer.split('.').pop()}`;
+      arrows.set(key, [...(arrows.get(key) ?? []), h]);
+    }
+  }
+  const med = (hs: Hop[], pick: (h: Hop) => number) => Math.round(summarize(hs.map(pick)).median);
+  return [
+    `## Hops of the lifecycle at ${at} (median of the runs)`,
+    '',
+    'From the services\' tables: outbox row written (its transaction began) → marked published after the broker\'s acknowledgement (relay), published → the consumer\'s transaction began (pickup; a consumer can begin a few ms before the mark), in ms; counts of the round\'s events.',
+    '',
+    '| arrow | written | published | applied | relay p50 | relay p99 | pickup p50 | pickup p99 |',
+    '|---|---|---|---|---|---|---|---|',
+    ...[...arrows].map(
+      ([key, hs]) =>
+        `| ${key} | ${med(hs, (h) => h.written)} | ${med(hs, (h) => h.published)} | ${med(hs, (h) => h.applied)} | ${med(hs, (h) => h.relay.p50)} | ${med(hs, (h) => h.relay.p99)} | ${med(hs, (h) => h.pickup.p50)} | ${med(hs, (h) => h.pickup.p99)} |`,
+    ),
+    '',
+  ].join('\n');
+}
 
 /**
  * Statements and transactions per delivered order (DESIGN section 8, cost per

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ServiceName, ServiceNames } from '@shop/shared/contracts';
 import { AppProcess, TestPlatform } from '@shop/testing';
 
@@ -27,7 +28,12 @@ export class BenchPlatform {
     const started = performance.now();
     const courier: Record<string, string> = options.instantCourier ? { DELIVERY_DISPATCH_DELAY_MS: '0', DELIVERY_COMPLETE_DELAY_MS: '0' } : {};
     const apps = options.apps ?? SERVICES;
-    const platform = await TestPlatform.start({ apps, env: { delivery: courier } });
+    // BENCH_CPU_PROFILE=order[,catalog...]: V8 CPU profiles of those services, written when the platform stops.
+    const nodeArgs: Partial<Record<ServiceName, string[]>> = {};
+    for (const app of (process.env.BENCH_CPU_PROFILE ?? '').split(',').filter(Boolean) as ServiceName[]) {
+      nodeArgs[app] = ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), '.local', 'bench-profiles', app)}`];
+    }
+    const platform = await TestPlatform.start({ apps, env: { delivery: courier }, nodeArgs });
     try {
       const gateway = await AppProcess.start('api-gateway', {
         readyTimeoutMs: 30_000,

@@ -22,6 +22,8 @@ export interface AppProcessOptions {
   /** Fixed port, kept across restarts; a free one by default. */
   port?: number;
   readyTimeoutMs?: number;
+  /** Node options before the entry point, e.g. `--cpu-prof` (which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -38,12 +40,13 @@ export class AppProcess {
     readonly port: number,
     private env: Record<string, string>,
     private readonly readyTimeoutMs: number,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   static async start(app: string, options: AppProcessOptions = {}): Promise<AppProcess> {
     const entry = AppProcess.entry(app);
     if (!existsSync(entry)) throw new Error(`testing: ${entry} is missing; run npm run build (npm test does)`);
-    const process = new AppProcess(app, options.port ?? (await freePort()), options.env ?? {}, options.readyTimeoutMs ?? 60_000);
+    const process = new AppProcess(app, options.port ?? (await freePort()), options.env ?? {}, options.readyTimeoutMs ?? 60_000, options.nodeArgs);
     await process.restart();
     return process;
   }
@@ -80,7 +83,7 @@ export class AppProcess {
       ...this.env,
     };
     for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
-    const child = spawn(process.execPath, ['--enable-source-maps', AppProcess.entry(this.app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', ...this.nodeArgs, AppProcess.entry(this.app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());

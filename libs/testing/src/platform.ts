@@ -9,6 +9,8 @@ export interface PlatformOptions {
   apps: ServiceName[];
   /** Extra environment per app, e.g. courier delays. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Node options per app, e.g. `--cpu-prof` for a profile. */
+  nodeArgs?: Partial<Record<ServiceName, string[]>>;
   /** Brokers instead of KAFKA_BROKERS (a private broker the caller may kill). */
   brokers?: string[];
 }
@@ -72,7 +74,7 @@ export class TestPlatform {
       env.DATABASE_SCHEMA = definition.database.schema;
     }
     this.running.delete(app);
-    this.running.set(app, await AppProcess.start(app, { env, port }));
+    this.running.set(app, await AppProcess.start(app, { env, port, nodeArgs: this.options.nodeArgs?.[app] }));
   }
 
   /**

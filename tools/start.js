@@ -81,7 +81,7 @@ async function main() {
   const postgres = require('./infra/postgres');
   const kafka = require('./infra/kafka');
   const { migrate } = require(path.join(root, 'dist', 'libs', 'platform', 'database', 'src', 'sql-migrator.js'));
-  const { APPS, appEnv, appEntry, migrationsDir } = require('./apps');
+  const { APPS, NODE_ARGS, appEnv, appEntry, migrationsDir } = require('./apps');
 
   const children = new Map();
   let stopping = false;
@@ -128,7 +128,7 @@ async function main() {
 
     const ready = await Promise.all(
       APPS.map((app, i) => {
-        const child = spawn(process.execPath, ['--enable-source-maps', appEntry(root, app)], {
+        const child = spawn(process.execPath, [...NODE_ARGS, appEntry(root, app)], {
           cwd: root,
           env: { ...process.env, ...appEnv(app, infra, postgres.serviceDatabaseUrl) },
           stdio: ['ignore', 'pipe', 'pipe'],

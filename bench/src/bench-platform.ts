@@ -28,10 +28,14 @@ export class BenchPlatform {
     const started = performance.now();
     const courier: Record<string, string> = options.instantCourier ? { DELIVERY_DISPATCH_DELAY_MS: '0', DELIVERY_COMPLETE_DELAY_MS: '0' } : {};
     const apps = options.apps ?? SERVICES;
-    // BENCH_CPU_PROFILE=order[,catalog...]: V8 CPU profiles of those services, written when the platform stops.
+    // BENCH_NODE_ARGS: node options for every service (to try a V8 flag); BENCH_CPU_PROFILE=order[,catalog...]:
+    // V8 CPU profiles of those services, written when the platform stops.
+    const common = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const profiled = new Set((process.env.BENCH_CPU_PROFILE ?? '').split(',').filter(Boolean));
     const nodeArgs: Partial<Record<ServiceName, string[]>> = {};
-    for (const app of (process.env.BENCH_CPU_PROFILE ?? '').split(',').filter(Boolean) as ServiceName[]) {
-      nodeArgs[app] = ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), '.local', 'bench-profiles', app)}`];
+    for (const app of apps) {
+      const profile = profiled.has(app) ? ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), '.local', 'bench-profiles', app)}`] : [];
+      nodeArgs[app] = [...common, ...profile];
     }
     const platform = await TestPlatform.start({ apps, env: { delivery: courier }, nodeArgs });
     try {

@@ -42,7 +42,8 @@ usage="usage: serve <app> | migrate <service> | secrets <folder> | demo-catalog 
 case "$1" in
   serve)
     [ -f "dist/apps/$2/src/main.js" ] || fail "no app $2 in this image"
-    exec node --enable-source-maps "dist/apps/$2/src/main.js"
+    # tools/apps.js NODE_ARGS, the options every app runs with
+    exec node --enable-source-maps --max-semi-space-size=8 "dist/apps/$2/src/main.js"
     ;;
   migrate)
     [ -d "libs/$2/data-access/prisma/migrations" ] || fail "no migrations for $2 in this image"

@@ -87,7 +87,7 @@ describe('the image health check (deploy/docker/healthcheck.js)', () => {
  */
 describe('the image entrypoint (deploy/docker/entrypoint.sh)', () => {
   const app = mkdtempSync(join(tmpdir(), 'shop-entrypoint-'));
-  const probe = 'console.log(JSON.stringify({ argv: process.argv.slice(2), env: process.env }));\n';
+  const probe = 'console.log(JSON.stringify({ argv: process.argv.slice(2), execArgv: process.execArgv, env: process.env }));\n';
   mkdirSync(join(app, 'dist', 'apps', 'catalog', 'src'), { recursive: true });
   writeFileSync(join(app, 'dist', 'apps', 'catalog', 'src', 'main.js'), probe);
   mkdirSync(join(app, 'dist', 'libs', 'platform', 'database', 'src'), { recursive: true });
@@ -100,7 +100,7 @@ describe('the image entrypoint (deploy/docker/entrypoint.sh)', () => {
 
   const entrypoint = (args: string[], env: Record<string, string>) => {
     const r = spawnSync(join(root, 'deploy', 'docker', 'entrypoint.sh'), args, { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
-    const out = r.status === 0 ? (JSON.parse(r.stdout) as { argv: string[]; env: Record<string, string> }) : undefined;
+    const out = r.status === 0 ? (JSON.parse(r.stdout) as { argv: string[]; execArgv: string[]; env: Record<string, string> }) : undefined;
     return { status: r.status, stderr: r.stderr.trim(), out };
   };
 
@@ -110,6 +110,10 @@ describe('the image entrypoint (deploy/docker/entrypoint.sh)', () => {
     expect(r.out?.env).toMatchObject({ JWT_SECRET: 'from-a-file-0123456789abcdef0123456789', DATABASE_URL: 'postgresql://svc_catalog:pw-1_x@postgres:5432/shop' });
     expect(Object.keys(r.out?.env ?? {})).not.toEqual(expect.arrayContaining(['JWT_SECRET_FILE']));
     expect(Object.keys(r.out?.env ?? {})).not.toContain('DATABASE_PASSWORD');
+  });
+
+  it('runs an app with the node options npm start and the tests give it (tools/apps.js)', () => {
+    expect(entrypoint(['serve', 'catalog'], {}).out?.execArgv).toEqual(require(join(root, 'tools', 'apps.js')).NODE_ARGS);
   });
 
   it('lets a value given in the environment win over the file, and a URL keep its own password', () => {

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { workspaceRoot } from './workspace';
+import { appsRegistry, workspaceRoot } from './workspace';
 
 /** A port nothing listens on right now, for a process under test. */
 export function freePort(): Promise<number> {
@@ -83,7 +83,7 @@ export class AppProcess {
       ...this.env,
     };
     for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
-    const child = spawn(process.execPath, ['--enable-source-maps', ...this.nodeArgs, AppProcess.entry(this.app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...appsRegistry().NODE_ARGS, ...this.nodeArgs, AppProcess.entry(this.app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());

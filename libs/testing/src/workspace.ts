@@ -23,6 +23,10 @@ export function infra<T>(name: 'postgres' | 'kafka' | 'docker' | 'standins' | 'c
 }
 
 /** The platform's app list, as `npm start` runs it (tools/apps.js). */
-export function appsRegistry(): { APPS: Array<{ name: string; port: number; database?: { role: string; schema: string }; env?: Record<string, string> }> } {
+export function appsRegistry(): {
+  APPS: Array<{ name: string; port: number; database?: { role: string; schema: string }; env?: Record<string, string> }>;
+  /** The node options every app runs with. */
+  NODE_ARGS: string[];
+} {
   return require(join(workspaceRoot(), 'tools', 'apps.js'));
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
-  PRODUCT_ROWS,
   CatalogError,
+  PRODUCT_ROWS,
   ProductEntity,
   ProductRepository,
   RatingContribution,

@@ -1,11 +1,6 @@
 import type { ProductEntity } from './product.entity';
 
 /**
- * Where products are kept (the port; the data-access library implements it).
- * `Tx` is the use case's unit of work: writes commit with it, together with
- * the events the use case publishes.
- */
-/**
  * The shared lock (EventHandler.locks) of every event handler that changes
  * product rows: products are shared by all orders, so the batches of two
  * partitions (each one unit of several orders) would otherwise lock the same
@@ -13,6 +8,11 @@ import type { ProductEntity } from './product.entity';
  */
 export const PRODUCT_ROWS = 'catalog.products';
 
+/**
+ * Where products are kept (the port; the data-access library implements it).
+ * `Tx` is the use case's unit of work: writes commit with it, together with
+ * the events the use case publishes.
+ */
 export abstract class ProductRepository<Tx = unknown> {
   /** Loads and locks these products until the unit ends, in id order (two orders of one unit never deadlock; two units, see PRODUCT_ROWS); unknown ids are absent. */
   abstract lockMany(tx: Tx, ids: string[]): Promise<Map<string, ProductEntity>>;

@@ -28,6 +28,32 @@ export function readMigrations(migrationsDir: string): MigrationFile[] {
     });
 }
 
+/** `20261204100000_messaging_tables` → `messaging_tables`. */
+const nameOf = (migration: string) => migration.replace(/^\d+_/, '');
+
+/**
+ * Applied migrations whose folder was renamed since (a new timestamp, the same
+ * name and the same SQL): their record follows the folder, so a migration is
+ * never applied twice because its date was corrected.
+ */
+export function renamedMigrations(
+  local: MigrationFile[],
+  applied: Array<{ migration_name: string; checksum: string }>,
+): Array<{ from: string; to: string }> {
+  const localNames = new Set(local.map((m) => m.name));
+  const appliedNames = new Set(applied.map((a) => a.migration_name));
+  const renames: Array<{ from: string; to: string }> = [];
+  for (const record of applied) {
+    if (localNames.has(record.migration_name)) continue;
+    const match = local.find((m) => !appliedNames.has(m.name) && nameOf(m.name) === nameOf(record.migration_name) && m.checksum === record.checksum);
+    if (match) {
+      renames.push({ from: record.migration_name, to: match.name });
+      appliedNames.add(match.name);
+    }
+  }
+  return renames;
+}
+
 /**
  * Applies pending migrations without Prisma's native schema engine, keeping
  * the same `_prisma_migrations` bookkeeping so `prisma migrate deploy` (where
@@ -57,8 +83,15 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
     const done = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       'select migration_name, checksum, finished_at from "_prisma_migrations" where rolled_back_at is null',
     );
+    const migrations = readMigrations(options.migrationsDir);
     const byName = new Map(done.rows.map((r) => [r.migration_name, r]));
-    for (const migration of readMigrations(options.migrationsDir)) {
+    for (const renamed of renamedMigrations(migrations, done.rows)) {
+      await client.query('update "_prisma_migrations" set migration_name = $2 where migration_name = $1 and rolled_back_at is null', [renamed.from, renamed.to]);
+      byName.set(renamed.to, { ...(byName.get(renamed.from) as (typeof done.rows)[number]), migration_name: renamed.to });
+      byName.delete(renamed.from);
+      log(`${options.schema}: ${renamed.from} is now named ${renamed.to}`);
+    }
+    for (const migration of migrations) {
       const previous = byName.get(migration.name);
       if (previous?.finished_at) {
         if (previous.checksum !== migration.checksum) {

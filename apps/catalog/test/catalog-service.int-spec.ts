@@ -130,6 +130,18 @@ describe('catalog service (real Postgres and Kafka)', () => {
     expect(dup.status).toBe(409);
   });
 
+  it('publishes nothing for a product refused as a duplicate sku', async () => {
+    const sku = `DUP-${randomUUID()}`;
+    const body = JSON.stringify({ sku, name: 'Dup', priceCents: 1, currency: 'EUR', stock: 1 });
+    const first = (await (await fetch(`${url}/api/products`, { method: 'POST', headers: admin, body })).json()) as { id: string };
+    expect((await fetch(`${url}/api/products`, { method: 'POST', headers: admin, body })).status).toBe(409);
+    // The relay publishes in commit order: once a later product's event is here, a refused one's would be too.
+    const later = await createProduct(1);
+    await recorder.waitFor('catalog.product-upserted', later.id);
+    const bySku = recorder.of('catalog.product-upserted').filter((e) => (e.event.data as { sku: string }).sku === sku);
+    expect(bySku.map((e) => e.event.aggregateId)).toEqual([first.id]);
+  });
+
   it('lists newest first with keyset pages and search', async () => {
     const a = await createProduct(1);
     const b = await createProduct(1);

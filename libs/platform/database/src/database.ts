@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 
 /**
  * A statement with a name derived from its text: pg parses it once per
@@ -35,29 +35,69 @@ function asConfig(sql: string | Statement, values: unknown[] | undefined) {
   return { name: s.name, text: s.text, values };
 }
 
-/** One connection, held for a transaction (or a statement). */
+/** An error the server raised (it carries a severity): the connection stays usable, unlike after a socket error or a timeout. */
+export function isServerError(err: unknown): boolean {
+  return typeof (err as { severity?: unknown } | null)?.severity === 'string';
+}
+
+/**
+ * One connection of the pool, held for a transaction (or a statement). It
+ * knows whether it broke while held (the socket failed, a query timed out, the
+ * server ended the session) and gives it back accordingly: a broken one is
+ * discarded, a good one goes back to the pool whatever the caller's own
+ * errors were, so a refused request never costs a new Postgres connection.
+ */
 export class Connection implements Queryable {
-  constructor(readonly client: PoolClient) {}
+  private failure?: Error;
+  private readonly onError = (err: Error) => {
+    this.failure ??= err;
+  };
+
+  constructor(readonly client: PoolClient) {
+    // Held, the client is out of the pool's sight: an error event with no listener would end the process.
+    client.on('error', this.onError);
+  }
+
+  get broken(): boolean {
+    return this.failure !== undefined;
+  }
 
   async query<R extends QueryResultRow = QueryResultRow>(sql: string | Statement, values?: unknown[]): Promise<R[]> {
-    return (await this.client.query<R>(asConfig(sql, values))).rows;
+    return (await this.send<R>(asConfig(sql, values))).rows;
   }
 
   async execute(sql: string | Statement, values?: unknown[]): Promise<number> {
-    return (await this.client.query(asConfig(sql, values))).rowCount ?? 0;
+    return (await this.send(asConfig(sql, values))).rowCount ?? 0;
   }
 
   // Transaction control goes as a simple query: nothing to prepare or bind.
   async begin(): Promise<void> {
-    await this.client.query('begin');
+    await this.send('begin');
   }
 
   async commit(): Promise<void> {
-    await this.client.query('commit');
+    await this.send('commit');
   }
 
+  /** Never throws: a connection that cannot roll back is broken, and discarded on release. */
   async rollback(): Promise<void> {
-    await this.client.query('rollback').catch(() => undefined);
+    await this.send('rollback').catch(() => undefined);
+  }
+
+  /** Gives the connection back to the pool, or ends it when it broke. Call once. */
+  release(): void {
+    this.client.removeListener('error', this.onError);
+    this.client.release(this.failure);
+  }
+
+  private async send<R extends QueryResultRow = QueryResultRow>(query: string | QueryConfig) {
+    if (this.failure) throw this.failure;
+    try {
+      return await this.client.query<R>(query);
+    } catch (err) {
+      if (!isServerError(err)) this.failure ??= err as Error;
+      throw err;
+    }
   }
 }
 
@@ -89,26 +129,27 @@ export class Database implements Queryable {
     if (missing.length) throw new Error(`${missing.length} migration(s) not applied to ${this.about.schema ?? 'the schema'}: ${missing.join(', ')}`);
   }
 
-  async query<R extends QueryResultRow = QueryResultRow>(sql: string | Statement, values?: unknown[]): Promise<R[]> {
-    return (await this.pool.query<R>(asConfig(sql, values))).rows;
+  // Not pool.query: it discards the connection after any error, a unique violation included.
+  query<R extends QueryResultRow = QueryResultRow>(sql: string | Statement, values?: unknown[]): Promise<R[]> {
+    return this.withConnection((c) => c.query<R>(sql, values));
   }
 
-  async execute(sql: string | Statement, values?: unknown[]): Promise<number> {
-    return (await this.pool.query(asConfig(sql, values))).rowCount ?? 0;
+  execute(sql: string | Statement, values?: unknown[]): Promise<number> {
+    return this.withConnection((c) => c.execute(sql, values));
+  }
+
+  /** A connection of the pool, held until its `release()`. */
+  async connect(): Promise<Connection> {
+    return new Connection(await this.pool.connect());
   }
 
   /** Runs `work` on one connection of the pool and gives it back; a broken connection is discarded, not reused. */
   async withConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
+    const connection = await this.connect();
     try {
-      return await work(new Connection(client));
-    } catch (err) {
-      // A connection error leaves the client unusable; a SQL error does not.
-      if (!(err as { severity?: string }).severity) broken = err as Error;
-      throw err;
+      return await work(connection);
     } finally {
-      client.release(broken);
+      connection.release();
     }
   }
 

@@ -60,7 +60,6 @@ export class Unit implements UnitTx {
   private events: Array<{ event: OutboundEvent; context: Record<string, string> }> = [];
   private committed: Array<() => void> = [];
   private connection?: Connection;
-  private release?: (err?: Error) => void;
 
   constructor(
     private readonly db: Database,
@@ -68,7 +67,6 @@ export class Unit implements UnitTx {
   ) {}
 
   async run<T>(work: (tx: UnitTx) => Promise<T>): Promise<T> {
-    let failure: Error | undefined;
     try {
       const result = await work(this);
       if (this.connection) {
@@ -80,12 +78,11 @@ export class Unit implements UnitTx {
       for (const callback of this.committed) callback();
       return result;
     } catch (err) {
-      failure = err as Error;
       if (this.connection) await this.connection.rollback();
       throw err;
     } finally {
-      // A SQL error leaves the connection usable; anything else (a dropped socket) does not.
-      this.release?.((failure as { severity?: string } | undefined)?.severity ? undefined : failure);
+      // Back to the pool, unless it broke while the unit held it.
+      this.connection?.release();
     }
   }
 
@@ -119,9 +116,7 @@ export class Unit implements UnitTx {
 
   private async begin(): Promise<Connection> {
     if (this.connection) return this.connection;
-    const client = await this.db.pool.connect();
-    this.release = (err) => client.release(err);
-    this.connection = new Connection(client);
+    this.connection = await this.db.connect();
     await this.connection.begin();
     return this.connection;
   }
@@ -129,11 +124,13 @@ export class Unit implements UnitTx {
   /**
    * A unit that never read: when its writes and events fit one statement, that
    * statement runs alone, on any connection, atomic and committed on its own.
+   * Not when a write's count is checked: the check runs after the statement,
+   * so a refused unit (a duplicate key: 409) must still be able to roll back.
    */
   private async flushAlone(): Promise<void> {
     const pending = this.writes.length + this.events.length;
     if (pending === 0) return;
-    if (this.segments(this.writes).length <= 1) {
+    if (this.segments(this.writes).length <= 1 && !this.writes.some((w) => w.expect)) {
       const [s] = this.compose();
       this.check(await this.db.query(s.statement, s.values), s.expects);
       return;

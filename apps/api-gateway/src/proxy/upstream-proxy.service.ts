@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UpstreamRegistry, UpstreamResponse } from '@shop/platform/resilience';
-import type { UpstreamName } from '../upstreams/upstreams';
+import type { OperatorLane, UpstreamName } from '../upstreams/upstreams';
 import { sendAnswer, sendUnavailable } from './answers';
 import { forwardedRequestHeaders } from './forwarding';
 
@@ -13,8 +13,6 @@ export interface UpstreamCall {
   body?: unknown;
   /** A deadline shorter than the upstream's own. */
   timeoutMs?: number;
-  /** An operator's read that is slow by nature (UpstreamRequest.slowRead). */
-  slowRead?: boolean;
 }
 
 /**
@@ -27,7 +25,7 @@ export class UpstreamProxy {
   constructor(@Inject(UpstreamRegistry) private readonly upstreams: UpstreamRegistry) {}
 
   /** Any answer the service gave; rejects with an UpstreamError when there was none. */
-  call(upstream: UpstreamName, request: FastifyRequest, call: UpstreamCall = {}): Promise<UpstreamResponse> {
+  call(upstream: UpstreamName | OperatorLane, request: FastifyRequest, call: UpstreamCall = {}): Promise<UpstreamResponse> {
     const payload = call.body === undefined ? request.body : call.body;
     const body = payload === undefined || payload === null ? undefined : JSON.stringify(payload);
     return this.upstreams.get(upstream).request({
@@ -37,11 +35,10 @@ export class UpstreamProxy {
       body,
       client: request.client,
       timeoutMs: call.timeoutMs,
-      slowRead: call.slowRead,
     });
   }
 
-  async forward(upstream: UpstreamName, request: FastifyRequest, reply: FastifyReply, call: UpstreamCall = {}): Promise<void> {
+  async forward(upstream: UpstreamName | OperatorLane, request: FastifyRequest, reply: FastifyReply, call: UpstreamCall = {}): Promise<void> {
     let response: UpstreamResponse;
     try {
       response = await this.call(upstream, request, call);

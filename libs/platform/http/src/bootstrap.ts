@@ -6,6 +6,7 @@ import type { Histogram } from 'prom-client';
 import { exitWithMessage } from '@shop/platform/config';
 import { createLogger, logProcessWarnings, PinoNestLogger } from './logging/pino-logger';
 import { problem, ProblemDetailsFilter } from './problem/problem-details.filter';
+import { refuseUnstorableInput } from './validation/storable-input';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** How much of a refused body is read and dropped so its sender receives the 413; past this the connection is cut. */
@@ -50,6 +51,7 @@ export async function createHttpApp(
   app.useGlobalFilters(new ProblemDetailsFilter());
   refuseOversizedBodies(app);
   acceptEmptyJsonBodies(app);
+  refuseUnstorableInput(app.getHttpAdapter().getInstance());
   if (options.httpDuration) recordRequestDurations(app, options.httpDuration);
   return app;
 }

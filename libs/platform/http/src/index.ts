@@ -8,3 +8,5 @@ export * from './public.decorator';
 export * from './validation/zod-validation.pipe';
 export * from './pagination/keyset-page';
 export * from './export/owner-export';
+export * from './problem/unavailable';
+export * from './validation/storable-input';

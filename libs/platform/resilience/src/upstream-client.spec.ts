@@ -16,7 +16,7 @@ class TestUpstream {
 
   constructor() {
     this.server = createServer((req, res) => {
-      if (req.url === '/health/live') this.probes++;
+      if (req.url === '/health/ready') this.probes++;
       else this.requests++;
       // The client went away before we answered: what an aborted request looks like from here.
       res.on('close', () => {
@@ -94,11 +94,11 @@ describe('UpstreamClient', () => {
 
   it('opens after the failure threshold and then rejects without calling the upstream', async () => {
     upstream.handler = (_req, res) => {
-      res.statusCode = 500;
-      res.end('boom');
+      res.statusCode = 503;
+      res.end('down');
     };
     client = new UpstreamClient(settings(baseUrl, { volumeThreshold: 4, resetTimeoutMs: 5_000 }));
-    for (let i = 0; i < 4; i++) expect((await client.request({ method: 'GET', path: '/' })).status).toBe(500);
+    for (let i = 0; i < 4; i++) expect((await client.request({ method: 'GET', path: '/' })).status).toBe(503);
     expect(client.state).toBe('open');
 
     const started = performance.now();
@@ -137,7 +137,7 @@ describe('UpstreamClient', () => {
 
   it('stays open while its probes fail, and refuses callers at once meanwhile', async () => {
     upstream.handler = (_req, res) => {
-      res.statusCode = 500;
+      res.statusCode = 503;
       res.end();
     };
     client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 100 }));
@@ -152,7 +152,7 @@ describe('UpstreamClient', () => {
     let hang = false;
     upstream.handler = (req, res) => {
       if (hang) return;
-      res.statusCode = 500;
+      res.statusCode = 504;
       res.end();
     };
     client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 100, readTimeout: { floorMs: 300, maxMs: 300 } }));
@@ -274,14 +274,14 @@ describe('UpstreamClient', () => {
     expect(upstream.requests).toBe(3);
   });
 
-  it('opens after a few 5xx in a row, and a good answer in between starts the count again', async () => {
-    let status = 500;
+  it('opens after a few unavailable answers in a row, and a good answer in between starts the count again', async () => {
+    let status = 503;
     upstream.handler = (_req, res) => {
       res.statusCode = status;
       res.end();
     };
     client = new UpstreamClient(settings(baseUrl, { volumeThreshold: 100, consecutiveFailures: 3, resetTimeoutMs: 5_000 }));
-    for (const next of [500, 500, 200, 500, 500]) {
+    for (const next of [503, 502, 200, 504, 503]) {
       status = next;
       await client.request({ method: 'GET', path: '/' });
     }
@@ -295,18 +295,21 @@ describe('UpstreamClient', () => {
   it('times reads out from the upstream\'s measured latency, within its floor and maximum', async () => {
     let delayMs = 0;
     upstream.handler = (_req, res) => setTimeout(() => res.end('ok'), delayMs);
-    // The floor is 4 x 50 ms: with immediate answers the slowest of 50 (their p99) stays below 50 ms even while
-    // other processes load the machine (with a floor of 100 ms, one answer late by 25 ms failed this test).
-    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 200, maxMs: 2_000 } }));
+    // Immediate answers: 4 x their p99 is far below a floor of 1.5 s however loaded the machine is (a floor
+    // of 200 ms failed whenever other processes pushed the p99 of local answers past 50 ms).
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 1_500, maxMs: 2_000 } }));
     expect(client.currentReadTimeoutMs).toBe(2_000);
     for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/' });
-    expect(client.currentReadTimeoutMs).toBe(200);
+    expect(client.currentReadTimeoutMs).toBe(1_500);
 
+    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 50, maxMs: 2_000 } }));
     delayMs = 60;
     for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/' });
-    // 4 x p99 of answers taking 60 ms or more: slower than the floor, below the maximum.
+    // 4 x p99 of answers taking 60 ms or more: above the floor, below the maximum, and what the window says.
+    const p99 = client.snapshot().stats.latencyP99Ms;
     expect(client.currentReadTimeoutMs).toBeGreaterThanOrEqual(240);
     expect(client.currentReadTimeoutMs).toBeLessThan(2_000);
+    expect(Math.abs(client.currentReadTimeoutMs - 4 * p99)).toBeLessThanOrEqual(1);
   }, 15_000);
 
   it('gives writes their own, longer timeout and sends them once, never again', async () => {
@@ -322,21 +325,6 @@ describe('UpstreamClient', () => {
     expect(upstream.requests - requestsBefore).toBe(1);
   });
 
-  it('gives a slow read the write deadline and leaves it out of the latency the read deadline is set from', async () => {
-    upstream.handler = (req, res) => setTimeout(() => res.end('ok'), req.url === '/slow' ? 150 : 0);
-    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 50, maxMs: 50 }, writeTimeoutMs: 1_000 }));
-    expect(await client.request({ method: 'GET', path: '/slow' }).catch((e: unknown) => e)).toBeInstanceOf(UpstreamTimeoutError);
-    expect((await client.request({ method: 'GET', path: '/slow', slowRead: true })).body.toString()).toBe('ok');
-
-    client = new UpstreamClient(settings(baseUrl, { readTimeout: { floorMs: 20, maxMs: 2_000 } }));
-    for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/' });
-    // From the fast reads: well below 4 x 150 ms, what the slow ones would make it if they counted.
-    const fromFastReads = client.currentReadTimeoutMs;
-    expect(fromFastReads).toBeLessThan(600);
-    for (let i = 0; i < 50; i++) await client.request({ method: 'GET', path: '/slow', slowRead: true });
-    expect(client.currentReadTimeoutMs).toBe(fromFastReads);
-  });
-
   it("keeps to a caller's shorter deadline", async () => {
     upstream.handler = () => undefined;
     client = new UpstreamClient(settings(baseUrl));
@@ -344,6 +332,41 @@ describe('UpstreamClient', () => {
     const err = await client.request({ method: 'GET', path: '/', timeoutMs: 60 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamTimeoutError);
     expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("does not charge the upstream for a caller's budget running out: the call is judged by the upstream's own deadline", async () => {
+    upstream.handler = (_req, res) => setTimeout(() => res.end('late but fine'), 150);
+    client = new UpstreamClient(settings(baseUrl, { consecutiveFailures: 2, volumeThreshold: 2, readTimeout: { floorMs: 1_000, maxMs: 1_000 } }));
+    for (let i = 0; i < 5; i++) {
+      expect(await client.request({ method: 'GET', path: '/', timeoutMs: 20 }).catch((e: unknown) => e)).toBeInstanceOf(UpstreamTimeoutError);
+    }
+    await waitFor(() => client?.snapshot().stats.successes === 5);
+    expect(client.state).toBe('closed');
+    expect(client.snapshot().stats.failures).toBe(0);
+    expect(upstream.closedBeforeAnswer).toBe(0);
+  });
+
+  it('passes a 500 on as the answer it is and never opens for it: it is about one request, not the upstream', async () => {
+    upstream.handler = (req, res) => {
+      res.statusCode = req.url === '/poison' ? 500 : 200;
+      res.end();
+    };
+    client = new UpstreamClient(settings(baseUrl, { consecutiveFailures: 3, volumeThreshold: 3 }));
+    for (let i = 0; i < 10; i++) expect((await client.request({ method: 'GET', path: '/poison' })).status).toBe(500);
+    expect(client.state).toBe('closed');
+    expect(client.snapshot().stats.failures).toBe(0);
+    expect((await client.request({ method: 'GET', path: '/' })).status).toBe(200);
+  });
+
+  it('probes readiness, so an upstream that is up but cannot reach its database stays open', async () => {
+    upstream.handler = (req, res) => {
+      res.statusCode = req.url === '/health/live' ? 200 : 503;
+      res.end();
+    };
+    client = new UpstreamClient(settings(baseUrl, { resetTimeoutMs: 100 }));
+    for (let i = 0; i < 4; i++) await client.request({ method: 'GET', path: '/' });
+    await waitFor(() => upstream.probes >= 2);
+    expect(client.state).not.toBe('closed');
   });
 
   it('reports a refused connection as unreachable and counts it as a failure', async () => {
@@ -362,7 +385,7 @@ describe('breaker metrics', () => {
     const upstream = new TestUpstream();
     const baseUrl = await upstream.start();
     upstream.handler = (_req, res) => {
-      res.statusCode = 500;
+      res.statusCode = 503;
       res.end();
     };
     const upstreams = new UpstreamRegistry([settings(baseUrl, { name: 'flaky', volumeThreshold: 2, resetTimeoutMs: 5_000 })]);

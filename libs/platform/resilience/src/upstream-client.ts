@@ -46,13 +46,13 @@ export interface UpstreamOptions {
   errorThresholdPercentage: number;
   /** ...and at least this many calls were made in it. */
   volumeThreshold: number;
-  /** Also open after this many failures (5xx, timeouts, transport errors) in a row, whatever the traffic rate. */
+  /** Also open after this many failures (502/503/504, timeouts, transport errors) in a row, whatever the traffic rate. */
   consecutiveFailures: number;
   /** Open for this long, then probe the upstream once (half-open): a good answer closes the breaker. */
   resetTimeoutMs: number;
   /** The rolling window the error rate is computed over. */
   rollingWindowMs: number;
-  /** What the half-open probe GETs. */
+  /** What the half-open probe GETs: readiness (the database answers), not mere liveness. */
   probePath?: string;
   keepAliveTimeoutMs?: number;
 }
@@ -67,12 +67,6 @@ export interface UpstreamRequest {
   client?: string;
   /** A deadline of the caller's shorter than the upstream's own timeout (an order summary's part). */
   timeoutMs?: number;
-  /**
-   * A read that is slow by nature (an operator's: listing dead letters reads Kafka topics to their end):
-   * it gets the write deadline and stays out of the latency window the read deadline is set from, so it
-   * neither times out at a deadline made for catalog reads nor stretches that deadline for everyone.
-   */
-  slowRead?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -118,7 +112,17 @@ const MIN_LATENCY_SAMPLES = 20;
 /** The read timeout is recomputed after this many answers (a sort of 256 numbers). */
 const RECOMPUTE_EVERY = 50;
 
-/** A 5xx answer travels through opossum as a rejection so it counts as a failure; the caller still gets the answer. */
+/**
+ * The answers that say the upstream cannot serve (502, 503, 504): they travel
+ * through opossum as a rejection so they count as failures; the caller still
+ * gets the answer. A 500 is an answer about one request (its content hit a
+ * bug): counted against the upstream, three odd requests would refuse every
+ * customer. It passes as any other answer, and the upstream's own metrics and
+ * logs show it.
+ */
+const UNAVAILABLE_ANSWERS = new Set([502, 503, 504]);
+
+/** An answer that counts as a failure (UNAVAILABLE_ANSWERS). */
 class ServerErrorAnswer extends Error {
   constructor(readonly response: UpstreamResponse) {
     super(`upstream answered ${response.status}`);
@@ -143,8 +147,10 @@ interface Call {
  * - The breaker opens on an error rate over its window (opossum's rule) and
  *   also after `consecutiveFailures` in a row, so a caller who waits for each
  *   answer (a person at a storefront) is protected as well as a busy one.
- * - 5xx answers, timeouts and transport errors are failures; 4xx answers are
- *   the caller's and count as successes.
+ * - Answers that say the upstream cannot serve (502, 503, 504), timeouts and
+ *   transport errors are failures. 4xx answers are the caller's, and a 500 is
+ *   about one request's content: both count as successes, so no client can
+ *   open a breaker for everyone else by what it sends.
  * - Each call has its own deadline (reads: from the measured latency; writes:
  *   fixed) and AbortController: when it fires, that call's request is really
  *   aborted and its socket released.
@@ -182,7 +188,7 @@ export class UpstreamClient {
     this.readTimeoutMs = readTimeout.maxMs;
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.probePath = options.probePath ?? '/health/live';
+    this.probePath = options.probePath ?? '/health/ready';
     const backstopMs = 2 * Math.max(readTimeout.maxMs, writeTimeoutMs);
     this.pool = new Pool(url.origin, {
       connections: options.connections,
@@ -238,18 +244,43 @@ export class UpstreamClient {
   }
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const read = (request.method === 'GET' || request.method === 'HEAD') && !request.slowRead;
-    const own = read ? this.readTimeoutMs : this.options.writeTimeoutMs;
-    const timeoutMs = request.timeoutMs !== undefined && request.timeoutMs < own ? Math.max(1, request.timeoutMs) : own;
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    const timeoutMs = read ? this.readTimeoutMs : this.options.writeTimeoutMs;
     this.admit(request.client);
-    try {
-      return await this.breaker.fire({ request, timeoutMs, measured: read });
-    } catch (err) {
-      if (err instanceof ServerErrorAnswer) return err.response;
-      throw this.toUpstreamError(err, timeoutMs);
-    } finally {
-      this.release(request.client);
-    }
+    const call = this.breaker
+      .fire({ request, timeoutMs, measured: read })
+      .catch((err: unknown) => {
+        if (err instanceof ServerErrorAnswer) return err.response;
+        throw this.toUpstreamError(err, timeoutMs);
+      })
+      .finally(() => this.release(request.client));
+    if (request.timeoutMs === undefined || request.timeoutMs >= timeoutMs) return call;
+    return this.within(call, Math.max(1, request.timeoutMs));
+  }
+
+  /**
+   * A caller's deadline shorter than the upstream's own (a part of a composed
+   * answer): the caller stops waiting when it passes, but the call goes on to
+   * the upstream's own deadline and is judged by it. The caller's budget
+   * running out says nothing about the upstream's health.
+   */
+  private within(call: Promise<UpstreamResponse>, ms: number): Promise<UpstreamResponse> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        call.catch(() => undefined);
+        reject(new UpstreamTimeoutError(this.name, `${this.name} did not answer within the caller's ${ms} ms`, 1));
+      }, ms);
+      call.then(
+        (answer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   get state(): BreakerState {
@@ -384,7 +415,7 @@ export class UpstreamClient {
             done = true;
             clearTimeout(timer);
             const response: UpstreamResponse = { status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
-            if (status >= 500) return reject(new ServerErrorAnswer(response));
+            if (UNAVAILABLE_ANSWERS.has(status)) return reject(new ServerErrorAnswer(response));
             if (measured) this.measure(performance.now() - started);
             resolve(response);
           },

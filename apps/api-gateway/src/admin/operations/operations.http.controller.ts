@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodValidationPipe } from '@shop/platform/http';
+import { operatorLane } from '../../upstreams/upstreams';
 import { UpstreamProxy } from '../../proxy/upstream-proxy.service';
 import {
   DlqListQuery,
@@ -22,7 +23,9 @@ import {
  * Each service's operator routes (`/admin/dlq`, `/admin/dlq/replay`,
  * `/admin/events/republish`, `/admin/messaging`) under `/api/admin`, the
  * service named in the request; read-model rebuilds go to the service that
- * keeps the read model. Admin only, checked at the edge (edge-rules.ts) and again by the service.
+ * keeps the read model, each through the service's operator lane (upstreams.ts),
+ * never through the breaker customers' calls use. Admin only, checked at the
+ * edge (edge-rules.ts) and again by the service.
  */
 @Controller('api/admin')
 export class OperationsHttpController {
@@ -36,7 +39,7 @@ export class OperationsHttpController {
   ): Promise<void> {
     const limit = query.limit === undefined ? '' : `?limit=${query.limit}`;
     // Reads the service's dead-letter topics to their end through a throw-away consumer group: seconds, not milliseconds.
-    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: `/admin/dlq${limit}`, body: null, slowRead: true });
+    return this.proxy.forward(operatorLane(query.service), request, reply, { method: 'GET', path: `/admin/dlq${limit}`, body: null });
   }
 
   @Post('dlq/replay')
@@ -46,7 +49,7 @@ export class OperationsHttpController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { service, ...body } = input;
-    return this.proxy.forward(service, request, reply, { path: '/admin/dlq/replay', body });
+    return this.proxy.forward(operatorLane(service), request, reply, { path: '/admin/dlq/replay', body });
   }
 
   @Post('events/republish')
@@ -56,7 +59,7 @@ export class OperationsHttpController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { service, ...body } = input;
-    return this.proxy.forward(service, request, reply, { path: '/admin/events/republish', body });
+    return this.proxy.forward(operatorLane(service), request, reply, { path: '/admin/events/republish', body });
   }
 
   @Get('messaging')
@@ -66,7 +69,7 @@ export class OperationsHttpController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     // Asks the broker for the offsets of every topic the service consumes.
-    return this.proxy.forward(query.service, request, reply, { method: 'GET', path: '/admin/messaging', body: null, slowRead: true });
+    return this.proxy.forward(operatorLane(query.service), request, reply, { method: 'GET', path: '/admin/messaging', body: null });
   }
 
   /** A read model from its owner's topic, or imported from the owner's export API in steps (`nextCursor`). */
@@ -77,6 +80,6 @@ export class OperationsHttpController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.proxy.forward(READ_MODELS[name], request, reply, { path: `/admin/read-models/${name}/rebuild`, body });
+    return this.proxy.forward(operatorLane(READ_MODELS[name]), request, reply, { path: `/admin/read-models/${name}/rebuild`, body });
   }
 }

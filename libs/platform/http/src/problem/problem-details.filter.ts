@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { DomainErrorKind, isDomainError } from '@shop/shared/kernel';
+import { isUnavailable } from './unavailable';
 
 /** RFC 9457 problem details, the shape of every error the platform returns. */
 export interface ProblemDetails {
@@ -47,8 +48,10 @@ export class ProblemException extends HttpException {
 /**
  * Maps every error to application/problem+json. A domain error's kind picks
  * its status and its code travels as `code`; framework errors (Fastify's body
- * limit, bad JSON, unknown routes) keep their 4xx status; anything unexpected
- * is a 500 with no internals in the body.
+ * limit, bad JSON, unknown routes) keep their 4xx status; a dependency that
+ * cannot serve now (the database unreachable, a timeout, a deadlock) is a 503
+ * with Retry-After; anything else unexpected is a 500 with no internals in
+ * the body.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -63,7 +66,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const body = this.toProblem(exception);
     body.instance ??= request.url;
-    if (body.status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
+    if (body.status === 503) {
+      this.logger.warn({ err: exception, url: request.url }, 'request refused: a dependency is unavailable');
+      void reply.header('retry-after', '1');
+    } else if (body.status >= 500) {
+      this.logger.error({ err: exception, url: request.url }, 'request failed');
+    }
     void reply.code(body.status).header('content-type', 'application/problem+json').send(body);
   }
 
@@ -93,6 +101,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           : (fastifyError.message ?? 'bad request');
       return problem(fastifyError.statusCode, detail);
     }
+    if (isUnavailable(exception)) return problem(HttpStatus.SERVICE_UNAVAILABLE, 'the service cannot reach what it needs right now; try again shortly');
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'the server could not complete the request');
   }
 }

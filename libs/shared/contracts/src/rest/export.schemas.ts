@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { productUpsertedV1 } from '../events/catalog.events';
 import { reviewCreatedV1 } from '../events/review.events';
+import { instant } from './common.schemas';
 
 /**
  * Full and changed-since exports of what a service owns, for the read models
@@ -36,7 +37,7 @@ const changeCursor = z
 export const exportQuerySchema = z
   .object({
     /** Only rows changed at or after this time (a partial import); none: everything (a full import). */
-    updatedSince: z.iso.datetime({ offset: true }).optional(),
+    updatedSince: instant.optional(),
     limit: z.coerce.number().int().min(1).max(1_000).default(500),
     cursor: changeCursor.optional(),
   })
@@ -63,7 +64,7 @@ export type ReviewExportPage = z.infer<typeof reviewExportPageSchema>;
  */
 export const rebuildReadModelBodyShape = {
   source: z.enum(['topic', 'api']).default('topic'),
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: instant.optional(),
   cursor: changeCursor.optional(),
 };
 export const rebuildReadModelBodySchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from './common.schemas';
 
 /**
  * The operator routes as each service takes them (`/admin/dlq`, `/admin/dlq/replay`,
@@ -16,5 +17,5 @@ export const dlqReplayBodySchema = z
   .strict();
 
 export const republishBodySchema = z
-  .object({ since: z.iso.datetime({ offset: true }).optional(), aggregateId: z.string().min(1).max(200).optional() })
+  .object({ since: instant.optional(), aggregateId: z.string().min(1).max(200).optional() })
   .strict();

@@ -140,7 +140,9 @@ async function main() {
         child.on('exit', (code, signal) => {
           if (!stopping) say(`${app.name} exited (${signal ?? `code ${code}`}); the other apps keep running`);
         });
-        return waitReady(`http://127.0.0.1:${app.port}/health/ready`, child, 60_000).then((ok) => ({ app, ok }));
+        // A service's whole status (consumers joined, relay publishing), not only its readiness: "all ready" means at work.
+        const health = app.database ? '/health/status' : '/health/ready';
+        return waitReady(`http://127.0.0.1:${app.port}${health}`, child, 60_000).then((ok) => ({ app, ok }));
       }),
     );
     const failed = ready.filter((r) => !r.ok).map((r) => r.app.name);
@@ -152,7 +154,8 @@ async function main() {
     say(`all ready in ${seconds} s:`);
     for (const app of APPS) {
       const metrics = app.metricsPort ? `http://localhost:${app.metricsPort}/metrics` : '/metrics';
-      say(`  ${app.name.padEnd(12)} http://localhost:${app.port}  (health: /health/ready, metrics: ${metrics})`);
+      const health = app.database ? '/health/ready, /health/status' : '/health/ready';
+      say(`  ${app.name.padEnd(12)} http://localhost:${app.port}  (health: ${health}, metrics: ${metrics})`);
     }
     say(`  kafka        ${infra.brokers}`);
     say(`  postgres     ${new URL(infra.adminUrl).host}/${infra.dbName}`);

@@ -71,9 +71,9 @@ describe('catalog service (real Postgres and Kafka)', () => {
     await db?.drop();
   });
 
-  it('is live, and ready because Postgres and Kafka both answer', async () => {
+  it('is live, and its status is ok because Postgres and Kafka both answer', async () => {
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
-    const ready = await fetch(`${url}/health/ready`);
+    const ready = await fetch(`${url}/health/status`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
   });
@@ -81,7 +81,7 @@ describe('catalog service (real Postgres and Kafka)', () => {
   it('serves Prometheus metrics, including request timings per route and the outbox', async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('process_resident_memory_bytes{app="catalog"}');
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/health\/ready"[^}]*\} \d+/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/health\/status"[^}]*\} \d+/);
     expect(text).toMatch(/outbox_backlog\{app="catalog"\} \d+/);
     expect(text).toMatch(/messaging_consumer_lag\{topic="[^"]*order\.orders\.v1",group="[^"]*catalog",app="catalog"\} \d+/);
     expect(text).toContain('# TYPE outbox_publish_lag_seconds histogram');

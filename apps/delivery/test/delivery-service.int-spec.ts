@@ -125,10 +125,10 @@ describe('delivery service (real Postgres and Kafka)', () => {
   describe('with courier delays of 0, on two instances', () => {
     const s = useDeliveryStack({ dispatch: 0, complete: 0 }, 2);
 
-    it('is live, and ready on each instance because Postgres and Kafka both answer', async () => {
+    it('is live, and its status is ok on each instance because Postgres and Kafka both answer', async () => {
       for (const url of s.urls) {
         expect((await fetch(`${url}/health/live`)).status).toBe(200);
-        const ready = await fetch(`${url}/health/ready`);
+        const ready = await fetch(`${url}/health/status`);
         expect(ready.status).toBe(200);
         expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
       }

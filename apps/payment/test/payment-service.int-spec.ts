@@ -90,9 +90,9 @@ describe('payment service (real Postgres and Kafka)', () => {
     await db?.drop();
   });
 
-  it('is live, and ready because Postgres and Kafka both answer', async () => {
+  it('is live, and its status is ok because Postgres and Kafka both answer', async () => {
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
-    const ready = await fetch(`${url}/health/ready`);
+    const ready = await fetch(`${url}/health/status`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
   });

@@ -28,7 +28,7 @@ export interface AppProcessOptions {
 
 /**
  * One compiled app (`dist/apps/<app>/src/main.js`) as a real process: started
- * and awaited on `/health/ready`, stopped gracefully or killed -9, started again
+ * and awaited on its health (healthPath), stopped gracefully or killed -9, started again
  * on the same port. Keeps the last lines of its output to explain a failure.
  */
 export class AppProcess {
@@ -57,6 +57,14 @@ export class AppProcess {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * What a start waits for: a service's whole status (its consumers joined, its relay publishing), so a test
+   * starts from a platform at work; the gateway's and the storefront's readiness.
+   */
+  private get healthPath(): string {
+    return appsRegistry().APPS.find((a) => a.name === this.app)?.database ? '/health/status' : '/health/ready';
   }
 
   /** The process id, for /proc readings (CPU per request in the bench). */
@@ -98,7 +106,7 @@ export class AppProcess {
         throw new Error(`testing: ${this.app} exited with ${child.exitCode ?? child.signalCode}:\n${this.logs()}`);
       }
       try {
-        if ((await fetch(`${this.url}/health/ready`)).status === 200) return;
+        if ((await fetch(`${this.url}${this.healthPath}`)).status === 200) return;
       } catch {
         // not listening yet
       }

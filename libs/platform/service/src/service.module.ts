@@ -28,8 +28,9 @@ export interface ServiceConfig {
 
 /**
  * The parts every service has: metrics, health, messaging (outbox, relay,
- * consumers), and token checks on every route. Ready means able to do its
- * job: the database answers with every migration applied, the broker answers,
+ * consumers), and token checks on every route. Ready (`/health/ready`) means
+ * able to serve requests: the database answers with every migration applied.
+ * The status (`/health/status`) adds the rest of its work: the broker answers,
  * every consumer group member has joined and runs, and the outbox is being
  * published (its oldest waiting row is younger than OUTBOX_MAX_PENDING_SECONDS).
  */
@@ -71,11 +72,11 @@ export class ServiceModule {
         HealthModule.forRoot({
           inject: [Database, KafkaHealth, KafkaEventTransport, OutboxRelayService],
           factory: (db: Database, kafka: KafkaHealth, transport: KafkaEventTransport, relay: OutboxRelayService) => [
-            { name: 'postgres', check: () => db.ping() },
-            { name: 'migrations', check: () => db.checkMigrations() },
-            { name: 'kafka', check: () => kafka.check() },
-            { name: 'consumers', check: async () => consumersRunning(transport) },
-            { name: 'outbox', check: () => outboxPublishing(relay, config.OUTBOX_MAX_PENDING_SECONDS) },
+            { name: 'postgres', readiness: true, check: () => db.ping() },
+            { name: 'migrations', readiness: true, check: () => db.checkMigrations() },
+            { name: 'kafka', readiness: false, check: () => kafka.check() },
+            { name: 'consumers', readiness: false, check: async () => consumersRunning(transport) },
+            { name: 'outbox', readiness: false, check: () => outboxPublishing(relay, config.OUTBOX_MAX_PENDING_SECONDS) },
           ],
         }),
       ],

@@ -1,6 +1,14 @@
-/** A dependency the app needs to serve traffic: the database, the broker. */
+/**
+ * A dependency the app relies on. `readiness` checks decide whether it takes
+ * requests (a load balancer acts on them: the database, its migrations); the
+ * others say how the rest of its work goes (the broker, the consumers, the
+ * outbox) and show only in the status, metrics and alerts: a broker outage
+ * must not take every replica out of service, since the outbox exists to keep
+ * accepting work meanwhile.
+ */
 export interface HealthCheck {
   name: string;
+  readiness: boolean;
   check(): Promise<void>;
 }
 
@@ -11,7 +19,7 @@ export interface ReadinessReport {
   checks: Record<string, { status: 'ok' | 'down'; error?: string; durationMs: number }>;
 }
 
-/** Runs every check concurrently; ready only when all pass. */
+/** Runs the checks concurrently; ok only when all pass. */
 export async function runChecks(checks: HealthCheck[]): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async (c) => {

@@ -15,9 +15,16 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Every dependency answered just now; take traffic only then. */
+  /** It can serve requests: the readiness checks passed just now. Take traffic only then. */
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
+    const report = await runChecks(this.checks.filter((c) => c.readiness));
+    await reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  }
+
+  /** Every check, readiness and the rest of its work (broker, consumers, outbox): 503 when any fails. For operators, not load balancers. */
+  @Get('status')
+  async status(@Res() reply: FastifyReply): Promise<void> {
     const report = await runChecks(this.checks);
     await reply.code(report.status === 'ok' ? 200 : 503).send(report);
   }

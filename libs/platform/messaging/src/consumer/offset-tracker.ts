@@ -30,11 +30,20 @@ export class OffsetTracker {
 
   async flush(): Promise<void> {
     if (this.done.size === 0) return;
-    const offsets = [...this.done.values()].map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() }));
+    const taken = [...this.done.entries()];
     this.done.clear();
-    // If this fails (a rebalance took the partition), the records are read again by their next owner and
-    // the inboxes absorb them; later flushes commit newer offsets anyway.
-    await this.consumer.commitOffsets(offsets);
+    try {
+      await this.consumer.commitOffsets(taken.map(([, o]) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })));
+    } catch (err) {
+      // Not committed: keep them for the next flush (unless newer ones arrived meanwhile), or the group's lag
+      // would show records long finished until the partition happens to move again. Should a rebalance have
+      // taken the partition, its next owner reads them again and the inboxes absorb them.
+      for (const [key, o] of taken) {
+        const current = this.done.get(key);
+        if (!current || current.offset < o.offset) this.done.set(key, o);
+      }
+      throw err;
+    }
   }
 
   /** Ends the periodic flush; commits what is finished unless the consumer is gone (after a crash). */

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { CONTRACT_ROUTES, ContractRoute } from '../../apps/api-gateway/src/docs/contract.routes';
 import { AppProcess, TestPlatform, tokenFor } from '@shop/testing';
 import { Answer, call, startGateway } from './gateway-process';
 
 interface Breaker {
   state: string;
   stats: { failures: number };
+}
+
+/** A route as the gateway's own OpenAPI document publishes it: every public route of the contract. */
+interface Route {
+  method: string;
+  /** `{id}` style, as OpenAPI spells parameters. */
+  path: string;
+  /** Who may call it: `x-access` in the document (public, token, customer, admin). */
+  access: string;
 }
 
 /** A JSON body with a NUL inside, spelt as JSON spells it, so it reaches the parser as the client sent it. */
@@ -27,11 +35,13 @@ describe('api-gateway: input the database cannot store (real services)', () => {
   let alice: string;
   let bob: string;
   let productId: string;
+  let routes: Route[];
 
   const api = <T = unknown>(method: string, path: string, options: Parameters<typeof call>[3] = {}): Promise<Answer<T>> => call<T>(gateway.url, method, path, options);
   const breakers = async () => (await api<Record<string, Breaker>>('GET', '/api/admin/breakers', { token: admin })).body;
-  const tokenOf = (route: ContractRoute) => (route.access === 'admin' ? admin : route.access === 'public' ? undefined : alice);
-  const pathOf = (route: ContractRoute) => route.path.replace(/:(\w+)/g, (_m, name: string) => (name === 'name' ? 'product-snapshots' : productId));
+  const tokenOf = (route: Route) => (route.access === 'admin' ? admin : route.access === 'public' ? undefined : alice);
+  const pathOf = (route: Route) => route.path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'name' ? 'product-snapshots' : productId));
+  const named = (list: Route[]) => list.map((route): [string, Route] => [`${route.method} ${route.path}`, route]);
 
   beforeAll(async () => {
     platform = await TestPlatform.start({ apps: ['catalog', 'order', 'payment', 'delivery', 'review'] });
@@ -42,6 +52,12 @@ describe('api-gateway: input the database cannot store (real services)', () => {
     const product = await api<{ id: string }>('POST', '/api/products', { token: admin, body: { sku: `NUL-${randomUUID()}`, name: 'Kettle', priceCents: 100, currency: 'EUR', stock: 100 } });
     expect(product.status).toBe(201);
     productId = product.body.id;
+    // Every route the contract publishes, from the gateway's own document: a route added later is covered too.
+    const doc = await api<{ paths: Record<string, Record<string, { 'x-access': string }>> }>('GET', '/docs/json');
+    routes = Object.entries(doc.body.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).map(([method, op]): Route => ({ method: method.toUpperCase(), path, access: op['x-access'] })),
+    );
+    expect(routes.length).toBeGreaterThanOrEqual(20);
   });
 
   afterAll(async () => {
@@ -54,24 +70,24 @@ describe('api-gateway: input the database cannot store (real services)', () => {
     expect(answer.body.errors?.length).toBeGreaterThan(0);
   }
 
-  it.each(CONTRACT_ROUTES.map((route) => [`${route.method} ${route.path}`, route]))('%s: a NUL in the query is a 400', async (_name, route) => {
-    expectRefused(await api(route.method, `${pathOf(route)}?q=%00`, { token: tokenOf(route), raw: route.method === 'GET' ? undefined : '{}' }), 'query');
+  it('answers a NUL in the query of every route 400', async () => {
+    for (const [name, route] of named(routes)) {
+      expectRefused(await api(route.method, `${pathOf(route)}?q=%00`, { token: tokenOf(route), raw: route.method === 'GET' ? undefined : '{}' }), `${name} query`);
+    }
   });
 
-  it.each(CONTRACT_ROUTES.filter((r) => r.method !== 'GET').map((route) => [`${route.method} ${route.path}`, route]))(
-    '%s: a NUL in the body is a 400',
-    async (_name, route) => {
-      expectRefused(await api(route.method, pathOf(route), { token: tokenOf(route), raw: NUL_BODY }), 'body');
-    },
-  );
+  it('answers a NUL in the body of every route that takes one 400', async () => {
+    for (const [name, route] of named(routes.filter((r) => r.method !== 'GET'))) {
+      expectRefused(await api(route.method, pathOf(route), { token: tokenOf(route), raw: NUL_BODY }), `${name} body`);
+    }
+  });
 
-  it.each(CONTRACT_ROUTES.filter((r) => r.path.includes(':id')).map((route) => [`${route.method} ${route.path}`, route]))(
-    '%s: a NUL in the path is a 400',
-    async (_name, route) => {
-      const path = route.path.replace(':id', '%00');
-      expectRefused(await api(route.method, path, { token: tokenOf(route), raw: route.method === 'GET' ? undefined : '{}' }), 'path');
-    },
-  );
+  it('answers a NUL in the path of every route with an id 400', async () => {
+    for (const [name, route] of named(routes.filter((r) => r.path.includes('{id}')))) {
+      const path = route.path.replace('{id}', '%00');
+      expectRefused(await api(route.method, path, { token: tokenOf(route), raw: route.method === 'GET' ? undefined : '{}' }), `${name} path`);
+    }
+  });
 
   it('refuses half a surrogate pair in a body, which jsonb cannot store', async () => {
     // JSON.stringify spells the lone half as the escape \ud83d, which JSON.parse turns back into it.

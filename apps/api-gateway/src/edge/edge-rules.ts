@@ -14,6 +14,7 @@ const OWN_ROUTES: Record<string, EdgeRule> = {
   'GET /docs/:asset': { access: 'public', rateLimited: true },
   'GET /health/live': { access: 'public', rateLimited: false },
   'GET /health/ready': { access: 'public', rateLimited: false },
+  'GET /health/status': { access: 'public', rateLimited: false },
 };
 
 const RULES = new Map<string, EdgeRule>([

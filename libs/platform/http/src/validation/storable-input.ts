@@ -8,6 +8,7 @@ export interface UnstorableText {
 }
 
 // A NUL, or half of a surrogate pair: Postgres refuses the first in text and jsonb, the second in jsonb.
+// eslint-disable-next-line no-control-regex -- finding that control character is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function why(text: string): string | undefined {

@@ -2,10 +2,11 @@ import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@shop/testing';
-import { migrate } from './sql-migrator';
+import { migrate } from '@shop/platform/database';
+import { createTestDatabase, TestDatabase } from './postgres';
+import { workspaceRoot } from './workspace';
 
-/** The migrator against a real schema: what it records, and a folder renamed after it was applied. */
+/** The platform's SQL migrator (libs/platform/database) against a real schema: what it records, and a folder renamed after it was applied. */
 describe('sql migrator', () => {
   let db: TestDatabase;
   let dir: string;

@@ -114,7 +114,11 @@ describe('order lifecycle (five services, real Postgres and Kafka)', () => {
     await api.waitForStatus('dave', first.body.id, 'CONFIRMED');
     const cancelled = await api.call<OrderView>('order', 'POST', `/api/orders/${first.body.id}/cancel`, { as: 'dave' });
     expect(cancelled.status).toBe(202);
-    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST' });
+    // Confirmed: its parcel could be leaving, so the delivery service decides; the answer says it is pending.
+    expect(cancelled.body).toMatchObject({ status: 'CONFIRMED', cancellation: { outcome: 'PENDING' } });
+    const settled = await api.waitForStatus('dave', first.body.id, 'CANCELLED');
+    expect(settled).toMatchObject({ cancelReason: 'CUSTOMER_REQUEST', cancellation: { outcome: 'ACCEPTED' } });
+    expect(settled.history.at(-1)).toMatchObject({ status: 'CANCELLED', note: 'cancelled before the parcel left' });
     await eventually(async () => expect(await paymentsOf('dave', first.body.id)).toEqual([expect.objectContaining({ status: 'REFUNDED' })]));
     await eventually(async () => expect(await api.stockOf(product.id)).toBe(6));
     await eventually(async () => expect((await deliveryOf('dave', first.body.id)).status).toBe('CANCELLED'));

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { DeliveryDataAccessModule } from '@shop/delivery/data-access';
-import { ServiceModule } from '@shop/platform/service';
+import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import type { DeliveryConfig } from './config/delivery.config';
 import { COURIER_OPTIONS, CourierOptions, CourierService } from './courier/courier.service';
 import { AdvanceDeliveryHandler } from './deliveries/advance-delivery/advance-delivery.handler';
@@ -23,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DeliveryDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        DeliveryDataAccessModule.forRoot(databaseOptions(config)),
         ServiceModule.forRoot({ service: 'delivery', config, registry }),
       ],
       controllers: [

@@ -2,12 +2,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DeliveryPrismaService } from '@shop/delivery/data-access';
+import { DeliveryRepository } from '@shop/delivery/domain';
 import { UnitOfWork } from '@shop/platform/messaging';
 import { closeService, startServiceForTest } from '@shop/platform/service';
-import type { Envelope, OrderCancelledV1, OrderConfirmedV1 } from '@shop/shared/contracts';
+import type { Envelope, OrderCancelRequestedV1, OrderConfirmedV1 } from '@shop/shared/contracts';
 import { createTestDatabase, eventually, eventRecord, TEST_JWT_SECRET, TestDatabase, TestKafka, useKafka } from '@shop/testing';
 import { CancelDeliveryHandler } from '../src/deliveries/cancel-delivery/cancel-delivery.handler';
 import { ScheduleDeliveryHandler } from '../src/deliveries/schedule-delivery/schedule-delivery.handler';
+import { CourierService } from '../src/courier/courier.service';
 import { deliveryService } from '../src/delivery.service';
 
 /**
@@ -24,7 +26,8 @@ describe('delivery: scheduling racing a cancellation', () => {
   let app: NestFastifyApplication;
   let prisma: DeliveryPrismaService;
   let schedule: { execute(e: Envelope<OrderConfirmedV1>): Promise<unknown> };
-  let cancel: { execute(e: Envelope<OrderCancelledV1>): Promise<unknown> };
+  let cancel: { execute(e: Envelope<OrderCancelRequestedV1>): Promise<unknown> };
+  let courier: CourierService;
   let blocker: Client;
 
   const confirmed = (): Envelope<OrderConfirmedV1> => {
@@ -36,13 +39,12 @@ describe('delivery: scheduling racing a cancellation', () => {
     };
     return eventRecord('order.confirmed', orderId, data).envelope as Envelope<OrderConfirmedV1>;
   };
-  const cancelled = (order: Envelope<OrderConfirmedV1>): Envelope<OrderCancelledV1> =>
-    eventRecord('order.cancelled', order.data.orderId, {
+  const cancelled = (order: Envelope<OrderConfirmedV1>): Envelope<OrderCancelRequestedV1> =>
+    eventRecord('order.cancel-requested', order.data.orderId, {
       orderId: order.data.orderId,
       customerId: order.data.customerId,
       reason: 'CUSTOMER_REQUEST',
-      previousStatus: 'CONFIRMED',
-    }).envelope as Envelope<OrderCancelledV1>;
+    }).envelope as Envelope<OrderCancelRequestedV1>;
 
   /** True once some session of this database waits for a lock on the deliveries table. */
   async function someoneWaitsForDeliveries(): Promise<boolean> {
@@ -71,6 +73,8 @@ describe('delivery: scheduling racing a cancellation', () => {
     const unitOfWork = app.get(UnitOfWork);
     schedule = { execute: (e) => unitOfWork.run((tx) => app.get(ScheduleDeliveryHandler).execute(tx, e.data)) };
     cancel = { execute: (e) => unitOfWork.run((tx) => app.get(CancelDeliveryHandler).execute(tx, e.data)) };
+    // The courier's step as its loop takes it, dispatching at once (its loop not started: the test drives it).
+    courier = new CourierService(unitOfWork, app.get(DeliveryRepository), { dispatchDelayMs: 0, completeDelayMs: -1, pollIntervalMs: 60_000 });
     blocker = new Client({ connectionString: db.urlFor('delivery'), options: '-c search_path=deliveries' });
     await blocker.connect();
   });
@@ -98,18 +102,18 @@ describe('delivery: scheduling racing a cancellation', () => {
         released = true;
         await Promise.all([scheduling, cancelling]);
         const delivery = await prisma.delivery.findUnique({ where: { orderId: order.data.orderId } });
-        expect({ i, settled, status: delivery?.status ?? 'none' }).toEqual({ i, settled, status: delivery ? 'CANCELLED' : 'none' });
+        expect({ i, settled, status: delivery?.status }).toEqual({ i, settled, status: 'CANCELLED' });
       } finally {
         if (!released) await blocker.query('rollback');
       }
     }
   });
 
-  it('schedules nothing once cancelled, and cancels what was scheduled', async () => {
+  it('records a delivery cancelled at once when the cancel came first, and cancels what was scheduled', async () => {
     const late = confirmed();
     await cancel.execute(cancelled(late));
     await schedule.execute(late);
-    expect(await prisma.delivery.findUnique({ where: { orderId: late.data.orderId } })).toBeNull();
+    expect((await prisma.delivery.findUniqueOrThrow({ where: { orderId: late.data.orderId } })).status).toBe('CANCELLED');
 
     const early = confirmed();
     await schedule.execute(early);
@@ -125,5 +129,25 @@ describe('delivery: scheduling racing a cancellation', () => {
     );
     const left = await prisma.delivery.count({ where: { orderId: { in: orders.map((o) => o.data.orderId) }, status: { not: 'CANCELLED' } } });
     expect(left).toBe(0);
+  });
+
+  it("decides a cancel racing the courier's dispatch once per order: called off and never dispatched, or dispatched and never called off (60 orders)", async () => {
+    const orders = Array.from({ length: 60 }, confirmed);
+    for (const order of orders) await schedule.execute(order);
+    const ids = orders.map((o) => o.data.orderId);
+    const jitter = () => new Promise((r) => setTimeout(r, Math.random() * 5));
+    const dispatching = (async () => {
+      for (let left = 60; left > 0; left -= 1) if (!(await courier.stepOne())) await jitter();
+    })();
+    await Promise.all([dispatching, ...orders.map((order) => jitter().then(() => cancel.execute(cancelled(order))))]);
+    const rows = await prisma.delivery.findMany({ where: { orderId: { in: ids } } });
+    const outbox = await prisma.outbox.findMany({ where: { type: { in: ['delivery.dispatched', 'delivery.cancelled'] } } });
+    const told = (deliveryId: string) => outbox.filter((o) => o.key === deliveryId).map((o) => o.type).sort();
+    for (const row of rows) {
+      if (row.status === 'CANCELLED') expect({ row: row.id, told: told(row.id), dispatchedAt: row.dispatchedAt }).toEqual({ row: row.id, told: ['delivery.cancelled'], dispatchedAt: null });
+      else expect({ row: row.id, status: row.status, told: told(row.id) }).toEqual({ row: row.id, status: expect.stringMatching(/DISPATCHED|DELIVERED/), told: expect.arrayContaining(['delivery.dispatched']) });
+      expect(told(row.id)).not.toEqual(expect.arrayContaining(['delivery.dispatched', 'delivery.cancelled']));
+    }
+    expect(rows).toHaveLength(60);
   });
 });

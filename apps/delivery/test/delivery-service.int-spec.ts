@@ -73,8 +73,9 @@ function useDeliveryStack(delays: { dispatch: number; complete: number }, instan
     async confirm(orderId = randomUUID(), customerId = 'customer-1'): Promise<{ orderId: string; event: Envelope }> {
       return { orderId, event: await stack.publish('order.confirmed', orderId, { orderId, customerId, shippingAddress: address }) };
     },
-    async cancel(orderId: string, previousStatus = 'CONFIRMED', id?: string): Promise<Envelope> {
-      return stack.publish('order.cancelled', orderId, { orderId, customerId: 'customer-1', reason: 'CUSTOMER_REQUEST', previousStatus }, id);
+    /** The customer asks to cancel a confirmed order: the delivery service decides against the courier. */
+    async cancel(orderId: string, id?: string): Promise<Envelope> {
+      return stack.publish('order.cancel-requested', orderId, { orderId, customerId: 'customer-1', reason: 'CUSTOMER_REQUEST' }, id);
     },
     /** Every delivery event for one order, in the order the broker delivered them. */
     eventsOf(orderId: string) {
@@ -262,7 +263,7 @@ describe('delivery service (real Postgres and Kafka)', () => {
       const { orderId } = await s.confirm();
       const id = await s.scheduled(orderId);
       const cancel = await s.cancel(orderId);
-      await s.cancel(orderId, 'CONFIRMED', cancel.id); // redelivery of the same event
+      await s.cancel(orderId, cancel.id); // redelivery of the same event
       await s.cancel(orderId); // the same fact under another event id
       await eventually(() => expect(s.eventsOf(orderId).map((e) => e.event.type)).toContain('delivery.cancelled'));
       await sleep(700);
@@ -288,12 +289,14 @@ describe('delivery service (real Postgres and Kafka)', () => {
       expect(s.eventsOf(orderId).map((e) => e.event.type)).toEqual(['delivery.scheduled', 'delivery.dispatched']);
     });
 
-    it('does nothing for the cancellation of an order that never got a delivery', async () => {
+    it('settles a cancel that came before its confirmation (which waited in a retry tier) when the confirmation comes: cancelled, never dispatched', async () => {
       const orderId = randomUUID();
-      await s.cancel(orderId, 'AWAITING_PAYMENT');
-      await sleep(700);
-      expect(await s.prisma.delivery.count({ where: { orderId } })).toBe(0);
-      expect(s.eventsOf(orderId)).toEqual([]);
+      await s.cancel(orderId);
+      await s.confirm(orderId);
+      await eventually(() => expect(s.eventsOf(orderId).map((e) => e.event.type)).toEqual(['delivery.scheduled', 'delivery.cancelled']));
+      const row = await s.prisma.delivery.findUniqueOrThrow({ where: { orderId } });
+      expect(row).toMatchObject({ status: 'CANCELLED', dispatchedAt: null });
+      expect((await s.advance(row.id)).status).toBe(409);
     });
 
     it('dead-letters a confirmation whose address a courier cannot use, writing nothing', async () => {

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { OrderDataAccessModule } from '@shop/order/data-access';
 import { serviceTokenSigner } from '@shop/platform/auth';
-import { ServiceModule } from '@shop/platform/service';
+import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import { productExportPageSchema } from '@shop/shared/contracts';
 import type { OrderConfig } from './config/order.config';
 import { CancelOrderHandler } from './orders/cancel-order/cancel-order.handler';
@@ -25,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        OrderDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        OrderDataAccessModule.forRoot(databaseOptions(config)),
         ServiceModule.forRoot({
           service: 'order',
           config,

@@ -19,9 +19,10 @@ export const SUBSCRIPTIONS: Record<ServiceName, EventType[]> = {
     'payment.declined',
     'delivery.dispatched',
     'delivery.delivered',
+    'delivery.cancelled',
   ],
   payment: ['order.awaiting-payment', 'order.cancelled'],
-  delivery: ['order.confirmed', 'order.cancelled'],
+  delivery: ['order.confirmed', 'order.cancel-requested'],
   review: ['order.delivered'],
 };
 

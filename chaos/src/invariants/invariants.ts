@@ -145,7 +145,7 @@ function validHistory(history: string[], status: string): string | null {
   return null;
 }
 
-/** 3b. What the order service says agrees with payment, catalog, delivery and review; stock reconciles. */
+/** 3b. What the order service says agrees with payment, catalog, delivery and review (one story per order); stock reconciles. */
 function statesAgree(facts: ChaosFacts): InvariantResult {
   const problems: string[] = [];
   const payments = byOrder(facts.payments);
@@ -153,7 +153,6 @@ function statesAgree(facts: ChaosFacts): InvariantResult {
   const deliveries = byOrder(facts.deliveries);
   const grants = new Set(facts.reviewGrants.map((g) => `${g.orderId}/${g.productId}`));
   const orders = new Map(facts.orders.map((o) => [o.id, o]));
-  let races = 0;
   for (const o of facts.orders) {
     const payment = payments.get(o.id)?.[0]?.status;
     const reservation = reservations.get(o.id)?.[0]?.status;
@@ -168,11 +167,16 @@ function statesAgree(facts: ChaosFacts): InvariantResult {
       if (delivery !== 'DELIVERED') bad(`delivery is ${delivery ?? 'missing'}, not DELIVERED`);
       for (const item of o.items) if (!grants.has(`${o.id}/${item.productId}`)) bad(`no review grant for product ${item.productId}`);
     }
+    if (o.status === 'SHIPPED' || o.status === 'DELIVERED') {
+      // One story per order: a parcel that left is charged once, never refunded.
+      if (payment === 'REFUNDED' && o.status === 'SHIPPED') bad('shipped, and its payment REFUNDED');
+    }
     if (o.status === 'CANCELLED') {
       if (payment === 'AUTHORIZED') bad('payment still AUTHORIZED (never refunded)');
       if (reservation === 'RESERVED') bad('stock still RESERVED (never released)');
-      if (delivery === 'SCHEDULED' || delivery === 'DISPATCHED') bad(`delivery still ${delivery}`);
-      if (delivery === 'DELIVERED') races++;
+      if (delivery === 'SCHEDULED') bad('delivery still SCHEDULED');
+      // A cancel that raced the courier must either stop the parcel or lose: never cancelled and shipped.
+      if (delivery === 'DISPATCHED' || delivery === 'DELIVERED') bad(`cancelled, yet its parcel was ${delivery.toLowerCase()}`);
       if (o.cancelReason === 'OUT_OF_STOCK' && (reservation !== 'REJECTED' || payment)) bad(`reservation ${reservation ?? 'missing'}, payment ${payment ?? 'none'}`);
       if (o.cancelReason === 'PAYMENT_DECLINED' && payment !== 'DECLINED') bad(`payment is ${payment ?? 'missing'}, not DECLINED`);
     }
@@ -183,22 +187,25 @@ function statesAgree(facts: ChaosFacts): InvariantResult {
   orphans('payment', facts.payments);
   orphans('stock reservation', facts.reservations);
   orphans('delivery', facts.deliveries);
-  const delivered = new Map<string, number>();
+  // Stock over every terminal state: what left the warehouse (a parcel dispatched or delivered, whatever the
+  // order says) is gone; everything else was given back. A cancelled order whose parcel shipped shows here too.
+  const shipped = new Map<string, number>();
   for (const o of facts.orders) {
-    if (o.status !== 'DELIVERED') continue;
-    for (const item of o.items) delivered.set(item.productId, (delivered.get(item.productId) ?? 0) + item.quantity);
+    const delivery = deliveries.get(o.id)?.[0]?.status;
+    if (o.status !== 'DELIVERED' && delivery !== 'DISPATCHED' && delivery !== 'DELIVERED') continue;
+    for (const item of o.items) shipped.set(item.productId, (shipped.get(item.productId) ?? 0) + item.quantity);
   }
   let reconciled = 0;
   for (const p of facts.products) {
-    const expected = p.initialStock - (delivered.get(p.id) ?? 0);
-    if (p.stock !== expected) problems.push(`product ${p.id}: stock ${p.stock}, expected ${p.initialStock} − ${delivered.get(p.id) ?? 0} delivered = ${expected}`);
+    const expected = p.initialStock - (shipped.get(p.id) ?? 0);
+    if (p.stock !== expected) problems.push(`product ${p.id}: stock ${p.stock}, expected ${p.initialStock} − ${shipped.get(p.id) ?? 0} shipped = ${expected}`);
     else reconciled++;
   }
   return {
     key: 'states-agree',
     title: 'order, payment, stock and delivery states agree',
     ok: problems.length === 0,
-    counts: `${facts.orders.length} orders cross-checked, stock reconciles on ${reconciled}/${facts.products.length} products${races ? `, ${races} cancel/dispatch race(s) (parcel delivered, payment refunded)` : ''}`,
+    counts: `${facts.orders.length} orders cross-checked, stock reconciles on ${reconciled}/${facts.products.length} products`,
     problems,
   };
 }

@@ -3,6 +3,7 @@ import type { BreakerSnapshot } from '@shop/platform/resilience';
 import type { DeadLetterView, MessagingStatus } from '@shop/platform/messaging';
 import {
   cancelReasons,
+  cancellationOutcomes,
   DeliveryView,
   OrderView,
   orderStatuses,
@@ -45,11 +46,17 @@ export const orderView = z.object({
   customerId: z.string(),
   status: orderStatus,
   cancelReason: z.enum(cancelReasons).optional(),
+  cancellation: z
+    .object({ requestedAt: timestamp, outcome: z.enum(cancellationOutcomes) })
+    .optional()
+    .describe(
+      'present once the customer asked to cancel; a confirmed order is cancelled only if its parcel has not left: PENDING until the delivery service decides, then ACCEPTED (cancelled) or TOO_LATE (shipped, charged once)',
+    ),
   items: z.array(z.object({ productId: z.uuid(), name: z.string(), unitPriceCents: z.number().int(), quantity: z.number().int() })),
   totalCents: z.number().int(),
   currency: z.string(),
   shippingAddress: placeOrderSchema.shape.shippingAddress,
-  history: z.array(z.object({ status: orderStatus, at: timestamp })),
+  history: z.array(z.object({ status: orderStatus, at: timestamp, note: z.string().optional().describe('why, where it is not obvious') })),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

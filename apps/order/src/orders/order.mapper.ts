@@ -2,17 +2,26 @@ import type { OrderDomainEvent, OrderEntity, OrderProps } from '@shop/order/doma
 import type { OutboundEvent } from '@shop/platform/messaging';
 import type { OrderView } from '@shop/shared/contracts';
 
+/** A cancellation asked for is decided by where the order went next: cancelled, shipped, or still waiting. */
+function cancellationOf(o: OrderProps): OrderView['cancellation'] {
+  if (!o.cancelRequestedAt) return undefined;
+  const outcome = o.status === 'CANCELLED' ? 'ACCEPTED' : o.status === 'CONFIRMED' ? 'PENDING' : 'TOO_LATE';
+  return { requestedAt: o.cancelRequestedAt.toISOString(), outcome };
+}
+
 export function toOrderView(o: OrderProps): OrderView {
+  const cancellation = cancellationOf(o);
   return {
     id: o.id,
     customerId: o.customerId,
     status: o.status,
     ...(o.cancelReason ? { cancelReason: o.cancelReason } : {}),
+    ...(cancellation ? { cancellation } : {}),
     items: o.items.map((i) => ({ productId: i.productId, name: i.name, unitPriceCents: i.unitPriceCents, quantity: i.quantity })),
     totalCents: o.totalCents,
     currency: o.currency,
     shippingAddress: o.shippingAddress,
-    history: o.history.map((h) => ({ status: h.status, at: h.at.toISOString() })),
+    history: o.history.map((h) => ({ status: h.status, at: h.at.toISOString(), ...(h.note ? { note: h.note } : {}) })),
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),
   };
@@ -50,6 +59,8 @@ export function integrationEvents(order: OrderEntity, events: OrderDomainEvent[]
           type: 'order.cancelled',
           data: { orderId: o.id, customerId: o.customerId, reason: event.reason, previousStatus: event.previousStatus },
         };
+      case 'cancel-requested':
+        return { ...base, type: 'order.cancel-requested', data: { orderId: o.id, customerId: o.customerId, reason: event.reason } };
       case 'shipped':
         return { ...base, type: 'order.shipped', data: { orderId: o.id, customerId: o.customerId } };
       case 'delivered':

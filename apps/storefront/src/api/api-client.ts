@@ -13,6 +13,7 @@ export type OrderPage = Json<'getApiOrders', 200>;
 export type OrderSummary = Json<'getApiOrdersIdSummary', 200>;
 export type OrderStatus = Order['status'];
 export type CancelReason = NonNullable<Order['cancelReason']>;
+export type CancellationOutcome = NonNullable<Order['cancellation']>['outcome'];
 export type Review = Json<'postApiProductsIdReviews', 201>;
 export type ReviewPage = Json<'getApiProductsIdReviews', 200>;
 export type PlaceOrderBody = NonNullable<operations['postApiOrders']['requestBody']>['content']['application/json'];

@@ -793,6 +793,13 @@ export interface operations {
                             status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                             /** @enum {string} */
                             cancelReason?: "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "CUSTOMER_REQUEST" | "DELIVERY_FAILED";
+                            /** @description present once the customer asked to cancel; a confirmed order is cancelled only if its parcel has not left: PENDING until the delivery service decides, then ACCEPTED (cancelled) or TOO_LATE (shipped, charged once) */
+                            cancellation?: {
+                                /** @description ISO 8601 date-time */
+                                requestedAt: string;
+                                /** @enum {string} */
+                                outcome: "PENDING" | "ACCEPTED" | "TOO_LATE";
+                            };
                             items: {
                                 /** Format: uuid */
                                 productId: string;
@@ -814,6 +821,8 @@ export interface operations {
                                 status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                                 /** @description ISO 8601 date-time */
                                 at: string;
+                                /** @description why, where it is not obvious */
+                                note?: string;
                             }[];
                             /** @description ISO 8601 date-time */
                             createdAt: string;
@@ -922,6 +931,13 @@ export interface operations {
                         status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                         /** @enum {string} */
                         cancelReason?: "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "CUSTOMER_REQUEST" | "DELIVERY_FAILED";
+                        /** @description present once the customer asked to cancel; a confirmed order is cancelled only if its parcel has not left: PENDING until the delivery service decides, then ACCEPTED (cancelled) or TOO_LATE (shipped, charged once) */
+                        cancellation?: {
+                            /** @description ISO 8601 date-time */
+                            requestedAt: string;
+                            /** @enum {string} */
+                            outcome: "PENDING" | "ACCEPTED" | "TOO_LATE";
+                        };
                         items: {
                             /** Format: uuid */
                             productId: string;
@@ -943,6 +959,8 @@ export interface operations {
                             status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                             /** @description ISO 8601 date-time */
                             at: string;
+                            /** @description why, where it is not obvious */
+                            note?: string;
                         }[];
                         /** @description ISO 8601 date-time */
                         createdAt: string;
@@ -1054,6 +1072,13 @@ export interface operations {
                         status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                         /** @enum {string} */
                         cancelReason?: "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "CUSTOMER_REQUEST" | "DELIVERY_FAILED";
+                        /** @description present once the customer asked to cancel; a confirmed order is cancelled only if its parcel has not left: PENDING until the delivery service decides, then ACCEPTED (cancelled) or TOO_LATE (shipped, charged once) */
+                        cancellation?: {
+                            /** @description ISO 8601 date-time */
+                            requestedAt: string;
+                            /** @enum {string} */
+                            outcome: "PENDING" | "ACCEPTED" | "TOO_LATE";
+                        };
                         items: {
                             /** Format: uuid */
                             productId: string;
@@ -1075,6 +1100,8 @@ export interface operations {
                             status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                             /** @description ISO 8601 date-time */
                             at: string;
+                            /** @description why, where it is not obvious */
+                            note?: string;
                         }[];
                         /** @description ISO 8601 date-time */
                         createdAt: string;
@@ -1159,6 +1186,13 @@ export interface operations {
                         status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                         /** @enum {string} */
                         cancelReason?: "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "CUSTOMER_REQUEST" | "DELIVERY_FAILED";
+                        /** @description present once the customer asked to cancel; a confirmed order is cancelled only if its parcel has not left: PENDING until the delivery service decides, then ACCEPTED (cancelled) or TOO_LATE (shipped, charged once) */
+                        cancellation?: {
+                            /** @description ISO 8601 date-time */
+                            requestedAt: string;
+                            /** @enum {string} */
+                            outcome: "PENDING" | "ACCEPTED" | "TOO_LATE";
+                        };
                         items: {
                             /** Format: uuid */
                             productId: string;
@@ -1180,6 +1214,8 @@ export interface operations {
                             status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                             /** @description ISO 8601 date-time */
                             at: string;
+                            /** @description why, where it is not obvious */
+                            note?: string;
                         }[];
                         /** @description ISO 8601 date-time */
                         createdAt: string;
@@ -1274,6 +1310,13 @@ export interface operations {
                             status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                             /** @enum {string} */
                             cancelReason?: "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "CUSTOMER_REQUEST" | "DELIVERY_FAILED";
+                            /** @description present once the customer asked to cancel; a confirmed order is cancelled only if its parcel has not left: PENDING until the delivery service decides, then ACCEPTED (cancelled) or TOO_LATE (shipped, charged once) */
+                            cancellation?: {
+                                /** @description ISO 8601 date-time */
+                                requestedAt: string;
+                                /** @enum {string} */
+                                outcome: "PENDING" | "ACCEPTED" | "TOO_LATE";
+                            };
                             items: {
                                 /** Format: uuid */
                                 productId: string;
@@ -1295,6 +1338,8 @@ export interface operations {
                                 status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
                                 /** @description ISO 8601 date-time */
                                 at: string;
+                                /** @description why, where it is not obvious */
+                                note?: string;
                             }[];
                             /** @description ISO 8601 date-time */
                             createdAt: string;

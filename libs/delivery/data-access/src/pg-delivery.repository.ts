@@ -72,9 +72,9 @@ export class PgDeliveryRepository extends DeliveryRepository<UnitTx> {
   add(tx: UnitTx, delivery: DeliveryEntity): void {
     const d = delivery.snapshot;
     tx.write({
-      sql: `insert into deliveries (id, order_id, customer_id, status, shipping_address, created_at, updated_at, version)
-            values ($1, $2, $3, $4::"DeliveryStatus", $5::jsonb, $6, $7, $8) on conflict (order_id) do nothing`,
-      values: [d.id, d.orderId, d.customerId, d.status, JSON.stringify(d.shippingAddress), d.createdAt, d.updatedAt, d.version],
+      sql: `insert into deliveries (id, order_id, customer_id, status, shipping_address, created_at, updated_at, cancelled_at, version)
+            values ($1, $2, $3, $4::"DeliveryStatus", $5::jsonb, $6, $7, $8, $9) on conflict (order_id) do nothing`,
+      values: [d.id, d.orderId, d.customerId, d.status, JSON.stringify(d.shippingAddress), d.createdAt, d.updatedAt, d.cancelledAt, d.version],
       key: `delivery:${d.orderId}`,
     });
   }

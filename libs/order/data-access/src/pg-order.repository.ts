@@ -13,28 +13,34 @@ interface OrderRow {
   currency: string;
   shipping_address: ShippingAddress;
   payment_token: string | null;
+  cancel_requested_at: Date | null;
   version: number;
   created_at: Date;
   updated_at: Date;
   items: Array<{ productId: string; name: string; unitPriceCents: number; quantity: number }>;
-  history: Array<{ status: OrderStatus; at: string }>;
+  history: Array<{ status: OrderStatus; at: string; note: string | null }>;
 }
 
-/** The order, its items and its history in one round trip, locked. */
+/**
+ * The order, its items and its history in one round trip, locked. Columns by
+ * name: a prepared `select *` fails once a deploy adds a column ("cached plan
+ * must not change result type") on every instance still running.
+ */
 const LOCK = statement(`
-  select o.*,
+  select o.id, o.customer_id, o.status, o.cancel_reason, o.total_cents, o.currency, o.shipping_address, o.payment_token,
+    o.cancel_requested_at, o.version, o.created_at, o.updated_at,
     (select coalesce(json_agg(json_build_object('productId', i.product_id, 'name', i.name, 'unitPriceCents', i.unit_price_cents, 'quantity', i.quantity)
                      order by i.product_id), '[]') from order_items i where i.order_id = o.id) as items,
-    (select coalesce(json_agg(json_build_object('status', h.status, 'at', h.at) order by h.id), '[]') from order_status_history h where h.order_id = o.id) as history
+    (select coalesce(json_agg(json_build_object('status', h.status, 'at', h.at, 'note', h.note) order by h.id), '[]') from order_status_history h where h.order_id = o.id) as history
   from orders o where o.id = $1 for update of o`);
 
 const INSERT_ORDER = `insert into orders (id, customer_id, status, cancel_reason, total_cents, currency, shipping_address, payment_token, version, created_at, updated_at)
   values ($1, $2, $3::"OrderStatus", $4::"CancelReason", $5, $6, $7::jsonb, $8, $9, $10, $11)`;
 const INSERT_ITEMS = `insert into order_items (order_id, product_id, name, unit_price_cents, quantity)
   select $1, * from unnest($2::uuid[], $3::text[], $4::int[], $5::int[])`;
-const INSERT_HISTORY = `insert into order_status_history (order_id, status, at) select $1, * from unnest($2::"OrderStatus"[], $3::timestamptz[])`;
-const UPDATE_ORDER = `update orders set status = $2::"OrderStatus", cancel_reason = $3::"CancelReason", payment_token = $4, version = $5, updated_at = $6
-  where id = $1 and version = $7`;
+const INSERT_HISTORY = `insert into order_status_history (order_id, status, at, note) select $1, * from unnest($2::"OrderStatus"[], $3::timestamptz[], $4::text[])`;
+const UPDATE_ORDER = `update orders set status = $2::"OrderStatus", cancel_reason = $3::"CancelReason", payment_token = $4, version = $5, updated_at = $6,
+  cancel_requested_at = $8 where id = $1 and version = $7`;
 
 function toProps(row: OrderRow): OrderProps {
   return {
@@ -47,7 +53,8 @@ function toProps(row: OrderRow): OrderProps {
     currency: row.currency,
     shippingAddress: row.shipping_address,
     paymentToken: row.payment_token,
-    history: row.history.map((h) => ({ status: h.status, at: new Date(h.at) })),
+    cancelRequestedAt: row.cancel_requested_at,
+    history: row.history.map((h) => ({ status: h.status, at: new Date(h.at), ...(h.note ? { note: h.note } : {}) })),
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -80,7 +87,7 @@ export class PgOrderRepository extends OrderRepository<UnitTx> {
     const loadedAt = order.stored?.version;
     tx.write({
       sql: UPDATE_ORDER,
-      values: [o.id, o.status, o.cancelReason, o.paymentToken, o.version, o.updatedAt, loadedAt],
+      values: [o.id, o.status, o.cancelReason, o.paymentToken, o.version, o.updatedAt, loadedAt, o.cancelRequestedAt],
       key: `order:${o.id}`,
       expect: (n) => {
         if (n !== 1) throw new Error(`order ${o.id} changed concurrently (expected version ${loadedAt})`);
@@ -92,7 +99,7 @@ export class PgOrderRepository extends OrderRepository<UnitTx> {
   private addHistory(tx: UnitTx, order: OrderEntity): void {
     const added = order.unsavedHistory;
     if (added.length === 0) return;
-    tx.write({ sql: INSERT_HISTORY, values: [order.snapshot.id, added.map((h) => h.status), added.map((h) => h.at)] });
+    tx.write({ sql: INSERT_HISTORY, values: [order.snapshot.id, added.map((h) => h.status), added.map((h) => h.at), added.map((h) => h.note ?? null)] });
   }
 }
 

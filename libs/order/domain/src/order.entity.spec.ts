@@ -29,7 +29,7 @@ function at(status: OrderStatus): OrderEntity {
     ['DELIVERED', (o) => o.delivered(t(4))],
   ];
   if (status === 'CANCELLED') {
-    order.cancelByCustomer(t(1));
+    order.requestCancel(t(1));
   } else {
     for (const [reached, step] of steps) {
       if (order.snapshot.status === status) break;
@@ -91,17 +91,52 @@ describe('OrderEntity', () => {
     expect(order.pullEvents()).toEqual([{ kind: 'cancelled', reason: 'PAYMENT_DECLINED', previousStatus: 'AWAITING_PAYMENT' }]);
   });
 
-  it.each<OrderStatus>(['PENDING', 'AWAITING_PAYMENT', 'CONFIRMED'])('lets the customer cancel while %s', (status) => {
+  it.each<OrderStatus>(['PENDING', 'AWAITING_PAYMENT'])('cancels at once when the customer asks while %s: nothing can ship yet', (status) => {
     const order = at(status);
-    order.cancelByCustomer(t(9));
-    expect(order.snapshot).toMatchObject({ status: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST' });
+    order.requestCancel(t(9));
+    expect(order.snapshot).toMatchObject({ status: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST', cancelRequestedAt: t(9), paymentToken: null });
     expect(order.pullEvents()).toEqual([{ kind: 'cancelled', reason: 'CUSTOMER_REQUEST', previousStatus: status }]);
+  });
+
+  it('leaves a confirmed order confirmed when the customer asks to cancel, and asks the delivery service to decide', () => {
+    const order = at('CONFIRMED');
+    order.requestCancel(t(9));
+    expect(order.snapshot).toMatchObject({ status: 'CONFIRMED', cancelRequestedAt: t(9), version: 4 });
+    expect(order.pullEvents()).toEqual([{ kind: 'cancel-requested', reason: 'CUSTOMER_REQUEST' }]);
+    order.requestCancel(t(10));
+    expect(order.snapshot).toMatchObject({ cancelRequestedAt: t(9), version: 4 });
+    expect(order.pullEvents()).toEqual([]);
+  });
+
+  it('is cancelled, and compensated, when the delivery was called off before the parcel left', () => {
+    const order = at('CONFIRMED');
+    order.requestCancel(t(9));
+    order.pullEvents();
+    order.deliveryCancelled(t(10));
+    expect(order.snapshot).toMatchObject({ status: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST' });
+    expect(order.snapshot.history.at(-1)).toEqual({ status: 'CANCELLED', at: t(10), note: 'cancelled before the parcel left' });
+    expect(order.pullEvents()).toEqual([{ kind: 'cancelled', reason: 'CUSTOMER_REQUEST', previousStatus: 'CONFIRMED' }]);
+  });
+
+  it('ships, with a history that says the cancellation came too late, when the parcel left first', () => {
+    const order = at('CONFIRMED');
+    order.requestCancel(t(9));
+    order.pullEvents();
+    order.dispatched(t(10));
+    expect(order.snapshot).toMatchObject({ status: 'SHIPPED', cancelReason: null });
+    expect(order.snapshot.history.at(-1)).toEqual({
+      status: 'SHIPPED',
+      at: t(10),
+      note: `the cancellation asked for at ${t(9).toISOString()} came too late: the parcel had left`,
+    });
+    expect(order.pullEvents()).toEqual([{ kind: 'shipped' }]);
+    expect(() => order.deliveryCancelled(t(11))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
   });
 
   it.each<OrderStatus>(['SHIPPED', 'DELIVERED', 'CANCELLED'])('refuses a customer cancel once %s', (status) => {
     const order = at(status);
     const before = order.snapshot;
-    expect(() => order.cancelByCustomer(t(9))).toThrow(expect.objectContaining({ code: 'NOT_CANCELLABLE' }));
+    expect(() => order.requestCancel(t(9))).toThrow(expect.objectContaining({ code: 'NOT_CANCELLABLE' }));
     expect(order.snapshot).toEqual(before);
     expect(order.pullEvents()).toEqual([]);
   });
@@ -112,6 +147,7 @@ describe('OrderEntity', () => {
     ['paymentAuthorized', (o) => o.paymentAuthorized(t(9)), 'AWAITING_PAYMENT'],
     ['paymentDeclined', (o) => o.paymentDeclined(t(9)), 'AWAITING_PAYMENT'],
     ['dispatched', (o) => o.dispatched(t(9)), 'CONFIRMED'],
+    ['deliveryCancelled', (o) => o.deliveryCancelled(t(9)), 'CONFIRMED'],
     ['delivered', (o) => o.delivered(t(9)), 'SHIPPED'],
   ];
   const all: OrderStatus[] = ['PENDING', 'AWAITING_PAYMENT', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];

@@ -22,6 +22,8 @@ export interface ShippingAddress {
 export interface StatusChange {
   status: OrderStatus;
   at: Date;
+  /** Why, where the status alone does not say (a cancellation that came too late). */
+  note?: string;
 }
 
 export interface OrderProps {
@@ -35,6 +37,8 @@ export interface OrderProps {
   shippingAddress: ShippingAddress;
   /** Held only until the payment is decided. */
   paymentToken: string | null;
+  /** When the customer asked to cancel; a confirmed order waits for the delivery service's decision. */
+  cancelRequestedAt: Date | null;
   history: StatusChange[];
   version: number;
   createdAt: Date;
@@ -47,6 +51,7 @@ export type OrderDomainEvent =
   | { kind: 'awaiting-payment'; paymentToken: string }
   | { kind: 'confirmed' }
   | { kind: 'cancelled'; reason: CancelReason; previousStatus: 'PENDING' | 'AWAITING_PAYMENT' | 'CONFIRMED' }
+  | { kind: 'cancel-requested'; reason: CancelReason }
   | { kind: 'shipped' }
   | { kind: 'delivered' };
 
@@ -103,6 +108,7 @@ export class OrderEntity {
         currency: input.currency,
         shippingAddress: { ...input.shippingAddress },
         paymentToken: input.paymentToken,
+        cancelRequestedAt: null,
         history: [{ status: 'PENDING', at: input.now }],
         version: 1,
         createdAt: input.now,
@@ -159,9 +165,15 @@ export class OrderEntity {
     this.cancel('PAYMENT_DECLINED', now);
   }
 
+  /**
+   * The parcel left the depot. When the customer had asked to cancel, the
+   * delivery service decided the parcel had left first: the order ships,
+   * charged once, and its history says the cancellation came too late.
+   */
   dispatched(now: Date): void {
     this.expect('CONFIRMED', 'dispatched');
-    this.move('SHIPPED', now);
+    const requested = this.props.cancelRequestedAt;
+    this.move('SHIPPED', now, requested ? `the cancellation asked for at ${requested.toISOString()} came too late: the parcel had left` : undefined);
     this.pending.push({ kind: 'shipped' });
   }
 
@@ -171,20 +183,44 @@ export class OrderEntity {
     this.pending.push({ kind: 'delivered' });
   }
 
-  /** The customer may cancel until the parcel leaves; compensation follows from the event. */
-  cancelByCustomer(now: Date): void {
+  /**
+   * The delivery service called the delivery off before the parcel left: the
+   * customer's cancellation won (the only way a confirmed order is cancelled).
+   */
+  deliveryCancelled(now: Date): void {
+    this.expect('CONFIRMED', 'delivery cancelled');
+    const requested = this.props.cancelRequestedAt !== null;
+    this.cancel(requested ? 'CUSTOMER_REQUEST' : 'DELIVERY_FAILED', now, requested ? 'cancelled before the parcel left' : undefined);
+  }
+
+  /**
+   * The customer asks to cancel. Until payment is confirmed nothing can ship
+   * and the order decides alone: it is cancelled at once. Once confirmed, its
+   * parcel may be leaving: the order records the request and the delivery
+   * service decides (deliveryCancelled or dispatched). Asking again while that
+   * decision is pending changes nothing.
+   */
+  requestCancel(now: Date): void {
     const status = this.props.status;
     if (status === 'SHIPPED' || status === 'DELIVERED' || status === 'CANCELLED') {
       throw new OrderError('NOT_CANCELLABLE', `the order is ${status.toLowerCase()} and can no longer be cancelled`);
+    }
+    if (this.props.cancelRequestedAt !== null) return;
+    this.props.cancelRequestedAt = now;
+    if (status === 'CONFIRMED') {
+      this.props.version += 1;
+      this.props.updatedAt = now;
+      this.pending.push({ kind: 'cancel-requested', reason: 'CUSTOMER_REQUEST' });
+      return;
     }
     this.props.paymentToken = null;
     this.cancel('CUSTOMER_REQUEST', now);
   }
 
-  private cancel(reason: CancelReason, now: Date): void {
+  private cancel(reason: CancelReason, now: Date, note?: string): void {
     const previousStatus = this.props.status as 'PENDING' | 'AWAITING_PAYMENT' | 'CONFIRMED';
     this.props.cancelReason = reason;
-    this.move('CANCELLED', now);
+    this.move('CANCELLED', now, note);
     this.pending.push({ kind: 'cancelled', reason, previousStatus });
   }
 
@@ -194,12 +230,12 @@ export class OrderEntity {
     }
   }
 
-  private move(status: OrderStatus, now: Date): void {
+  private move(status: OrderStatus, now: Date, note?: string): void {
     // History timestamps never go backwards, even if clocks of two handlers disagree.
     const last = this.props.history[this.props.history.length - 1];
     const at = last && now < last.at ? last.at : now;
     this.props.status = status;
-    this.props.history.push({ status, at });
+    this.props.history.push(note ? { status, at, note } : { status, at });
     this.props.version += 1;
     this.props.updatedAt = at;
   }

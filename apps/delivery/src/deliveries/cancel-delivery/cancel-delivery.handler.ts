@@ -1,35 +1,27 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DeliveryError, DeliveryRepository } from '@shop/delivery/domain';
+import { Injectable } from '@nestjs/common';
+import { DeliveryRepository } from '@shop/delivery/domain';
 import type { UnitTx } from '@shop/platform/messaging';
-import type { OrderCancelledV1 } from '@shop/shared/contracts';
+import type { OrderCancelRequestedV1 } from '@shop/shared/contracts';
 import { toOutboundEvents } from '../delivery.mapper';
 
 /**
- * A cancelled order calls off its delivery while it is still SCHEDULED. Once
- * the parcel left, the delivery stands (the order service refuses such a
- * cancel; if one slips through a race, it is logged, not applied).
+ * The one place that decides a customer's cancel of a confirmed order against
+ * the courier. Under the order's guard, then its delivery's row lock (which
+ * the courier's step and the admin's advance take too): a delivery still
+ * SCHEDULED is called off (`delivery.cancelled`: the order is cancelled and
+ * compensated); one that has left stands (the order follows its
+ * `delivery.dispatched` and ships, the cancellation too late). A request
+ * that finds no delivery yet marks the guard, and the confirmation, when it
+ * comes, records a delivery cancelled at once (ScheduleDeliveryHandler).
  */
 @Injectable()
 export class CancelDeliveryHandler {
-  private readonly log = new Logger('CancelDelivery');
-
   constructor(private readonly deliveries: DeliveryRepository<UnitTx>) {}
 
-  async execute(tx: UnitTx, cancelled: OrderCancelledV1): Promise<void> {
-    const { orderId, reason } = cancelled;
-    // Marked first, under the guard's lock: a confirmation arriving late (from a retry tier) schedules nothing.
-    const { delivery } = await this.deliveries.guard(tx, orderId, { cancel: true });
-    if (!delivery) return;
-    try {
-      delivery.cancel(reason, new Date());
-    } catch (err) {
-      if (err instanceof DeliveryError && err.code === 'ALREADY_DISPATCHED') {
-        this.log.warn(`order ${orderId} was cancelled but its delivery ${delivery.snapshot.id} is ${delivery.status}; the delivery stands`);
-        return;
-      }
-      if (err instanceof DeliveryError && err.code === 'ALREADY_CANCELLED') return; // the same cancellation under another event id
-      throw err;
-    }
+  async execute(tx: UnitTx, request: OrderCancelRequestedV1): Promise<void> {
+    const { delivery } = await this.deliveries.guard(tx, request.orderId, { cancel: true });
+    if (delivery?.status !== 'SCHEDULED') return;
+    delivery.cancel(request.reason, new Date());
     this.deliveries.save(tx, delivery);
     tx.publish(...toOutboundEvents(delivery, delivery.pullEvents()));
   }

@@ -5,7 +5,12 @@ import type { UnitTx } from '@shop/platform/messaging';
 import type { OrderConfirmedV1 } from '@shop/shared/contracts';
 import { toOutboundEvents } from '../delivery.mapper';
 
-/** A confirmed order gets its one delivery, SCHEDULED; a second confirmation of the same order changes nothing. */
+/**
+ * A confirmed order gets its one delivery, SCHEDULED; a second confirmation of
+ * the same order changes nothing. When the customer's cancel came first (this
+ * confirmation waited in a retry tier), the delivery is recorded cancelled at
+ * once: no parcel for it, and `delivery.cancelled` settles the cancel.
+ */
 @Injectable()
 export class ScheduleDeliveryHandler {
   constructor(private readonly deliveries: DeliveryRepository<UnitTx>) {}
@@ -13,13 +18,14 @@ export class ScheduleDeliveryHandler {
   /** True when a delivery was scheduled (the courier may take it at once). */
   async execute(tx: UnitTx, confirmed: OrderConfirmedV1): Promise<boolean> {
     const { orderId, customerId, shippingAddress } = confirmed;
-    // Cancelled while this confirmation waited in a retry tier: no parcel for a cancelled order. The guard's
-    // lock is held until commit, so a cancellation now waits and then finds the delivery to call off.
+    // The guard's lock is held until commit, so a cancel now waits and then finds the delivery to call off.
     const order = await this.deliveries.guard(tx, orderId);
-    if (order.cancelled || order.delivery) return false;
-    const delivery = DeliveryEntity.schedule({ id: randomUUID(), orderId, customerId, shippingAddress, at: new Date() });
+    if (order.delivery) return false;
+    const now = new Date();
+    const delivery = DeliveryEntity.schedule({ id: randomUUID(), orderId, customerId, shippingAddress, at: now });
+    if (order.cancelled) delivery.cancel('CUSTOMER_REQUEST', now);
     this.deliveries.add(tx, delivery);
     tx.publish(...toOutboundEvents(delivery, delivery.pullEvents()));
-    return true;
+    return !order.cancelled;
   }
 }

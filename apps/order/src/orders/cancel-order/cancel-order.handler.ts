@@ -5,9 +5,12 @@ import type { OrderView } from '@shop/shared/contracts';
 import { integrationEvents, toOrderView } from '../order.mapper';
 
 /**
- * A customer cancel before dispatch. The order.cancelled event carries the
- * status it had, and the catalog (release), payment (refund) and delivery
- * (cancel) services compensate from it.
+ * A customer asks to cancel. Before payment is confirmed the order is
+ * cancelled at once, and the catalog (release) and payment (refund) services
+ * compensate from order.cancelled. A confirmed order's parcel may be leaving:
+ * order.cancel-requested asks the delivery service, which decides (the order
+ * follows its delivery.cancelled or delivery.dispatched). Answered 202 either
+ * way, with the order as it stands.
  */
 @Injectable()
 export class CancelOrderHandler {
@@ -21,7 +24,7 @@ export class CancelOrderHandler {
       const order = await this.orders.lock(tx, orderId);
       // Someone else's order does not exist for this caller (404, not 403).
       if (!order || order.snapshot.customerId !== customerId) throw new OrderError('NOT_FOUND', `no order with id ${orderId}`);
-      order.cancelByCustomer(new Date());
+      order.requestCancel(new Date());
       this.orders.save(tx, order);
       tx.publish(...integrationEvents(order, order.pullEvents()));
       return toOrderView(order.snapshot);

@@ -14,6 +14,7 @@ export function OrderTimeline({ order }: { order: Order }) {
         <li key={`${entry.status}-${entry.at}`} class={`timeline-step timeline-done${entry.status === 'CANCELLED' ? ' timeline-cancelled' : ''}`} data-testid="timeline-step">
           <span class="timeline-label">{STATUS_LABELS[entry.status]}</span>{' '}
           <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+          {entry.note ? <span class="timeline-note muted"> — {entry.note}</span> : null}
         </li>
       ))}
       {upcoming.map((status) => (

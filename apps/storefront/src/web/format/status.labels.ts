@@ -1,4 +1,4 @@
-import type { CancelReason, OrderStatus } from '../../api/api-client';
+import type { CancellationOutcome, CancelReason, OrderStatus } from '../../api/api-client';
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   PENDING: 'Placed',
@@ -14,6 +14,13 @@ export const CANCEL_REASONS: Record<CancelReason, string> = {
   PAYMENT_DECLINED: 'The payment was declined; the items were released.',
   CUSTOMER_REQUEST: 'You cancelled this order; any payment is refunded.',
   DELIVERY_FAILED: 'The courier could not deliver it; the payment is refunded.',
+};
+
+/** A cancel asked for once the order was confirmed: the courier's side decides whether the parcel had left. */
+export const CANCELLATION_OUTCOMES: Record<CancellationOutcome, string> = {
+  PENDING: 'You asked to cancel: we are stopping the parcel before it leaves.',
+  ACCEPTED: 'You cancelled this order; any payment is refunded.',
+  TOO_LATE: 'Your cancellation came too late: the parcel had already left. You were charged once.',
 };
 
 /** The statuses a customer waits on; the page stops following an order once it leaves them. */

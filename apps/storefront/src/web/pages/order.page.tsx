@@ -5,7 +5,7 @@ import { PageTitle } from '../components/page-title.component';
 import { ProblemAlert } from '../components/problem-alert.component';
 import { ReviewForm } from '../components/review-form.component';
 import { formatMoney } from '../format/money.format';
-import { CANCEL_REASONS, CANCELLABLE, listOf, STATUS_LABELS } from '../format/status.labels';
+import { CANCEL_REASONS, CANCELLABLE, CANCELLATION_OUTCOMES, listOf, STATUS_LABELS } from '../format/status.labels';
 import { Link } from '../router/link.component';
 import { useOrderSummary } from '../state/use-order-summary.hook';
 import { api } from '../shop.api';
@@ -97,6 +97,11 @@ export function OrderPage({ id }: { id: string }) {
             {CANCEL_REASONS[order.cancelReason]}
           </p>
         ) : null}
+        {order.cancellation && order.cancellation.outcome !== 'ACCEPTED' ? (
+          <p class="cancel-reason" data-testid="cancellation">
+            {CANCELLATION_OUTCOMES[order.cancellation.outcome]}
+          </p>
+        ) : null}
       </div>
 
       {summary.degraded.length ? (
@@ -107,7 +112,7 @@ export function OrderPage({ id }: { id: string }) {
       {error ? <ProblemAlert error={error} title="The latest status could not be loaded" /> : null}
       {actionError ? <ProblemAlert error={actionError} title="The order was not cancelled" focus /> : null}
 
-      {CANCELLABLE.has(order.status) ? (
+      {CANCELLABLE.has(order.status) && !order.cancellation ? (
         <p>
           <button type="button" class="button-danger" onClick={cancel} disabled={cancelling}>
             {cancelling ? 'Cancelling…' : 'Cancel this order'}

@@ -55,6 +55,20 @@ export const orderCancelledV1 = z.object({
 });
 export type OrderCancelledV1 = z.infer<typeof orderCancelledV1>;
 
+/**
+ * The customer asked to cancel a confirmed order. Its delivery may be leaving
+ * the depot at this moment, so the delivery service decides: it calls the
+ * delivery off (`delivery.cancelled`, and the order is cancelled and
+ * compensated) or the parcel has left (`delivery.dispatched`, and the order
+ * ships, its cancellation too late). Never both.
+ */
+export const orderCancelRequestedV1 = z.object({
+  orderId: z.uuid(),
+  customerId: z.string(),
+  reason: z.enum(cancelReasons),
+});
+export type OrderCancelRequestedV1 = z.infer<typeof orderCancelRequestedV1>;
+
 export const orderShippedV1 = z.object({ orderId: z.uuid(), customerId: z.string() });
 export type OrderShippedV1 = z.infer<typeof orderShippedV1>;
 

@@ -24,6 +24,7 @@ export const EventCatalog = {
   'order.awaiting-payment': { topic: Topics.orderOrders, source: 'order', version: 1, data: order.orderAwaitingPaymentV1 },
   'order.confirmed': { topic: Topics.orderOrders, source: 'order', version: 1, data: order.orderConfirmedV1 },
   'order.cancelled': { topic: Topics.orderOrders, source: 'order', version: 1, data: order.orderCancelledV1 },
+  'order.cancel-requested': { topic: Topics.orderOrders, source: 'order', version: 1, data: order.orderCancelRequestedV1 },
   'order.shipped': { topic: Topics.orderOrders, source: 'order', version: 1, data: order.orderShippedV1 },
   'order.delivered': { topic: Topics.orderOrders, source: 'order', version: 1, data: order.orderDeliveredV1 },
   'payment.authorized': { topic: Topics.paymentPayments, source: 'payment', version: 1, data: payment.paymentAuthorizedV1 },

@@ -22,16 +22,28 @@ export const orderStatuses = ['PENDING', 'AWAITING_PAYMENT', 'CONFIRMED', 'SHIPP
 export type OrderStatus = (typeof orderStatuses)[number];
 export type CancelReason = (typeof cancelReasons)[number];
 
+/**
+ * A customer's cancel of a confirmed order, which the delivery service decides
+ * (the parcel may be leaving): PENDING until it does, then ACCEPTED (the order
+ * is cancelled, nothing ships) or TOO_LATE (the parcel had left; the order
+ * ships and is charged once).
+ */
+export const cancellationOutcomes = ['PENDING', 'ACCEPTED', 'TOO_LATE'] as const;
+export type CancellationOutcome = (typeof cancellationOutcomes)[number];
+
 export interface OrderView {
   id: string;
   customerId: string;
   status: OrderStatus;
   cancelReason?: CancelReason;
+  /** Present once the customer asked to cancel. */
+  cancellation?: { requestedAt: string; outcome: CancellationOutcome };
   items: Array<{ productId: string; name: string; unitPriceCents: number; quantity: number }>;
   totalCents: number;
   currency: string;
   shippingAddress: PlaceOrderRequest['shippingAddress'];
-  history: Array<{ status: OrderStatus; at: string }>;
+  /** Each status the order reached and when; `note` says why where it is not obvious (a cancellation that came too late). */
+  history: Array<{ status: OrderStatus; at: string; note?: string }>;
   createdAt: string;
   updatedAt: string;
 }

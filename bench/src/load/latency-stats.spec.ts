@@ -28,12 +28,14 @@ describe('load stats', () => {
     stats.record('order', 503, 2, false);
     stats.record('order', 503, 3, false);
     stats.record('order', 'ECONNREFUSED', 1, false);
+    stats.record('order', 429, 1, false, true);
     stats.record('list', 200, 4, true);
-    expect(stats.requests).toBe(5);
+    expect(stats.requests).toBe(6);
     expect(stats.errors).toBe(3);
+    expect(stats.refusals).toBe(1);
     const summary = stats.summary();
-    expect(summary.order).toMatchObject({ count: 4, ok: 1, errors: { '503': 2, ECONNREFUSED: 1 }, max: 10 });
-    expect(summary.list).toMatchObject({ count: 1, ok: 1, errors: {}, p50: 4, p99: 4 });
+    expect(summary.order).toMatchObject({ count: 5, ok: 1, errors: { '503': 2, ECONNREFUSED: 1 }, refused: { '429': 1 }, max: 10 });
+    expect(summary.list).toMatchObject({ count: 1, ok: 1, errors: {}, refused: {}, p50: 4, p99: 4 });
   });
 
   it('reports a window since the previous one, then starts over', () => {
@@ -41,9 +43,9 @@ describe('load stats', () => {
     for (let i = 1; i <= 50; i++) stats.record('product', 200, i, true);
     stats.record('product', 500, 100, false);
     const first = stats.window(2_000);
-    expect(first).toEqual({ seconds: 2, rate: 25.5, errors: 1, p50: 26, p99: 100 });
+    expect(first).toEqual({ seconds: 2, rate: 25.5, errors: 1, refused: 0, p50: 26, p99: 100 });
     stats.record('product', 200, 7, true);
-    expect(stats.window(3_000)).toEqual({ seconds: 1, rate: 1, errors: 0, p50: 7, p99: 7 });
+    expect(stats.window(3_000)).toEqual({ seconds: 1, rate: 1, errors: 0, refused: 0, p50: 7, p99: 7 });
     expect(stats.window(4_000).rate).toBe(0);
     expect(stats.requests).toBe(52);
   });

@@ -54,12 +54,15 @@ export interface ActionSummary extends LatencyPercentiles {
   ok: number;
   /** Unexpected answers by status (or error name). */
   errors: Record<string, number>;
+  /** The gateway's refusals to serve now (429, 503 with Retry-After), by status: load shed, not failures. */
+  refused: Record<string, number>;
 }
 
 export interface WindowSummary {
   seconds: number;
   rate: number;
   errors: number;
+  refused: number;
   p50: number;
   p99: number;
 }
@@ -69,21 +72,23 @@ export interface WindowSummary {
  * plus a rolling window (since the last `window()` call) for the progress line.
  */
 export class LoadStats {
-  private readonly actions = new Map<string, { ok: number; errors: Map<string, number>; latencies: LatencySample }>();
+  private readonly actions = new Map<string, { ok: number; errors: Map<string, number>; refused: Map<string, number>; latencies: LatencySample }>();
   private readonly recent = new LatencySample();
   private recentErrors = 0;
+  private recentRefused = 0;
   private recentSince: number;
   private total = 0;
   private totalErrors = 0;
+  private totalRefused = 0;
 
   constructor(now: number) {
     this.recentSince = now;
   }
 
-  record(action: string, outcome: Outcome, ms: number, ok: boolean): void {
+  record(action: string, outcome: Outcome, ms: number, ok: boolean, refused = false): void {
     let entry = this.actions.get(action);
     if (!entry) {
-      entry = { ok: 0, errors: new Map(), latencies: new LatencySample() };
+      entry = { ok: 0, errors: new Map(), refused: new Map(), latencies: new LatencySample() };
       this.actions.set(action, entry);
     }
     entry.latencies.add(ms);
@@ -91,6 +96,11 @@ export class LoadStats {
     this.total++;
     if (ok) {
       entry.ok++;
+    } else if (refused) {
+      const key = String(outcome);
+      entry.refused.set(key, (entry.refused.get(key) ?? 0) + 1);
+      this.recentRefused++;
+      this.totalRefused++;
     } else {
       const key = String(outcome);
       entry.errors.set(key, (entry.errors.get(key) ?? 0) + 1);
@@ -107,13 +117,18 @@ export class LoadStats {
     return this.totalErrors;
   }
 
+  get refusals(): number {
+    return this.totalRefused;
+  }
+
   /** What happened since the previous call, then starts a new window. */
   window(now: number): WindowSummary {
     const seconds = Math.max(0.001, (now - this.recentSince) / 1000);
     const { p50, p99 } = this.recent.percentiles();
-    const summary = { seconds, rate: this.recent.count / seconds, errors: this.recentErrors, p50, p99 };
+    const summary = { seconds, rate: this.recent.count / seconds, errors: this.recentErrors, refused: this.recentRefused, p50, p99 };
     this.recent.clear();
     this.recentErrors = 0;
+    this.recentRefused = 0;
     this.recentSince = now;
     return summary;
   }
@@ -125,6 +140,7 @@ export class LoadStats {
         count: entry.latencies.count,
         ok: entry.ok,
         errors: Object.fromEntries(entry.errors),
+        refused: Object.fromEntries(entry.refused),
         ...entry.latencies.percentiles(),
       };
     }

@@ -9,6 +9,7 @@ export function formatProgress(p: Progress): string {
     `${p.phase === 'drain' ? 'drain' : 'load'} ${p.elapsedSeconds.toFixed(0).padStart(4)}s`,
     `${p.rate.toFixed(1).padStart(7)} req/s`,
     `errors ${p.errors}/s (${p.totalErrors} total)`,
+    `refused ${p.refused}/s (${p.totalRefused} total)`,
     `p50 ${ms(p.p50)} ms`,
     `p99 ${ms(p.p99)} ms`,
     `in flight ${p.inFlight}`,
@@ -26,16 +27,17 @@ function counts(record: Record<string, number>): string {
 export function formatSummary(s: LoadSummary): string {
   const lines = [
     `load: ${s.loadSeconds.toFixed(1)} s against ${s.target}: ${s.offeredRate.toFixed(1)} actions/s offered, ${s.achievedRate.toFixed(1)} answers/s, ` +
-      `${s.requests} requests, ${s.errors} unexpected answers, ${s.dropped} dropped (connections all busy)` +
+      `${s.requests} requests, ${s.errors} unexpected answers, ${s.refused} refused by the gateway (429, or 503 with Retry-After; waited out), ` +
+      `${s.heldBack} held back while their customer waited, ${s.dropped} dropped (connections all busy)` +
       (s.seededProducts ? `, ${s.seededProducts} products created first` : ''),
     '',
-    `${'action'.padEnd(8)} ${'count'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}  errors by status`,
+    `${'action'.padEnd(8)} ${'count'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}  errors by status; refused by status`,
   ];
   for (const action of ACTIONS) {
     const a = s.actions[action];
     if (!a) continue;
     lines.push(
-      `${action.padEnd(8)} ${String(a.count).padStart(8)} ${ms(a.p50).padStart(8)} ${ms(a.p95).padStart(8)} ${ms(a.p99).padStart(8)} ${ms(a.max).padStart(8)}  ${counts(a.errors)}`,
+      `${action.padEnd(8)} ${String(a.count).padStart(8)} ${ms(a.p50).padStart(8)} ${ms(a.p95).padStart(8)} ${ms(a.p99).padStart(8)} ${ms(a.max).padStart(8)}  ${counts(a.errors)}; ${counts(a.refused)}`,
     );
   }
   const ended = Object.values(s.orders.terminal).reduce((a, b) => a + b, 0);

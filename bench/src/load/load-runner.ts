@@ -10,6 +10,7 @@ export interface Progress extends WindowSummary {
   phase: 'load' | 'drain';
   requests: number;
   totalErrors: number;
+  totalRefused: number;
   inFlight: number;
   dropped: number;
   placed: number;
@@ -51,6 +52,10 @@ export interface LoadSummary {
   achievedRate: number;
   requests: number;
   errors: number;
+  /** Answers that said "not now" (429, 503 with Retry-After): the gateway shedding load as designed. */
+  refused: number;
+  /** Actions not sent because their customer was still waiting out a Retry-After, as a storefront would. */
+  heldBack: number;
   /** Actions that came due while `connections` requests were in flight: the target was not keeping up. */
   dropped: number;
   seededProducts: number;
@@ -64,12 +69,25 @@ interface TrackedOrder {
   customer: Customer;
   productIds: string[];
   status: string;
+  /** Epoch ms of its next look, and the wait that set it: paced as the storefront's order page polls. */
+  nextAt: number;
+  waitMs: number;
 }
 
 interface Customer {
   id: string;
   token: string;
+  /** Epoch ms until which the gateway asked this customer to wait (Retry-After). */
+  blockedUntil?: number;
 }
+
+/**
+ * How the storefront's order page polls an order: a second after a change,
+ * then 1.5 times longer each time nothing changed, up to five seconds.
+ */
+const FOLLOW_BASE_MS = 1_000;
+const FOLLOW_MAX_MS = 5_000;
+const FOLLOW_FACTOR = 1.5;
 
 const TERMINAL = new Set(['DELIVERED', 'CANCELLED']);
 /** The review service learns of a delivery from an event; give it a moment before reviewing. */
@@ -198,6 +216,7 @@ class LoadRun {
   private readonly tracked = new Map<string, TrackedOrder>();
   private readonly weights: number[];
   private dropped = 0;
+  private heldBack = 0;
   private reviewsPosted = 0;
   private secondPage?: string;
   private phase: Progress['phase'] = 'load';
@@ -257,8 +276,27 @@ class LoadRun {
     void task.finally(() => this.inFlight.delete(task));
   }
 
-  private record(action: ActionName, answer: Answer): void {
-    this.stats.record(action, answer.outcome, answer.ms, answer.ok);
+  private record(action: ActionName, answer: Answer, customer?: Customer): void {
+    this.stats.record(action, answer.outcome, answer.ms, answer.ok, answer.refused);
+    // A customer told to wait waits, as the storefront does: nothing more of theirs until Retry-After has passed.
+    if (customer && answer.refused) customer.blockedUntil = Date.now() + (answer.retryAfterMs ?? 1_000);
+  }
+
+  /** A customer free to act now, or none when the few picked all still wait out a Retry-After. */
+  private readyCustomer(): Customer | undefined {
+    for (let tries = 0; tries < 5; tries++) {
+      const customer = this.any(this.customers);
+      if ((customer.blockedUntil ?? 0) <= Date.now()) return customer;
+    }
+    this.heldBack++;
+    return undefined;
+  }
+
+  /** The order whose next look is due (and whose customer may act), taken off the queue; none when nothing is due. */
+  private dueOrder(): TrackedOrder | undefined {
+    const now = Date.now();
+    const i = this.toFollow.findIndex((o) => o.nextAt <= now && (o.customer.blockedUntil ?? 0) <= now);
+    return i === -1 ? undefined : this.toFollow.splice(i, 1)[0];
   }
 
   private any<T>(items: T[]): T {
@@ -283,33 +321,41 @@ class LoadRun {
       case 'order':
         return this.placeOrder();
       case 'follow': {
-        const order = this.toFollow.shift();
+        const order = this.dueOrder();
         if (!order) return this.act('product');
         return this.follow(order);
       }
       case 'review': {
         const head = this.reviewable[0];
-        if (!head || head.eligibleAt > Date.now()) return this.act('product');
+        if (!head || head.eligibleAt > Date.now() || (head.customer.blockedUntil ?? 0) > Date.now()) return this.act('product');
         this.reviewable.shift();
         const answer = await this.client.review(head.customer.token, head.productId, head.orderId, 1 + Math.floor(Math.random() * 5));
         if (answer.ok) this.reviewsPosted++;
-        return this.record(action, answer);
+        return this.record(action, answer, head.customer);
       }
     }
   }
 
   private async placeOrder(): Promise<void> {
-    const customer = this.any(this.customers);
+    const customer = this.readyCustomer();
+    if (!customer) return;
     const lines = Math.min(this.orderable.length, 1 + Math.floor(Math.random() * 3));
     const picked = new Map<string, number>();
     while (picked.size < lines) picked.set(this.any(this.orderable).id, 1 + Math.floor(Math.random() * 2));
     const items = [...picked].map(([productId, quantity]) => ({ productId, quantity }));
     const paymentToken = Math.random() < this.options.declineShare ? 'tok_decline_load' : 'tok_visa';
     const answer = await this.client.placeOrder(customer.token, items, paymentToken);
-    this.record('order', answer);
+    this.record('order', answer, customer);
     if (!answer.ok || !answer.body?.id) return;
     this.orders.placed++;
-    const order: TrackedOrder = { id: answer.body.id, customer, productIds: items.map((i) => i.productId), status: answer.body.status };
+    const order: TrackedOrder = {
+      id: answer.body.id,
+      customer,
+      productIds: items.map((i) => i.productId),
+      status: answer.body.status,
+      nextAt: Date.now() + FOLLOW_BASE_MS,
+      waitMs: FOLLOW_BASE_MS,
+    };
     this.tracked.set(order.id, order);
     this.toFollow.push(order);
     this.hooks.onOrderPlaced?.({ id: order.id, customerId: customer.id, respondedAt: answer.at });
@@ -317,14 +363,18 @@ class LoadRun {
 
   private async follow(order: TrackedOrder): Promise<void> {
     const answer = await this.client.order(order.customer.token, order.id);
-    this.record('follow', answer);
+    this.record('follow', answer, order.customer);
     const view = answer.body as OrderView | undefined;
     if (!answer.ok || !view?.status) {
+      order.nextAt = Date.now() + (answer.retryAfterMs ?? order.waitMs);
       this.toFollow.push(order);
       return;
     }
+    const changed = view.status !== order.status;
     order.status = view.status;
     if (!TERMINAL.has(view.status)) {
+      order.waitMs = changed ? FOLLOW_BASE_MS : Math.min(FOLLOW_MAX_MS, Math.round(order.waitMs * FOLLOW_FACTOR));
+      order.nextAt = Date.now() + order.waitMs;
       this.toFollow.push(order);
       return;
     }
@@ -336,24 +386,28 @@ class LoadRun {
   }
 
   /**
-   * Follows every open order about once a second until all ended, the time
-   * is up, or the count cap is reached; reviews what was delivered.
+   * Follows every open order, each at its own pace (as the storefront's page
+   * polls it, waiting out any Retry-After), until all ended, the time is up,
+   * or the count cap is reached; reviews what was delivered.
    */
   private async drain(): Promise<void> {
     this.phase = 'drain';
     const deadline = performance.now() + this.options.drainSeconds * 1000;
     const pending = () => this.toFollow.length > 0 || (this.options.mix.review > 0 && this.reviewable.length > 0);
     while (pending() && performance.now() < deadline && !this.hooks.signal?.aborted && this.stats.requests < this.options.maxRequests) {
-      const round = performance.now();
-      const batch = this.toFollow.splice(0);
-      for (let i = 0; i < batch.length; i += this.options.connections) {
-        await Promise.all(batch.slice(i, i + this.options.connections).map((o) => this.follow(o)));
+      const due: TrackedOrder[] = [];
+      for (let order = this.dueOrder(); order; order = this.dueOrder()) due.push(order);
+      for (let i = 0; i < due.length; i += this.options.connections) {
+        await Promise.all(due.slice(i, i + this.options.connections).map((o) => this.follow(o)));
       }
       // Customers whose parcel arrived still review it, as they would during the run.
       if (this.options.mix.review > 0) {
-        while (this.reviewable.length && this.reviewable[0].eligibleAt <= Date.now()) await this.act('review');
+        while (this.reviewable.length && this.reviewable[0].eligibleAt <= Date.now() && (this.reviewable[0].customer.blockedUntil ?? 0) <= Date.now()) {
+          await this.act('review');
+        }
       }
-      await sleep(Math.max(0, 1_000 - (performance.now() - round)));
+      const next = Math.min(...this.toFollow.map((o) => Math.max(o.nextAt, o.customer.blockedUntil ?? 0)), Date.now() + 1_000);
+      await sleep(Math.max(10, next - Date.now()));
     }
   }
 
@@ -365,6 +419,7 @@ class LoadRun {
       phase: this.phase,
       requests: this.stats.requests,
       totalErrors: this.stats.errors,
+      totalRefused: this.stats.refusals,
       inFlight: this.inFlight.size,
       dropped: this.dropped,
       placed: this.orders.placed,
@@ -384,6 +439,8 @@ class LoadRun {
       achievedRate,
       requests: this.stats.requests,
       errors: this.stats.errors,
+      refused: this.stats.refusals,
+      heldBack: this.heldBack,
       dropped: this.dropped,
       seededProducts: this.seeded,
       actions: this.stats.summary() as LoadSummary['actions'],

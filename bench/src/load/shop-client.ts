@@ -6,6 +6,12 @@ export interface Answer<T = unknown> {
   /** HTTP status, or the error's code when no answer came. */
   outcome: Outcome;
   ok: boolean;
+  /**
+   * The gateway said "not now" (429, or 503 with Retry-After: over a rate limit, a bulkhead full, a breaker
+   * open): shedding load as designed, reported apart from failures; the client waits `retryAfterMs`.
+   */
+  refused: boolean;
+  retryAfterMs?: number;
   body?: T;
   ms: number;
   /** Epoch ms when the answer was complete. */
@@ -60,12 +66,15 @@ export class ShopClient {
           // a broken body counts by its status; the caller sees no body
         }
       }
-      return { outcome: res.statusCode, ok: expect.includes(res.statusCode), body, ms, at: Date.now() };
+      const retryAfter = Number(res.headers['retry-after']);
+      const refused = res.statusCode === 429 || (res.statusCode === 503 && Number.isFinite(retryAfter));
+      const retryAfterMs = refused ? Math.max(1, Number.isFinite(retryAfter) ? retryAfter : 1) * 1000 : undefined;
+      return { outcome: res.statusCode, ok: expect.includes(res.statusCode), refused, retryAfterMs, body, ms, at: Date.now() };
     } catch (err) {
       // undici names its errors by a string code; an aborted request is a DOMException whose code is a number.
       const e = err as { code?: unknown; name?: string };
       const outcome = typeof e.code === 'string' ? e.code : e.name === 'TimeoutError' ? 'timeout' : (e.name ?? 'error');
-      return { outcome, ok: false, ms: performance.now() - started, at: Date.now() };
+      return { outcome, ok: false, refused: false, ms: performance.now() - started, at: Date.now() };
     }
   }
 

@@ -48,7 +48,8 @@ COPY --from=build /out ./
 # The image: the base and one layer (with the vfs storage driver every layer is a full copy of all below it).
 FROM base
 COPY --from=runtime /app /app
-ENV NODE_ENV=production
+# In a container the container's own network is the boundary: listen on every address (locally apps stay on loopback).
+ENV NODE_ENV=production HOST=0.0.0.0
 # The node user of the base image, by number so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 # Compose and Kubernetes set PORT to the app's own port (tools/apps.js); the check reads the same variable.

@@ -66,7 +66,7 @@ APPS.push({
 
 // The storefront: the built web app, with /api proxied to the gateway so the browser sees one origin.
 const gateway = APPS.find((a) => a.name === 'api-gateway');
-APPS.push({ name: 'storefront', port: 4200, env: { GATEWAY_URL: `http://127.0.0.1:${gateway.port}` } });
+APPS.push({ name: 'storefront', port: 4200, metricsPort: 9465, env: { GATEWAY_URL: `http://127.0.0.1:${gateway.port}` } });
 
 /**
  * @param {typeof APPS[number]} app

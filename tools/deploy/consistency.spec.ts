@@ -5,7 +5,7 @@ import {
   checkComposeSecrets,
   checkConsumerScaling,
   checkEnvironment,
-  checkGatewayMetrics,
+  checkMetricsListeners,
   checkKafkaHealth,
   checkKindImages,
   checkKubernetesSecrets,
@@ -77,7 +77,7 @@ describe('deployment consistency with the code', () => {
   });
 
   it("scrapes the gateway's metrics on their own listener, reachable by Prometheus alone", () => {
-    expect(checkGatewayMetrics(base, compose, readYaml('deploy', 'prometheus', 'compose.yml'))).toEqual([]);
+    expect(checkMetricsListeners(base, compose, readYaml('deploy', 'prometheus', 'compose.yml'))).toEqual([]);
   });
 
   it('lets Prometheus find every app pod through the Kubernetes API', () => {
@@ -278,7 +278,7 @@ describe('the consistency checks fail on broken manifests', () => {
     ]);
   });
 
-  it('names gateway metrics that are published, unreachable or open to all', () => {
+  it('names metrics listeners that are published, unreachable or open to all', () => {
     const published = structuredClone(compose);
     published.services['api-gateway'].ports = ['127.0.0.1:3000:3000/tcp', '127.0.0.1:9464:9464/tcp'];
     delete published.services['api-gateway'].environment?.METRICS_HOST;
@@ -286,11 +286,13 @@ describe('the consistency checks fail on broken manifests', () => {
     const metrics = open.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'apps-metrics');
     if (!metrics) throw new Error('no apps-metrics policy');
     delete metrics.spec.ingress[0].from;
-    expect(checkGatewayMetrics(open, published, { scrape_configs: [] })).toEqual([
+    expect(checkMetricsListeners(open, published, { scrape_configs: [] })).toEqual([
       'compose api-gateway: METRICS_HOST is not 0.0.0.0',
       'compose api-gateway: publishes 9464',
       'compose prometheus: does not scrape api-gateway:9464',
+      'compose prometheus: does not scrape storefront:9465',
       'NetworkPolicy/apps-metrics: lets others than Prometheus reach 9464',
+      'NetworkPolicy/apps-metrics: lets others than Prometheus reach 9465',
     ]);
   });
 

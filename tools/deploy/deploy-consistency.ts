@@ -9,15 +9,13 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppDefinition, ComposeProject, ComposeService, K8sObject, root } from './deploy-manifests';
+import { AppDefinition, appsRegistry, ComposeProject, ComposeService, K8sObject, root } from './deploy-manifests';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are plain data */
 type Container = any;
 
 /** Where compose's `secrets` service writes the stack's secrets and the images read them (<NAME>_FILE). */
 export const SECRETS_DIR = '/run/shop-secrets';
-/** The gateway's metrics listener: apart from the public API, scraped by Prometheus only. */
-export const GATEWAY_METRICS_PORT = 9464;
 
 function find(objects: K8sObject[], kind: string, name: string): K8sObject | undefined {
   return objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -56,9 +54,9 @@ export function platformImage(compose: ComposeProject): string | undefined {
   return built.length === 1 ? built[0].image : undefined;
 }
 
-/** The port Prometheus scrapes an app on: the gateway has a metrics listener of its own. */
+/** The port Prometheus scrapes an app on: its metrics listener where it has one of its own (tools/apps.js), else its port. */
 export function metricsPort(app: string, port: number | undefined): number | undefined {
-  return app === 'api-gateway' ? GATEWAY_METRICS_PORT : port;
+  return appsRegistry().find((a) => a.name === app)?.metricsPort ?? port;
 }
 
 /**
@@ -264,24 +262,30 @@ export function checkKafkaHealth(objects: K8sObject[], compose: ComposeProject):
 }
 
 /**
- * The gateway's /metrics: on its own listener, open to the container network
- * (METRICS_HOST=0.0.0.0) but never published, scraped by Prometheus there, and
- * reachable in Kubernetes from Prometheus alone.
+ * The apps whose /metrics has a listener of its own (the gateway's, the
+ * storefront's): open to the container network (METRICS_HOST=0.0.0.0) but
+ * never published, scraped by Prometheus there, and reachable in Kubernetes
+ * from Prometheus alone.
  */
-export function checkGatewayMetrics(objects: K8sObject[], compose: ComposeProject, composePrometheus: any): string[] {
+export function checkMetricsListeners(objects: K8sObject[], compose: ComposeProject, composePrometheus: any, registry: AppDefinition[] = appsRegistry()): string[] {
   const problems: string[] = [];
-  const gw = compose.services['api-gateway'];
-  if (gw?.environment?.METRICS_HOST !== '0.0.0.0') problems.push('compose api-gateway: METRICS_HOST is not 0.0.0.0');
-  if ((gw?.ports ?? []).some((p) => String(p).split(':').slice(-1)[0].startsWith(String(GATEWAY_METRICS_PORT)))) problems.push(`compose api-gateway: publishes ${GATEWAY_METRICS_PORT}`);
-  const job = (composePrometheus.scrape_configs ?? []).find((j: any) => j.job_name === 'api-gateway');
-  if (!job?.dns_sd_configs?.some((c: any) => c.names?.includes('api-gateway') && c.port === GATEWAY_METRICS_PORT)) problems.push(`compose prometheus: does not scrape api-gateway:${GATEWAY_METRICS_PORT}`);
-  const d = find(objects, 'Deployment', 'api-gateway');
-  if (d && containerEnv(objects, podSpec(d).containers[0]).METRICS_HOST !== '0.0.0.0') problems.push('k8s api-gateway: METRICS_HOST is not 0.0.0.0');
+  const listeners = registry.filter((a): a is AppDefinition & { metricsPort: number } => a.metricsPort !== undefined);
+  for (const { name, metricsPort: port } of listeners) {
+    const service = compose.services[name];
+    if (service?.environment?.METRICS_HOST !== '0.0.0.0') problems.push(`compose ${name}: METRICS_HOST is not 0.0.0.0`);
+    if ((service?.ports ?? []).some((p) => String(p).split(':').slice(-1)[0].startsWith(String(port)))) problems.push(`compose ${name}: publishes ${port}`);
+    const job = (composePrometheus.scrape_configs ?? []).find((j: any) => j.job_name === name);
+    if (!job?.dns_sd_configs?.some((c: any) => c.names?.includes(name) && c.port === port)) problems.push(`compose prometheus: does not scrape ${name}:${port}`);
+    const d = find(objects, 'Deployment', name);
+    if (d && containerEnv(objects, podSpec(d).containers[0]).METRICS_HOST !== '0.0.0.0') problems.push(`k8s ${name}: METRICS_HOST is not 0.0.0.0`);
+  }
+  const ports = new Set(listeners.map((l) => l.metricsPort));
   for (const p of objects.filter((o) => o.kind === 'NetworkPolicy')) {
     for (const rule of p.spec?.ingress ?? []) {
-      if (!(rule.ports ?? []).some((x: any) => x.port === GATEWAY_METRICS_PORT)) continue;
-      const peers = (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name']);
-      if (peers.length === 0 || peers.some((n: string | undefined) => n !== 'prometheus')) problems.push(`NetworkPolicy/${p.metadata.name}: lets others than Prometheus reach ${GATEWAY_METRICS_PORT}`);
+      for (const port of (rule.ports ?? []).map((x: any) => x.port).filter((x: number) => ports.has(x))) {
+        const peers = (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/name']);
+        if (peers.length === 0 || peers.some((n: string | undefined) => n !== 'prometheus')) problems.push(`NetworkPolicy/${p.metadata.name}: lets others than Prometheus reach ${port}`);
+      }
     }
   }
   return problems;

@@ -153,6 +153,8 @@ export function appsInRepo(): string[] {
 export interface AppDefinition {
   name: string;
   port: number;
+  /** A listener of its own for /metrics (the gateway's, the storefront's): scraped there, never published. */
+  metricsPort?: number;
   database?: { role: string; schema: string };
   env?: Record<string, string>;
 }

@@ -5,7 +5,7 @@
  * the compose file, Docker's engine (docker.io) and mmdebstrap for the compose
  * smoke's engine and stand-in images (tools/infra/docker.js, standins.js),
  * shellcheck for the deployment scripts, nginx as the gateway bench's
- * baseline. Installed with apt on a fresh machine (CI runs as root); elsewhere
+ * baseline, Prometheus (its promtool checks what the apps export). Installed with apt on a fresh machine (CI runs as root); elsewhere
  * a missing one is named with the command that installs it.
  */
 const fs = require('node:fs');
@@ -17,6 +17,7 @@ const PACKAGES = {
   'docker.io': { pkg: 'docker.io', bin: '/usr/sbin/dockerd' },
   mmdebstrap: { pkg: 'mmdebstrap', bin: '/usr/bin/mmdebstrap' },
   nginx: { pkg: 'nginx', bin: '/usr/sbin/nginx' },
+  prometheus: { pkg: 'prometheus', bin: '/usr/bin/promtool' },
   shellcheck: { pkg: 'shellcheck', bin: '/usr/bin/shellcheck' },
 };
 

@@ -15,6 +15,7 @@ import { closeMetrics, serveMetrics } from './metrics/metrics-listener';
   await startHttpApp(AppModule.forRoot(config, registry), {
     name: 'api-gateway',
     port: config.PORT,
+    host: config.HOST,
     logLevel: config.LOG_LEVEL,
     httpDuration,
     trustProxy: config.TRUSTED_PROXIES,

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { CatalogDataAccessModule } from '@shop/catalog/data-access';
 import { serviceTokenSigner } from '@shop/platform/auth';
-import { ServiceModule } from '@shop/platform/service';
+import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import { reviewExportPageSchema } from '@shop/shared/contracts';
 import type { CatalogConfig } from './config/catalog.config';
 import { CreateProductHandler } from './products/create-product/create-product.handler';
@@ -29,7 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CatalogDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        CatalogDataAccessModule.forRoot(databaseOptions(config)),
         ServiceModule.forRoot({ service: 'catalog', config, registry }),
       ],
       controllers: [

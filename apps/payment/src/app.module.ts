@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { PaymentDataAccessModule } from '@shop/payment/data-access';
-import { PaymentProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
-import { ServiceModule } from '@shop/platform/service';
+import { DeadlineProvider, PaymentProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
+import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import type { PaymentConfig } from './config/payment.config';
 import { AuthorizePaymentEventController } from './payments/authorize-payment/authorize-payment.event.controller';
 import { AuthorizePaymentHandler } from './payments/authorize-payment/authorize-payment.handler';
@@ -22,12 +22,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PaymentDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        PaymentDataAccessModule.forRoot(databaseOptions(config)),
         ServiceModule.forRoot({ service: 'payment', config, registry }),
       ],
       controllers: [AuthorizePaymentEventController, RefundPaymentEventController, ListPaymentsHttpController],
       providers: [
-        { provide: PAYMENT_PROVIDER, useValue: options.paymentProvider ?? new SimulatedPaymentProvider() },
+        { provide: PAYMENT_PROVIDER, useValue: new DeadlineProvider(options.paymentProvider ?? new SimulatedPaymentProvider(), config.PAYMENT_PROVIDER_TIMEOUT_MS) },
         AuthorizePaymentHandler,
         RefundPaymentHandler,
       ],

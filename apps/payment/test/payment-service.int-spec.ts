@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { PaymentPrismaService } from '@shop/payment/data-access';
-import { SimulatedPaymentProvider } from '@shop/payment/domain';
+import { DeadlineProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
 import { claimEvents, UnitTx } from '@shop/platform/messaging';
 import { closeService, startServiceForTest } from '@shop/platform/service';
 import { EventType, OrderAwaitingPaymentV1, Topics } from '@shop/shared/contracts';
@@ -97,8 +97,10 @@ describe('payment service (real Postgres and Kafka)', () => {
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
   });
 
-  it('uses the simulated provider unless another is plugged in', () => {
-    expect(app.get(PAYMENT_PROVIDER)).toBeInstanceOf(SimulatedPaymentProvider);
+  it('uses the simulated provider unless another is plugged in, behind a deadline on every call', () => {
+    const provider = app.get(PAYMENT_PROVIDER);
+    expect(provider).toBeInstanceOf(DeadlineProvider);
+    expect((provider as DeadlineProvider).inner).toBeInstanceOf(SimulatedPaymentProvider);
   });
 
   it('authorizes an approved token, stores the payment in the payments schema and publishes payment.authorized', async () => {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { ReviewDataAccessModule } from '@shop/review/data-access';
-import { ServiceModule } from '@shop/platform/service';
+import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import type { ReviewConfig } from './config/review.config';
 import { GrantReviewsEventController } from './grants/grant-reviews/grant-reviews.event.controller';
 import { GrantReviewsHandler } from './grants/grant-reviews/grant-reviews.handler';
@@ -16,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ReviewDataAccessModule.forRoot({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE }),
+        ReviewDataAccessModule.forRoot(databaseOptions(config)),
         ServiceModule.forRoot({ service: 'review', config, registry }),
       ],
       controllers: [CreateReviewHttpController, ListReviewsHttpController, ExportReviewsHttpController, GrantReviewsEventController],

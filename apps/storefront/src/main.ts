@@ -15,8 +15,12 @@ function fail(err: unknown): never {
   const config = loadStorefrontConfig();
   const logger = pino({ name: 'storefront', level: config.LOG_LEVEL, base: { app: 'storefront' }, timestamp: pino.stdTimeFunctions.isoTime });
   const storefront = createStorefront(config, STATIC_DIR, logger);
-  const port = await listen(storefront, config.PORT, STATIC_DIR);
-  logger.info({ port, gateway: config.GATEWAY_URL }, `storefront listening on port ${port}, API through ${config.GATEWAY_URL}`);
+  const { port, metricsPort } = await listen(
+    storefront,
+    { port: config.PORT, host: config.HOST, metricsPort: config.METRICS_PORT, metricsHost: config.METRICS_HOST },
+    STATIC_DIR,
+  );
+  logger.info({ port, metricsPort, gateway: config.GATEWAY_URL }, `storefront listening on port ${port} (metrics on ${metricsPort}), API through ${config.GATEWAY_URL}`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jwksAlgorithmsVar, jwtClaimVar, jwtSecretVar, loadConfig, logLevelVar, portVar } from '@shop/platform/config';
+import { hostVar, jwksAlgorithmsVar, jwtClaimVar, jwtSecretVar, loadConfig, logLevelVar, portVar } from '@shop/platform/config';
 
 const upstreamUrl = (fallback: string) =>
   z
@@ -13,9 +13,10 @@ const perSecond = (fallback: number) => z.coerce.number().min(0.01).max(1_000_00
 export const gatewayConfigSchema = z
   .object({
     PORT: portVar(3000),
+    HOST: hostVar,
     /** `/metrics` is served here, not on the public listener; loopback unless a scraper needs more (0.0.0.0 in a container). */
     METRICS_PORT: portVar(9464),
-    METRICS_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+    METRICS_HOST: hostVar,
     CATALOG_URL: upstreamUrl('http://127.0.0.1:3001'),
     ORDER_URL: upstreamUrl('http://127.0.0.1:3002'),
     PAYMENT_URL: upstreamUrl('http://127.0.0.1:3003'),

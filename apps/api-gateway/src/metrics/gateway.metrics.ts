@@ -6,7 +6,7 @@ import { METRICS_REGISTRY } from '@shop/platform/http';
 @Injectable()
 export class GatewayMetrics {
   readonly staleServed: Counter<'upstream'>;
-  readonly summaryDegraded: Counter<'part'>;
+  readonly compositionDegraded: Counter<'part'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.staleServed = new Counter({
@@ -15,9 +15,9 @@ export class GatewayMetrics {
       labelNames: ['upstream'],
       registers: [registry],
     });
-    this.summaryDegraded = new Counter({
-      name: 'gateway_summary_degraded_total',
-      help: 'Order summaries answered without one of their parts, by part',
+    this.compositionDegraded = new Counter({
+      name: 'gateway_composition_degraded_total',
+      help: 'Composed answers (the order summary) given without one of their parts, by part',
       labelNames: ['part'],
       registers: [registry],
     });

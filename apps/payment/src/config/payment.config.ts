@@ -3,7 +3,11 @@ import { loadConfig, needsTokenKey, poolCoversHandlers, serviceConfigShape } fro
 
 /** Every environment variable the payment service reads. */
 export const paymentConfigSchema = z
-  .object(serviceConfigShape({ port: 3003, schema: 'payments' }))
+  .object({
+    ...serviceConfigShape({ port: 3003, schema: 'payments' }),
+    /** How long a call to the payment provider may take; then it is retried (the order id is its idempotency key). */
+    PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  })
   .refine(needsTokenKey, { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] })
   .refine(...poolCoversHandlers());
 

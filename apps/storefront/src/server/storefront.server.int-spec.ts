@@ -20,6 +20,7 @@ describe('storefront server', () => {
   let handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
   let storefront: Storefront;
   let base: string;
+  let metricsBase: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'storefront-static-'));
@@ -38,7 +39,9 @@ describe('storefront server', () => {
 
     const config = loadStorefrontConfig({ PORT: '0', GATEWAY_URL: upstreamUrl, GATEWAY_TIMEOUT_MS: '500' });
     storefront = createStorefront(config, join(dir, 'public'), pino({ level: 'silent' }));
-    base = `http://127.0.0.1:${await listen(storefront, 0, join(dir, 'public'))}`;
+    const ports = await listen(storefront, { port: 0, host: '127.0.0.1', metricsPort: 0, metricsHost: '127.0.0.1' }, join(dir, 'public'));
+    base = `http://127.0.0.1:${ports.port}`;
+    metricsBase = `http://127.0.0.1:${ports.metricsPort}`;
   });
 
   afterAll(async () => {
@@ -202,10 +205,13 @@ describe('storefront server', () => {
       expect(JSON.parse(down.body.toString())).toMatchObject({ status: 'unavailable', checks: { gateway: { status: 'down' } } });
     });
 
-    it('counts what it served at /metrics', async () => {
-      const res = await raw('/metrics');
+    it('counts what it served, at /metrics on its own listener and never on the public one', async () => {
+      const res = await fetch(`${metricsBase}/metrics`);
       expect(res.status).toBe(200);
-      expect(res.body.toString()).toMatch(/storefront_requests_total\{kind="api",status="4xx"/);
+      expect(await res.text()).toMatch(/storefront_requests_total\{kind="api",status="4xx"/);
+      const publicMetrics = await raw('/metrics');
+      expect(publicMetrics.body.toString()).not.toContain('storefront_requests_total');
+      expect(publicMetrics.headers['content-type']).toBe('text/html; charset=utf-8');
     });
   });
 

@@ -7,6 +7,8 @@ import { StaticFiles } from './static-files';
 
 export interface Storefront {
   server: Server;
+  /** `/metrics` alone, on a listener of its own (METRICS_HOST, METRICS_PORT): never on the public one. */
+  metrics: Server;
   close(): Promise<void>;
 }
 
@@ -18,7 +20,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /**
  * The storefront's server: the built app (static files with SPA fallback),
  * `/api/*` proxied to the gateway, `/health/live`, `/health/ready` (the
- * gateway's readiness) and `/metrics`. node:http and undici only.
+ * gateway's readiness); `/metrics` on a second listener. node:http and
+ * undici only.
  */
 export function createStorefront(config: StorefrontConfig, staticDir: string, logger: Logger): Storefront {
   const files = new StaticFiles(staticDir);
@@ -53,12 +56,6 @@ export function createStorefront(config: StorefrontConfig, staticDir: string, lo
         checks: { gateway: gateway.ok ? { status: 'ok' } : { status: 'down', error: gateway.error } },
       });
     }
-    if (pathname === '/metrics') {
-      kind = 'health';
-      const text = await registry.metrics();
-      res.writeHead(200, { 'content-type': registry.contentType }).end(text);
-      return;
-    }
     if (pathname.startsWith('/assets/')) kind = 'asset';
     files.serve(req, res, pathname);
   }
@@ -73,26 +70,50 @@ export function createStorefront(config: StorefrontConfig, staticDir: string, lo
   // Browsers keep connections open; let them idle a little longer than the proxy's own pool does.
   server.keepAliveTimeout = 65_000;
 
+  const metrics = createServer((req, res) => {
+    if ((req.url ?? '/').split('?')[0] !== '/metrics') return void json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: 'only /metrics here' });
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (err: Error) => {
+        logger.error({ err }, 'metrics failed');
+        res.writeHead(500).end();
+      },
+    );
+  });
+
+  const closed = (s: Server) =>
+    new Promise<void>((resolve) => {
+      if (!s.listening) return resolve();
+      s.close(() => resolve());
+      s.closeIdleConnections();
+    });
   return {
     server,
+    metrics,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all([closed(server), closed(metrics)]);
       await proxy.close();
     },
   };
 }
 
-/** Listens on the port, or rejects with one line (port in use, no build output). */
-export async function listen(storefront: Storefront, port: number, staticDir: string): Promise<number> {
+/**
+ * Listens on the public port and the metrics port, or rejects with one line
+ * (port in use, no build output); resolves with the ports taken.
+ */
+export async function listen(
+  storefront: Storefront,
+  at: { port: number; host: string; metricsPort: number; metricsHost: string },
+  staticDir: string,
+): Promise<{ port: number; metricsPort: number }> {
   if (!new StaticFiles(staticDir).built) throw new Error(`no built pages in ${staticDir}; run npm run build`);
-  await new Promise<void>((resolve, reject) => {
-    storefront.server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use`) : err),
-    );
-    storefront.server.listen(port, resolve);
-  });
-  return (storefront.server.address() as { port: number }).port;
+  const open = (server: Server, port: number, host: string, what: string) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`${what} port ${port} is already in use`) : err));
+      server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+    });
+  return {
+    port: await open(storefront.server, at.port, at.host, 'the'),
+    metricsPort: await open(storefront.metrics, at.metricsPort, at.metricsHost, 'the metrics'),
+  };
 }

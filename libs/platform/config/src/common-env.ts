@@ -5,6 +5,13 @@ import { jwksAlgorithmsVar, jwtClaimVar, jwtSecretVar } from './jwt-env';
 /** 0 asks the OS for a free port (tests). */
 export const portVar = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+/**
+ * The address an app listens on: loopback unless told otherwise, so a local
+ * start (with the demo token issuer on) never faces the network; images set
+ * 0.0.0.0, where a container's own network is the boundary.
+ */
+export const hostVar = z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1');
+
 export const postgresUrlVar = z
   .string()
   .min(1)
@@ -37,10 +44,18 @@ export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 't
 export function serviceConfigShape(defaults: { port: number; schema: string }) {
   return {
     PORT: portVar(defaults.port),
+    HOST: hostVar,
     DATABASE_URL: postgresUrlVar,
     DATABASE_SCHEMA: schemaNameVar.default(defaults.schema),
     /** Connections of the service's pool; at least what its handlers can hold at once (see poolCoversHandlers). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(16),
+    /**
+     * What one statement, one lock wait and one transaction left idle may hold the database for: a stuck query,
+     * a lock held by a crashed handler or a forgotten transaction is ended by the server, not waited on forever.
+     */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     /** Partitions whose records are handled at once by the main consumer, and by the retry-tier consumer. */
     CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     RETRY_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),

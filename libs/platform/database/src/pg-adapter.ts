@@ -17,18 +17,36 @@ export interface DatabaseOptions {
   /** The service's own Postgres schema; the adapter ignores `?schema=` in the URL. */
   schema: string;
   poolSize?: number;
+  /** Server-side bounds for every connection of the pool (statement_timeout, lock_timeout, idle_in_transaction_session_timeout). */
+  timeouts?: DatabaseTimeouts;
   /** The service's migrations, by name: readiness waits until each one is applied. */
   migrations?: readonly string[];
 }
 
+export interface DatabaseTimeouts {
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+}
+
+/** What a service runs with unless configured otherwise (DATABASE_*_TIMEOUT_MS). */
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { statementMs: 30_000, lockMs: 10_000, idleInTransactionMs: 60_000 };
+
 /** A connection pool bound to the service's schema, whose statements are counted (processStatementCounts by default). */
 export function createPool(options: DatabaseOptions & { max?: number }, counts: StatementCounts = processStatementCounts): Pool {
+  const t = options.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   const pool = new Pool({
     connectionString: options.url,
     max: options.max ?? options.poolSize ?? 16,
     connectionTimeoutMillis: 5_000,
-    // Every pooled connection resolves unqualified names in the service schema only.
-    options: `-c search_path=${options.schema}`,
+    // Every pooled connection resolves unqualified names in the service schema only, and the server ends what
+    // would otherwise hold it forever: a stuck statement, a lock wait, a transaction its client forgot.
+    options: [
+      `-c search_path=${options.schema}`,
+      `-c statement_timeout=${t.statementMs}`,
+      `-c lock_timeout=${t.lockMs}`,
+      `-c idle_in_transaction_session_timeout=${t.idleInTransactionMs}`,
+    ].join(' '),
   });
   // An idle connection the server drops must not crash the process: the next query takes a new one.
   pool.on('error', () => undefined);

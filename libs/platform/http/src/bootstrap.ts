@@ -15,6 +15,7 @@ const DISCARD_LIMIT_BYTES = 16 * BODY_LIMIT_BYTES;
 export interface HttpAppOptions {
   name: string;
   port: number;
+  /** Loopback unless told otherwise (HOST). */
   host?: string;
   logLevel?: string;
   httpDuration?: Histogram<string>;
@@ -78,7 +79,7 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
     app = await createHttpApp(module, options);
     options.prepare?.(app);
     await initHttpApp(app, options.connect);
-    await app.listen(options.port, options.host ?? '0.0.0.0');
+    await app.listen(options.port, options.host ?? '127.0.0.1');
   } catch (err) {
     await app?.close().catch(() => undefined);
     const e = err as NodeJS.ErrnoException;

@@ -5,20 +5,21 @@ import { exitWithMessage } from '@shop/platform/config';
 import { closeHttpApp, createHttpApp, createMetricsRegistry, initHttpApp, startHttpApp } from '@shop/platform/http';
 import { startEventConsumers, stopEventConsumers } from '@shop/platform/messaging-nest';
 
-export interface ServiceDefinition<C extends { PORT: number; LOG_LEVEL: string }> {
+export interface ServiceDefinition<C extends { PORT: number; HOST: string; LOG_LEVEL: string }> {
   name: string;
   loadConfig(env?: NodeJS.ProcessEnv): C;
   module(config: C, registry: Registry): DynamicModule;
 }
 
 /** main.ts of every service: config, HTTP, event consumers, graceful shutdown. */
-export function runService<C extends { PORT: number; LOG_LEVEL: string }>(definition: ServiceDefinition<C>): void {
+export function runService<C extends { PORT: number; HOST: string; LOG_LEVEL: string }>(definition: ServiceDefinition<C>): void {
   (async () => {
     const config = definition.loadConfig();
     const { registry, httpDuration } = createMetricsRegistry(definition.name);
     await startHttpApp(definition.module(config, registry), {
       name: definition.name,
       port: config.PORT,
+      host: config.HOST,
       logLevel: config.LOG_LEVEL,
       httpDuration,
       connect: startEventConsumers,
@@ -28,7 +29,7 @@ export function runService<C extends { PORT: number; LOG_LEVEL: string }>(defini
 }
 
 /** The same app for tests: listening on a free port, consumers started. Close it with closeService. */
-export async function startServiceForTest<C extends { PORT: number; LOG_LEVEL: string }>(
+export async function startServiceForTest<C extends { PORT: number; HOST: string; LOG_LEVEL: string }>(
   definition: ServiceDefinition<C>,
   env: NodeJS.ProcessEnv,
 ): Promise<{ app: NestFastifyApplication; url: string; config: C }> {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Gauge, Registry } from 'prom-client';
-import { Database, processStatementCounts } from '@shop/platform/database';
+import { Counter, Registry } from 'prom-client';
+import { Database, DatabaseOptions, processStatementCounts } from '@shop/platform/database';
 import { AuthModule } from '@shop/platform/auth';
 import { HealthModule, MetricsModule } from '@shop/platform/http';
 import { KafkaHealth, PruneTable } from '@shop/platform/messaging';
@@ -11,6 +11,10 @@ import type { ServiceName } from '@shop/shared/contracts';
 export interface ServiceConfig {
   DATABASE_URL: string;
   DATABASE_SCHEMA: string;
+  DATABASE_POOL_SIZE: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+  DATABASE_LOCK_TIMEOUT_MS: number;
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_PREFIX: string;
   OUTBOX_POLL_INTERVAL_MS: number;
@@ -24,6 +28,20 @@ export interface ServiceConfig {
   JWT_JWKS_ALGORITHMS?: string[];
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
+}
+
+/** The service's database as its config says: its URL, schema, pool and the server-side timeouts. */
+export function databaseOptions(config: ServiceConfig): DatabaseOptions {
+  return {
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolSize: config.DATABASE_POOL_SIZE,
+    timeouts: {
+      statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockMs: config.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+  };
 }
 
 /**
@@ -109,12 +127,15 @@ function countStatementsIn(registry: Registry): void {
     ['db_statements_total', 'statements', 'SQL statements sent to the database, BEGIN and COMMIT included'],
     ['db_transactions_total', 'transactions', 'Transactions: explicit ones, plus statements sent outside one'],
   ] as const) {
-    new Gauge({
+    // Counted in a plain number by the pools (no label lookup per statement), handed over when scraped.
+    let reported = 0;
+    new Counter({
       name,
       help,
       registers: [registry],
       collect() {
-        this.set(processStatementCounts[key]);
+        this.inc(processStatementCounts[key] - reported);
+        reported = processStatementCounts[key];
       },
     });
   }

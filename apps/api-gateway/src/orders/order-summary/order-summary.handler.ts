@@ -62,7 +62,7 @@ export class OrderSummaryHandler {
     ]);
     const missing: Record<SummaryPart, boolean> = { payment: !payments, delivery: !deliveries, reviews: !reviews };
     const degraded = SUMMARY_PARTS.filter((part) => missing[part]);
-    for (const part of degraded) this.metrics.summaryDegraded.inc({ part });
+    for (const part of degraded) this.metrics.compositionDegraded.inc({ part });
     return {
       summary: {
         order,

@@ -4,13 +4,16 @@ import { createStore } from '../state/value.store';
 
 /**
  * The operator's admin token, apart from the customer's session: one browser
- * can shop as a customer and run the console at the same time.
+ * can shop as a customer and run the console at the same time. Kept in this
+ * tab's sessionStorage, not localStorage: it ends with the tab, and no other
+ * page of the origin (another tab, the API docs an ingress may serve beside
+ * the shop) can read it.
  */
 const KEY = 'shop.operator';
 
 function read(): Session | null {
   try {
-    return parseSession(window.localStorage.getItem(KEY), Date.now());
+    return parseSession(window.sessionStorage.getItem(KEY), Date.now());
   } catch {
     return null;
   }
@@ -21,13 +24,13 @@ export const operatorStore = createStore<Session | null>(read());
 export const operatorExpiredStore = createStore(false);
 
 export function operatorSignedIn(session: Session): void {
-  window.localStorage.setItem(KEY, JSON.stringify(session));
+  window.sessionStorage.setItem(KEY, JSON.stringify(session));
   operatorExpiredStore.set(false);
   operatorStore.set(session);
 }
 
 export function operatorSignOut(): void {
-  window.localStorage.removeItem(KEY);
+  window.sessionStorage.removeItem(KEY);
   operatorStore.set(null);
 }
 

@@ -81,7 +81,7 @@ export function describeServiceSchema<C extends ServicePrismaClient>(
       await expect(prisma.inbox.create({ data: { consumerGroup: service, eventId: id, eventType: 'a.b' } })).rejects.toMatchObject({ code: 'P2002' });
       expect(await prisma.inbox.findMany()).toEqual([{ consumerGroup: service, eventId: id, eventType: 'a.b', processedAt: expect.any(Date) }]);
 
-      const mark = { topic: `t.${service}.dlt`, partition: 2, offset: 9007199254740993n };
+      const mark = { topic: `t.${service}.dlt`, partition: 2, offset: 9007199254740993n, recordTimestamp: 1796400000123n };
       await prisma.deadLetterReplay.create({ data: mark });
       expect(await prisma.deadLetterReplay.findMany()).toEqual([{ ...mark, replayedAt: expect.any(Date) }]);
       await expect(prisma.deadLetterReplay.create({ data: mark })).rejects.toMatchObject({ code: 'P2002' });

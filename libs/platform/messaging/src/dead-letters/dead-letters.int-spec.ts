@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import { createTestDatabase, TestDatabase, TestKafka, useKafka } from '@shop/testing';
+import { createTestDatabase, eventually, TestDatabase, TestKafka, useKafka } from '@shop/testing';
 import { createPool, Database } from '@shop/platform/database';
 import { DltHeaders } from '../consumer/dead-letter';
 import { DeadLetters } from './dead-letters';
@@ -69,5 +69,39 @@ describe('dead letters: the list', () => {
 
     const oldest = await deadLetters.list(50);
     expect(oldest.map((d) => d.eventId)).toEqual(parked.slice(0, 50).map((r) => r.eventId));
+  });
+
+  it('lists and replays a dead letter written after the topic was recreated, at an offset replayed before', async () => {
+    const replayedTopic = `${kafka.prefix}.renewed.v1`;
+    const renewedDlt = `${replayedTopic}.${kafka.prefix}.${group}.dlt`;
+    const renewed = new DeadLetters({ kafka: client, producer, groupId: `${kafka.prefix}.${group}`, topics: [replayedTopic], db: database });
+    const retry = `${replayedTopic}.${kafka.prefix}.${group}.retry-1`;
+    const park = async (eventId: string) =>
+      producer.send({
+        topic: renewedDlt,
+        messages: [{ partition: 0, key: eventId, value: '{}', headers: { 'event-id': eventId, [DltHeaders.originalTopic]: replayedTopic, [DltHeaders.exceptionMessage]: 'boom' } }],
+      });
+    await kafka.createTopics([replayedTopic, renewedDlt, retry], 1);
+    const first = randomUUID();
+    await park(first);
+    expect((await renewed.list()).map((d) => [d.id, d.eventId])).toEqual([[`${renewedDlt}/0/0`, first]]);
+    expect(await renewed.replay()).toBe(1);
+    expect(await renewed.list()).toEqual([]);
+
+    // What a new broker, a restored cluster or a recreated topic looks like: the same names, offsets from 0 again.
+    const admin = client.admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: [renewedDlt] });
+      await eventually(async () => expect(await admin.listTopics()).not.toContain(renewedDlt));
+    } finally {
+      await admin.disconnect();
+    }
+    await eventually(() => kafka.createTopics([renewedDlt], 1));
+    const second = randomUUID();
+    await park(second);
+    expect((await renewed.list()).map((d) => [d.id, d.eventId])).toEqual([[`${renewedDlt}/0/0`, second]]);
+    expect(await renewed.replay({ ids: [`${renewedDlt}/0/0`] })).toBe(1);
+    expect(await renewed.list()).toEqual([]);
   });
 });

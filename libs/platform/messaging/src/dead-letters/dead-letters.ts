@@ -32,8 +32,8 @@ export interface DeadLettersOptions {
 /**
  * The group's dead-letter topics as a queue an operator can list and replay.
  * Kafka cannot delete one record, so a replayed record is marked in the
- * service's `dead_letter_replays` table, and only after the broker
- * acknowledged its re-publication: a replay removes nothing it has not
+ * service's `dead_letter_replays` table (by its place and its timestamp), and
+ * only after the broker acknowledged its re-publication: a replay removes nothing it has not
  * re-published, and replaying twice is absorbed by the consumers' inboxes.
  */
 export class DeadLetters {
@@ -49,14 +49,17 @@ export class DeadLetters {
    * stopping at the limit would list one partition's and hide the oldest.
    */
   async list(limit = 100): Promise<DeadLetterView[]> {
-    const items: Array<{ at: number; order: number; view: DeadLetterView }> = [];
+    // Only the `limit` oldest are kept while reading: a topic holding millions costs a scan, not their memory.
+    let oldest: Array<{ at: number; order: number; record: ReadRecord }> = [];
+    let seen = 0;
     await this.scan(async (records) => {
-      for (const r of records) items.push({ at: Number(r.message.timestamp), order: items.length, view: view(r) });
+      for (const record of records) oldest.push({ at: Number(record.message.timestamp), order: seen++, record });
+      if (oldest.length > 2 * limit) oldest = oldest.sort(byAge).slice(0, limit);
     });
-    return items
-      .sort((a, b) => a.at - b.at || a.order - b.order)
+    return oldest
+      .sort(byAge)
       .slice(0, limit)
-      .map((i) => i.view);
+      .map((i) => view(i.record));
   }
 
   /**
@@ -89,31 +92,42 @@ export class DeadLetters {
     return replayed;
   }
 
-  /** Reads the dead-letter topics, skipping records already replayed. */
+  /**
+   * Reads the dead-letter topics, skipping records already replayed: known by
+   * their place and their own timestamp, since a new broker (or a recreated
+   * topic) hands out the same offsets again to other records.
+   */
   private async scan(onRecords: (records: ReadRecord[]) => Promise<void>): Promise<void> {
     await readTopicsToEnd(this.options.kafka, this.topics, async (records) => {
       const rows = await this.options.db.query<{ id: string }>(
-        `select topic || '/' || partition || '/' || "offset" as id from dead_letter_replays
-          where (topic, partition, "offset") in (select * from unnest($1::text[], $2::int[], $3::bigint[]))`,
-        [records.map((r) => r.topic), records.map((r) => r.partition), records.map((r) => r.message.offset)],
+        `select topic || '/' || partition || '/' || "offset" || '@' || record_timestamp as id from dead_letter_replays
+          where (topic, partition, "offset", record_timestamp) in (select * from unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]))`,
+        identities(records),
       );
       const done = new Set(rows.map((r) => r.id));
-      const fresh = records.filter((r) => !done.has(idOf(r)));
+      const fresh = records.filter((r) => !done.has(`${idOf(r)}@${r.message.timestamp}`));
       if (fresh.length) await onRecords(fresh);
     });
   }
 
   private async mark(records: ReadRecord[]): Promise<void> {
     await this.options.db.execute(
-      `insert into dead_letter_replays (topic, partition, "offset")
-       select * from unnest($1::text[], $2::int[], $3::bigint[]) on conflict do nothing`,
-      [records.map((r) => r.topic), records.map((r) => r.partition), records.map((r) => r.message.offset)],
+      `insert into dead_letter_replays (topic, partition, "offset", record_timestamp)
+       select * from unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) on conflict do nothing`,
+      identities(records),
     );
   }
 }
 
+const byAge = (a: { at: number; order: number }, b: { at: number; order: number }) => a.at - b.at || a.order - b.order;
+
 function idOf(r: ReadRecord): string {
   return `${r.topic}/${r.partition}/${r.message.offset}`;
+}
+
+/** What tells a dead letter apart from every other, this broker's or a later one's: its place and its timestamp. */
+function identities(records: ReadRecord[]): unknown[] {
+  return [records.map((r) => r.topic), records.map((r) => r.partition), records.map((r) => r.message.offset), records.map((r) => r.message.timestamp)];
 }
 
 /** Event id and type from the headers, or from the value when a producer did not set the headers. */

@@ -143,6 +143,8 @@ export const messagingStatusView = z.object({
     running: z.boolean(),
     consecutiveFailures: z.number().int(),
     lastError: z.string().nullable(),
+    failedRows: z.number().int().describe('rows the broker refused for good (too large, invalid), set aside; republishing their aggregate sends them again'),
+    blockedTopics: z.array(z.object({ topic: z.string(), error: z.string() })).describe('topics the broker cannot take now; tried again after a pause, the others go on'),
   }),
   consumers: z.array(
     z.object({

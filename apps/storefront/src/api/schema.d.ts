@@ -2350,6 +2350,13 @@ export interface operations {
                             running: boolean;
                             consecutiveFailures: number;
                             lastError: string | null;
+                            /** @description rows the broker refused for good (too large, invalid), set aside; republishing their aggregate sends them again */
+                            failedRows: number;
+                            /** @description topics the broker cannot take now; tried again after a pause, the others go on */
+                            blockedTopics: {
+                                topic: string;
+                                error: string;
+                            }[];
                         };
                         consumers: {
                             group: string;

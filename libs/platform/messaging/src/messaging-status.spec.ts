@@ -1,6 +1,6 @@
 import { messagingStatus, MessagingStatusSources } from './messaging-status';
 
-const relay = { running: true, leader: true, oldestPendingSeconds: 1.5, consecutiveFailures: 0 };
+const relay = { running: true, leader: true, oldestPendingSeconds: 1.5, consecutiveFailures: 0, failedRows: 0, blockedTopics: [] };
 const since = new Date('2026-01-02T03:04:05.000Z');
 
 function sources(overrides: Partial<MessagingStatusSources> = {}): MessagingStatusSources {
@@ -19,7 +19,7 @@ function sources(overrides: Partial<MessagingStatusSources> = {}): MessagingStat
 describe('messagingStatus', () => {
   it('sums the lag over topics and reports the outbox and each consumer', async () => {
     expect(await messagingStatus(sources())).toEqual({
-      outbox: { backlog: 3, oldestPendingSeconds: 1.5, leader: true, running: true, consecutiveFailures: 0, lastError: null },
+      outbox: { backlog: 3, oldestPendingSeconds: 1.5, leader: true, running: true, consecutiveFailures: 0, lastError: null, failedRows: 0, blockedTopics: [] },
       consumers: [{ group: 'order', status: 'running', since: '2026-01-02T03:04:05.000Z', restarts: 1, lastError: null }],
       lag: [
         { topic: 'catalog.products.v1', group: 'order', lag: 4 },

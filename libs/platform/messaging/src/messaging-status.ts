@@ -14,6 +14,10 @@ export interface MessagingStatus {
     running: boolean;
     consecutiveFailures: number;
     lastError: string | null;
+    /** Rows the broker refused for good, set aside with its error; republishing their aggregate sends them again. */
+    failedRows: number;
+    /** Topics the broker cannot take now; tried again after a pause while the others go on. */
+    blockedTopics: Array<{ topic: string; error: string }>;
   };
   consumers: Array<{ group: string; status: ConsumerHealth['status']; since: string; restarts: number; lastError: string | null }>;
   /** Records on the broker not yet committed by the group, per topic; empty when the broker could not say. */
@@ -48,6 +52,8 @@ export async function messagingStatus(sources: MessagingStatusSources): Promise<
       running: relay.running,
       consecutiveFailures: relay.consecutiveFailures,
       lastError: relay.lastError ?? null,
+      failedRows: relay.failedRows,
+      blockedTopics: relay.blockedTopics,
     },
     consumers: sources.consumers().map((c) => ({ group: c.group, status: c.status, since: c.since.toISOString(), restarts: c.restarts, lastError: c.lastError ?? null })),
     lag: lag.rows,

@@ -115,10 +115,14 @@ function consumersRunning(transport: KafkaEventTransport): void {
 async function outboxPublishing(relay: OutboxRelayService, maxPendingSeconds: number): Promise<void> {
   if (!relay.enabled) return;
   const health = await relay.relay.health();
+  const problems: string[] = [];
   if (health.oldestPendingSeconds > maxPendingSeconds) {
     const why = health.lastError ? `: ${health.lastError}` : health.leader ? '' : ' (no relay holds the lead)';
-    throw new Error(`the oldest unpublished event waits for ${Math.round(health.oldestPendingSeconds)} s${why}`);
+    problems.push(`the oldest unpublished event waits for ${Math.round(health.oldestPendingSeconds)} s${why}`);
   }
+  if (health.failedRows) problems.push(`${health.failedRows} event(s) refused by the broker for good wait for an operator`);
+  for (const blocked of health.blockedTopics) problems.push(`${blocked.topic} cannot take events: ${blocked.error}`);
+  if (problems.length) throw new Error(problems.join('; '));
 }
 
 /** The cost per order the bench reports: statements and transactions this process has sent to its database. */

@@ -17,6 +17,16 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Longest pause after repeated failures (the first is pollIntervalMs, doubling). */
   maxBackoffMs?: number;
+  /**
+   * How long a leader may go unheard before it loses the lead. It proves
+   * itself on its listener session every quarter of this; the server ends a
+   * session idle this long (idle_session_timeout), which frees the advisory
+   * lock even when the leader's node died without a word (no FIN: TCP alone
+   * would keep the session for hours); a leader whose proof goes unanswered
+   * for half of this stops publishing. Another instance leads within about
+   * this plus the poll interval. 10 s by default.
+   */
+  leaseMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: object) => void;
   /** Seconds from the row's insert to the broker's acknowledgement. */
   onPublished?: (count: number, lagSeconds: number[]) => void;
@@ -37,15 +47,46 @@ export interface RelayHealth {
   oldestPendingSeconds: number;
   consecutiveFailures: number;
   lastError?: string;
+  /** Rows the broker refused for good, set aside for an operator (a republish of their aggregate sends them again). */
+  failedRows: number;
+  /** Topics the broker cannot take now (missing, no leader), tried again after a pause while the others go on. */
+  blockedTopics: Array<{ topic: string; error: string }>;
 }
 
+/**
+ * The oldest rows to publish: not of a topic that is paused, and not of an
+ * aggregate with an earlier row set aside (its order must hold).
+ */
 const PENDING = statement(
-  `select seq, id, topic, key, payload, headers, created_at from outbox where published_at is null order by seq limit $1`,
+  `select seq, id, topic, key, payload, headers, created_at from outbox o
+    where published_at is null and failed_at is null and topic <> all($2::text[])
+      and not exists (select 1 from outbox f where f.failed_at is not null and f.published_at is null and f.key = o.key and f.seq < o.seq)
+    order by seq limit $1`,
 );
 const MARK = statement(
   `update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])
    returning extract(epoch from (published_at - created_at))::float8 as lag`,
 );
+const SET_ASIDE = statement(`update outbox set failed_at = clock_timestamp(), last_error = $2 where seq = $1`);
+
+/**
+ * Refusals that sending the same record again cannot change: the broker
+ * judged the record itself. Anything else (a topic missing or without a
+ * leader, a timeout) may pass later.
+ */
+const REFUSED_FOR_GOOD = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP']);
+
+function refusedForGood(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown): boolean => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return false;
+    seen.add(e);
+    const { type, cause, errors } = e as { type?: string; cause?: unknown; errors?: unknown[] };
+    if (type && REFUSED_FOR_GOOD.has(type)) return true;
+    return visit(cause) || (Array.isArray(errors) && errors.some(visit));
+  };
+  return visit(err);
+}
 
 interface OutboxRow {
   seq: string;
@@ -77,13 +118,18 @@ export class OutboxRelay {
   private woken = false;
   private failures = 0;
   private lastError?: string;
+  private heartbeat?: NodeJS.Timeout;
+  /** Topics the broker could not take, and until when they are left alone. */
+  private readonly paused = new Map<string, { until: number; error: string; backoffMs: number }>();
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
   private readonly log: NonNullable<OutboxRelayOptions['log']>;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.leaseMs = options.leaseMs ?? 10_000;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -100,6 +146,7 @@ export class OutboxRelay {
   /** Stops the loop, finishes the batch in flight, releases the leadership. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.heartbeat);
     this.wake();
     await this.loop;
     await this.dropListener();
@@ -118,15 +165,19 @@ export class OutboxRelay {
   }
 
   async health(): Promise<RelayHealth> {
-    const rows = await this.options.db.query<{ age: number | null }>(
-      `select extract(epoch from clock_timestamp() - min(created_at))::float8 as age from outbox where published_at is null`,
+    const rows = await this.options.db.query<{ age: number | null; failed: number }>(
+      `select extract(epoch from clock_timestamp() - min(created_at))::float8 as age, count(failed_at)::int as failed
+         from outbox where published_at is null`,
     );
+    const now = Date.now();
     return {
       running: this.running,
       leader: this.leader,
       oldestPendingSeconds: Math.max(0, rows[0]?.age ?? 0),
       consecutiveFailures: this.failures,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      failedRows: rows[0]?.failed ?? 0,
+      blockedTopics: [...this.paused].filter(([, p]) => p.until > now).map(([topic, p]) => ({ topic, error: p.error })),
     };
   }
 
@@ -136,9 +187,10 @@ export class OutboxRelay {
    * their original ids (consumers deduplicate). Returns how many.
    */
   async republish(filter: { since?: Date; aggregateId?: string } = {}): Promise<number> {
+    // Rows set aside after the broker refused them are sent again too: the operator fixed what was wrong.
     const count = await this.options.db.execute(
-      `update outbox set published_at = null
-        where published_at is not null
+      `update outbox set published_at = null, failed_at = null, last_error = null
+        where (published_at is not null or failed_at is not null)
           and ($1::timestamptz is null or created_at >= $1)
           and ($2::text is null or key = $2)`,
       [filter.since ?? null, filter.aggregateId ?? null],
@@ -184,7 +236,15 @@ export class OutboxRelay {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new Client({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.options.schema}` });
+    const client = new Client({
+      connectionString: this.options.databaseUrl,
+      keepAlive: true,
+      // Its queries are tiny (listen, the lock, the heartbeat): one unanswered for half a lease means the session is lost.
+      query_timeout: Math.max(100, Math.floor(this.leaseMs / 2)),
+      // The server ends this session once it has been idle for a lease, so a leader that went silent (its node
+      // gone, its network cut) frees the advisory lock for another instance; a live one proves itself in time.
+      options: `-c search_path=${this.options.schema} -c idle_session_timeout=${this.leaseMs}`,
+    });
     client.on('error', (err) => {
       if (this.listener !== client) return;
       this.log('warn', `outbox relay listener lost: ${err.message}`);
@@ -200,14 +260,44 @@ export class OutboxRelay {
       throw err;
     }
     this.listener = client;
+    this.startHeartbeat(client);
   }
 
-  /** Leadership ends with the listener's session, which holds the advisory lock. */
+  /**
+   * Proves the session alive every quarter lease, which also keeps the server
+   * from ending it. A proof unanswered within half a lease means the session
+   * cannot be trusted to still hold the lock: the lead is dropped before the
+   * server could have handed it to someone else.
+   */
+  private startHeartbeat(client: Client): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (this.listener !== client) return;
+      client.query('select 1').catch((err: Error) => {
+        if (this.listener !== client) return;
+        this.log('warn', `outbox relay: its database session did not answer (${err.message}); giving up the lead`);
+        void this.dropListener();
+        this.wake();
+      });
+    }, Math.max(50, Math.floor(this.leaseMs / 4)));
+    this.heartbeat.unref();
+  }
+
+  /**
+   * Leadership ends with the listener's session, which holds the advisory
+   * lock. A session cut without a word cannot even say goodbye: its socket is
+   * destroyed rather than waited on.
+   */
   private async dropListener(): Promise<void> {
     const client = this.listener;
     this.listener = undefined;
     this.leader = false;
-    await client?.end().catch(() => undefined);
+    clearInterval(this.heartbeat);
+    if (!client) return;
+    const ended = client.end().catch(() => undefined);
+    const timer = setTimeout(() => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy(), 1_000);
+    await ended;
+    clearTimeout(timer);
   }
 
   /** Session-level advisory lock on the listener connection: leadership ends with that connection. */
@@ -233,31 +323,81 @@ export class OutboxRelay {
    * transaction is needed around the send: two statements and the broker's
    * acknowledgement. A crash between the send and the mark publishes the
    * rows again, which the consumers' inboxes absorb.
+   *
+   * Each topic is sent on its own, so a topic the broker cannot take stops
+   * only itself (an aggregate's events all go to one topic, so their order
+   * holds): one the broker cannot take now (missing, no leader) is left alone
+   * for a growing pause while the others go on; a record refused for good (too
+   * large, invalid) is set aside with the broker's error, and its aggregate's
+   * later rows wait behind it. Returns the rows read.
    */
   private async publishBatch(): Promise<number> {
-    try {
-      const db = this.options.db;
-      const rows = await db.query<OutboxRow>(PENDING, [this.batchSize]);
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, Message[]>();
-      const records: Array<{ topic: string; headers: Record<string, string> }> = [];
-      for (const row of rows) {
-        const topic = `${this.options.topicPrefix ?? ''}${row.topic}`;
-        const headers = { ...row.headers };
-        const messages = byTopic.get(topic) ?? [];
-        messages.push({ key: row.key, value: JSON.stringify(row.payload), headers });
-        byTopic.set(topic, messages);
-        records.push({ topic, headers });
-      }
-      const send = () =>
-        this.options.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      await (this.options.wrapSend ? this.options.wrapSend(records, send) : send());
+    const db = this.options.db;
+    const now = Date.now();
+    const paused = [...this.paused].filter(([, p]) => p.until > now).map(([topic]) => topic);
+    const rows = await db.query<OutboxRow>(PENDING, [this.batchSize, paused]).catch((err: Error) => {
+      throw new Error(`could not read the outbox: ${err.message}`);
+    });
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    const results = await Promise.all([...byTopic].map(async ([topic, list]) => ({ topic, list, error: await this.send(list).then(() => undefined, (e: unknown) => e) })));
+    const sent = results.filter((r) => r.error === undefined).flatMap((r) => r.list);
+    if (sent.length) {
       this.options.afterPublish?.();
-      const marked = await db.query<{ lag: number }>(MARK, [rows.map((r) => r.seq)]);
-      this.options.onPublished?.(rows.length, marked.map((m) => m.lag));
-      return rows.length;
-    } catch (err) {
-      throw new Error(`could not publish: ${(err as Error).message}`);
+      const marked = await db.query<{ lag: number }>(MARK, [sent.map((r) => r.seq)]);
+      this.options.onPublished?.(sent.length, marked.map((m) => m.lag));
+    }
+    for (const { topic, list, error } of results) {
+      if (error === undefined) {
+        this.paused.delete(topic);
+      } else if (refusedForGood(error)) {
+        await this.setAsideRefused(list);
+      } else {
+        this.pause(topic, error);
+      }
+    }
+    const failed = results.filter((r) => r.error !== undefined && !refusedForGood(r.error));
+    if (failed.length === results.length) throw new Error(`could not publish: ${(failed[0].error as Error).message}`);
+    return rows.length;
+  }
+
+  private send(rows: OutboxRow[]): Promise<unknown> {
+    const topic = `${this.options.topicPrefix ?? ''}${rows[0].topic}`;
+    const messages: Message[] = rows.map((row) => ({ key: row.key, value: JSON.stringify(row.payload), headers: { ...row.headers } }));
+    const send = () => this.options.producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
+    return this.options.wrapSend ? this.options.wrapSend(messages.map((m) => ({ topic, headers: m.headers as Record<string, string> })), send) : send();
+  }
+
+  /** A topic the broker cannot take now: left alone for a pause that doubles while it lasts, up to maxBackoffMs. */
+  private pause(topic: string, error: unknown): void {
+    const previous = this.paused.get(topic);
+    const backoffMs = Math.min(previous ? previous.backoffMs * 2 : this.pollIntervalMs, this.options.maxBackoffMs ?? 10_000);
+    const message = (error as Error)?.message ?? String(error);
+    this.paused.set(topic, { until: Date.now() + backoffMs, error: message, backoffMs });
+    this.log('warn', `outbox relay: ${topic} cannot take events now (${message}); the other topics go on, it is tried again in ${backoffMs} ms`);
+  }
+
+  /**
+   * A batch the broker refused for good: each row is sent alone, in order, to
+   * find the ones at fault. Those are set aside with the broker's error, and
+   * so their aggregate's later rows wait (not sent here either); the others
+   * are published as usual.
+   */
+  private async setAsideRefused(rows: OutboxRow[]): Promise<void> {
+    const blocked = new Set<string>();
+    for (const row of rows) {
+      if (blocked.has(row.key)) continue;
+      try {
+        await this.send([row]);
+        await this.options.db.query(MARK, [[row.seq]]);
+      } catch (err) {
+        if (!refusedForGood(err)) throw err;
+        blocked.add(row.key);
+        const message = (err as Error).message;
+        await this.options.db.execute(SET_ASIDE, [row.seq, message]);
+        this.log('error', `outbox relay: the broker refused event ${row.id} (aggregate ${row.key}) for good: ${message}; it and its aggregate's later events wait for an operator (republish that aggregate once fixed)`);
+      }
     }
   }
 }

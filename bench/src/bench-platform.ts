@@ -58,6 +58,18 @@ export class BenchPlatform {
     return this.gateway.url;
   }
 
+  get gatewayPid(): number {
+    return this.gateway.pid as number;
+  }
+
+  freezeGateway(): void {
+    this.gateway.freeze();
+  }
+
+  thawGateway(): void {
+    this.gateway.thaw();
+  }
+
   /** The topic the order service publishes on (with this platform's prefix). */
   topic(name: string): string {
     return this.platform.kafka.topic(name);

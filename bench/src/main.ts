@@ -4,15 +4,16 @@
  * bench/results/<date>.json and .md. BENCH_ONLY=<parts> runs some parts only
  * (and names the files after them); BENCH_QUICK=1 shortens the long runs.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { infra, ServiceName, workspaceRoot } from '@shop/testing';
-import { BenchPlatform, SERVICES } from './bench-platform';
+import { BenchPlatform } from './bench-platform';
 import { bareNodeFootprint } from './footprint';
 import { gatewayBench } from './gateway.bench';
 import { intakeRound, IntakeResult } from './intake.bench';
 import type { Hop } from './hops';
-import { HOPS, lifecycleRound, LifecycleResult } from './lifecycle.bench';
+import { costRound, CostRound, FloorSystem, idleRound, IdleRound, PlatformSystem } from './lifecycle.bench';
 import { bareProducerLatency, benchDatabase, outboxPublishLag, replayRate } from './messaging.bench';
 import { busyPorts, npmStartRound } from './startup.bench';
 import { percentile, round, summarize } from './stats';
@@ -146,7 +147,6 @@ async function main(): Promise<void> {
     const runIntake = parts.has('intake') || footprint;
     const runLifecycle = parts.has('lifecycle') || footprint;
     const intake: IntakeResult[] = [];
-    const lifecycle: LifecycleResult[] = [];
     const intakeOptions = {
       seconds: num('BENCH_INTAKE_SECONDS', 5, 3),
       warmupSeconds: num('BENCH_INTAKE_WARMUP_SECONDS', 3, 1),
@@ -161,11 +161,17 @@ async function main(): Promise<void> {
     };
     if (intakeOptions.connections.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('BENCH_INTAKE_CONNECTIONS: a comma list of connection counts, e.g. 8,16,32,64');
     const lifecycleOptions = {
-      rate: num('BENCH_LIFECYCLE_RATE', 100),
-      seconds: num('BENCH_LIFECYCLE_SECONDS', 60, 15),
-      chainSeconds: num('BENCH_CHAIN_SECONDS', 10, 5),
+      rates: (process.env.BENCH_LIFECYCLE_RATES ?? '10,25,50,100').split(',').map(Number),
+      /** The top rate holds for a minute (its latency bars are for 60 s); the others half as long. */
+      topSeconds: num('BENCH_LIFECYCLE_SECONDS', 60, 15),
+      seconds: num('BENCH_LIFECYCLE_SHORT_SECONDS', 30, 10),
+      idleSeconds: num('BENCH_IDLE_SECONDS', 20, 10),
       settleSeconds: 60,
     };
+    if (lifecycleOptions.rates.some((r) => !(r > 0))) throw new Error('BENCH_LIFECYCLE_RATES: a comma list of orders per second, e.g. 10,25,50,100');
+    const topRate = Math.max(...lifecycleOptions.rates);
+    const rounds: CostRound[] = [];
+    const idles: IdleRound[] = [];
     for (let i = 0; i < REPEATS; i++) {
       if (runIntake) {
         const r = await intakeRound(intakeOptions, (line) => log(`intake run ${i + 1}: ${line}`));
@@ -173,14 +179,49 @@ async function main(): Promise<void> {
         platformStarts.push(r.platformStartSeconds);
       }
       if (runLifecycle) {
-        const r = await lifecycleRound(lifecycleOptions, (line) => log(`lifecycle run ${i + 1}: ${line}`));
-        lifecycle.push(r);
-        platformStarts.push(r.platformStartSeconds);
-        const p = (v: number[], q: number) => round(percentile(v, q), 1);
-        log(
-          `lifecycle run ${i + 1}: placed → CONFIRMED p50 ${p(r.confirmed, 50)} / p99 ${p(r.confirmed, 99)} ms, → DELIVERED p50 ${p(r.delivered, 50)} / p99 ${p(r.delivered, 99)} ms` +
-            ` (${r.placed} orders, ${r.missingConfirmed} never confirmed, ${r.missingDelivered} never delivered); bare Kafka ${HOPS.confirmed} hops p99 ${p(r.chain.confirm, 99)} ms, ${HOPS.delivered} hops p99 ${p(r.chain.deliver, 99)} ms`,
-        );
+        // Platform and floor side by side for the whole repeat, the one not measured frozen (SIGSTOP) so its
+        // background costs the other nothing; each round starts once the system measured is back at rest.
+        const platform = await PlatformSystem.start();
+        platformStarts.push(platform.bench.startSeconds);
+        const floor = await FloorSystem.start().catch(async (err) => {
+          await platform.stop();
+          throw err;
+        });
+        try {
+          await platform.seed();
+          const idle: Record<string, number> = {};
+          for (const [system, other] of [[platform, floor], [floor, platform]] as const) {
+            other.freeze();
+            const r = await idleRound(system, lifecycleOptions.idleSeconds);
+            other.thaw();
+            idles.push(r);
+            idle[system.name] = r.machineShare * availableParallelism();
+            log(`lifecycle run ${i + 1}: ${system.name} at rest: ${round(100 * r.machineShare, 1)}% of the machine (Postgres ${round(100 * r.postgresShare, 1)}%, Kafka ${round(100 * r.kafkaShare, 1)}%)`);
+          }
+          for (const rate of lifecycleOptions.rates) {
+            for (const [system, other] of [[platform, floor], [floor, platform]] as const) {
+              other.freeze();
+              try {
+                const seconds = rate === topRate ? lifecycleOptions.topSeconds : lifecycleOptions.seconds;
+                const r = await costRound(system, idle[system.name], rate, seconds, lifecycleOptions.settleSeconds);
+                if (system === platform && rate === topRate) r.hops = await platform.hops();
+                rounds.push(r);
+                const p = (v: number[], q: number) => round(percentile(v, q), 1);
+                log(
+                  `lifecycle run ${i + 1}: ${system.name} at ${rate}/s: ${round(r.cpuMsPerOrder.system, 1)} ms CPU per delivered order ` +
+                    `(${Object.entries(r.cpuMsPerOrder.processes).map(([k, v]) => `${k} ${round(v, 1)}`).join(', ')}, Postgres ${round(r.cpuMsPerOrder.postgres, 1)}, Kafka ${round(r.cpuMsPerOrder.kafka, 1)}); ` +
+                    `CONFIRMED p50 ${p(r.confirmed, 50)} / p99 ${p(r.confirmed, 99)} ms, DELIVERED p50 ${p(r.deliveredMs, 50)} / p99 ${p(r.deliveredMs, 99)} ms; ` +
+                    `${r.delivered}/${r.placed} delivered, ${r.refused} refused; ${round(r.statementsPerOrder, 1)} statements, ${round(r.kafkaRequestsPerOrder, 1)} Kafka requests per order`,
+                );
+              } finally {
+                other.thaw();
+              }
+            }
+          }
+        } finally {
+          await floor.stop();
+          await platform.stop();
+        }
       }
     }
 
@@ -197,40 +238,20 @@ async function main(): Promise<void> {
     }
 
     if (parts.has('lifecycle')) {
-      const by = (pick: (r: LifecycleResult) => number[], q: number) => summarize(lifecycle.map((r) => percentile(pick(r), q)));
-      const c50 = by((r) => r.confirmed, 50);
-      const c99 = by((r) => r.confirmed, 99);
-      const d50 = by((r) => r.delivered, 50);
-      const d99 = by((r) => r.delivered, 99);
-      const chainC = by((r) => r.chain.confirm, 99);
-      const chainD = by((r) => r.chain.deliver, 99);
       raw.lifecycle = {
         options: lifecycleOptions,
-        method: 'POST answer (client clock) to the CreateTime of the order.confirmed / order.delivered record on the order topic (same machine clock); baseline: the same number of hops over bare Kafka',
-        runs: lifecycle.map((r) => ({
-          placed: r.placed,
-          notAccepted: r.notAccepted,
-          missingConfirmed: r.missingConfirmed,
-          missingDelivered: r.missingDelivered,
-          confirmedMs: { p50: percentile(r.confirmed, 50), p99: percentile(r.confirmed, 99) },
-          deliveredMs: { p50: percentile(r.delivered, 50), p99: percentile(r.delivered, 99) },
-          bareChainP99Ms: { confirm: percentile(r.chain.confirm, 99), deliver: percentile(r.chain.deliver, 99) },
-          costPerDeliveredOrder: r.cost,
-          hops: r.hops,
+        method:
+          'CPU from /proc (utime + stime) of each process of the system, Postgres (every server process) and the Kafka JVM, from the first order to the reading just after the last one was delivered, divided by the orders delivered; the other system frozen meanwhile. Latency: POST answer (client clock) to the CreateTime of the order.confirmed / order.delivered record, read from the order topic after the round',
+        idle: idles,
+        rounds: rounds.map(({ confirmed, deliveredMs, ...r }) => ({
+          ...r,
+          confirmedMs: { p50: percentile(confirmed, 50), p99: percentile(confirmed, 99) },
+          deliveredMs: { p50: percentile(deliveredMs, 50), p99: percentile(deliveredMs, 99) },
         })),
       };
-      sections.push(hopTable(lifecycle.map((r) => r.hops), `${lifecycleOptions.rate} orders/s`));
-      costRows(lifecycle, rows);
-      const refused = lifecycle.reduce((n, r) => n + r.notAccepted, 0);
-      if (refused) notes.push(`${refused} orders of the lifecycle runs were not accepted or never sent (the offered rate was not met); the lifecycle figures cover the accepted ones`);
-      const missing = lifecycle.reduce((n, r) => n + r.missingDelivered, 0);
-      if (missing) notes.push(`${missing} orders were not seen DELIVERED within ${lifecycleOptions.settleSeconds} s of the load's end; they count as infinitely late`);
-      const at = `${lifecycleOptions.rate} orders/s for ${lifecycleOptions.seconds} s`;
-      const ms = (s: { median: number; min: number; max: number }) => `${round(s.min, 1)}..${round(s.max, 1)} ms`;
-      rows.push({ figure: `placed → CONFIRMED p50 (${at})`, value: round(c50.median, 1), spread: ms(c50), baseline: `bare Kafka ${HOPS.confirmed} hops p50 ${round(by((r) => r.chain.confirm, 50).median, 1)} ms`, ratio: '-', target: '-', pass: true });
-      rows.push({ figure: `placed → CONFIRMED p99 (${at})`, value: round(c99.median, 1), spread: ms(c99), baseline: `bare Kafka ${HOPS.confirmed} hops p99 ${round(chainC.median, 1)} ms`, ratio: `${round(c99.median / chainC.median)}x bare`, target: '≤ 150 ms', pass: c99.median <= 150 });
-      rows.push({ figure: `placed → DELIVERED p50 (courier delays 0, ${at})`, value: round(d50.median, 1), spread: ms(d50), baseline: `bare Kafka ${HOPS.delivered} hops p50 ${round(by((r) => r.chain.deliver, 50).median, 1)} ms`, ratio: '-', target: '-', pass: true });
-      rows.push({ figure: 'placed → DELIVERED p99 (courier delays 0)', value: round(d99.median, 1), spread: ms(d99), baseline: `bare Kafka ${HOPS.delivered} hops p99 ${round(chainD.median, 1)} ms`, ratio: `${round(d99.median / chainD.median)}x bare`, target: '≤ 400 ms', pass: d99.median <= 400 });
+      lifecycleRows(idles, rounds, lifecycleOptions, rows, sections, notes);
+      const top = rounds.filter((r) => r.system === 'platform' && r.rate === topRate && r.hops);
+      if (top.length) sections.push(hopTable(top.map((r) => r.hops as Hop[]), `${topRate} orders/s`));
     }
 
     if (footprint) {
@@ -246,8 +267,10 @@ async function main(): Promise<void> {
       const load: Record<string, ReturnType<typeof summarize>> = {};
       for (const app of apps) {
         idle[app] = summarize(intake.map((r) => r.idleRss[app]).filter((v) => v !== undefined));
-        // Per round: the larger of what the intake and the lifecycle load made it use.
-        load[app] = summarize(intake.map((r, i) => Math.max(r.loadRss[app] ?? 0, lifecycle[i]?.loadRss[app] ?? 0)));
+        // Per repeat: the largest the intake and the platform's lifecycle rounds made it use.
+        const perRepeat = rounds.filter((r) => r.system === 'platform').length / Math.max(1, REPEATS);
+        const lifecycleMax = (i: number) => Math.max(0, ...rounds.filter((r) => r.system === 'platform').slice(i * perRepeat, (i + 1) * perRepeat).map((r) => r.rssMaxMb[app] ?? 0));
+        load[app] = summarize(intake.map((r, i) => Math.max(r.loadRss[app] ?? 0, lifecycleMax(i))));
         log(`footprint ${app}: ${mb(idle[app].median)} MB idle, ${mb(load[app].median)} MB max under load`);
       }
       raw.footprintMb = { idle, load, bareNode: { idle: bareIdle, load: bareLoad } };
@@ -341,36 +364,92 @@ function hopTable(runs: Hop[][], at: string): string {
 }
 
 /**
- * Statements and transactions per delivered order (DESIGN section 8, cost per
- * order), per service and in total, median of the runs; with
- * BENCH_COST_BEFORE=<an earlier results .json>, that run's figures beside them.
+ * The lifecycle's figures: CPU per delivered order against the floor at
+ * every rate, the platform at rest, the latencies at the top rate and at 25/s
+ * against the floor's, refusals; and a table per rate of where the CPU went.
  */
-function costRows(lifecycle: LifecycleResult[], rows: Row[]): void {
-  const before = process.env.BENCH_COST_BEFORE ? earlierCost(process.env.BENCH_COST_BEFORE) : undefined;
-  for (const key of [...SERVICES, 'total'] as const) {
-    const statements = summarize(lifecycle.map((r) => r.cost[key]?.statements ?? Number.NaN));
-    const transactions = summarize(lifecycle.map((r) => r.cost[key]?.transactions ?? Number.NaN));
-    const was = before?.[key];
+function lifecycleRows(
+  idles: IdleRound[],
+  rounds: CostRound[],
+  options: { rates: number[]; topSeconds: number; seconds: number },
+  rows: Row[],
+  sections: string[],
+  notes: string[],
+): void {
+  const of = (system: string, rate: number) => rounds.filter((r) => r.system === system && r.rate === rate);
+  const med = (values: number[]) => summarize(values);
+  const idle = med(idles.filter((r) => r.system === 'platform').map((r) => 100 * r.machineShare));
+  const floorIdle = med(idles.filter((r) => r.system === 'floor').map((r) => 100 * r.machineShare));
+  rows.push({ figure: 'the platform at rest, no traffic (its processes, Postgres, Kafka)', value: round(idle.median, 1), spread: `${round(idle.min, 1)}..${round(idle.max, 1)} % of the machine`, baseline: `floor ${round(floorIdle.median, 1)} %`, ratio: '-', target: '≤ 5 %', pass: idle.median <= 5 });
+  const topRate = Math.max(...options.rates);
+  for (const rate of options.rates) {
+    const ours = of('platform', rate);
+    const floor = of('floor', rate);
+    if (!ours.length || !floor.length) continue;
+    const cpu = med(ours.map((r) => r.cpuMsPerOrder.system));
+    const floorCpu = med(floor.map((r) => r.cpuMsPerOrder.system));
+    const ratio = med(ours.map((r, i) => r.cpuMsPerOrder.system / (floor[i] ?? floor[0]).cpuMsPerOrder.system));
+    const bar = rate === topRate ? '≤ 2.5x floor and ≤ 10 ms' : '≤ 2.5x floor';
     rows.push({
-      figure: `SQL per delivered order: ${key} (statements / transactions)`,
-      value: round(statements.median, 1),
-      spread: `${round(statements.min, 1)}..${round(statements.max, 1)} statements; ${round(transactions.median, 1)} transactions`,
-      baseline: was ? `before: ${round(was.statements, 1)} statements / ${round(was.transactions, 1)} transactions` : '-',
-      ratio: was ? `${round(statements.median / was.statements)}x before` : '-',
-      target: '-',
-      pass: true,
+      figure: `CPU per delivered order at ${rate} orders/s (services, gateway, Postgres, Kafka)`,
+      value: round(cpu.median, 1),
+      spread: `${round(cpu.min, 1)}..${round(cpu.max, 1)} ms`,
+      baseline: `floor ${round(floorCpu.median, 1)} ms`,
+      ratio: `${round(ratio.median)}x floor`,
+      target: bar,
+      pass: ratio.median <= 2.5 && (rate !== topRate || cpu.median <= 10),
     });
   }
-}
+  const top = of('platform', topRate);
+  const topFloor = of('floor', topRate);
+  if (top.length) {
+    const at = `${topRate} orders/s for ${options.topSeconds} s`;
+    const refused = med(top.map((r) => r.refused));
+    rows.push({ figure: `orders refused or not sent (${at})`, value: refused.median, spread: `${refused.min}..${refused.max}`, baseline: '-', ratio: '-', target: '0', pass: refused.max === 0 });
+    for (const [label, pick, target] of [
+      ['placed → CONFIRMED', (r: CostRound) => r.confirmed, 150],
+      ['placed → DELIVERED (courier delays 0)', (r: CostRound) => r.deliveredMs, 400],
+    ] as const) {
+      for (const q of [50, 99]) {
+        const v = med(top.map((r) => percentile(pick(r), q)));
+        const f = med(topFloor.map((r) => percentile(pick(r), q)));
+        rows.push({
+          figure: `${label} p${q} (${at})`,
+          value: round(v.median, 1),
+          spread: `${round(v.min, 1)}..${round(v.max, 1)} ms`,
+          baseline: `floor ${round(f.median, 1)} ms`,
+          ratio: `${round(v.median / f.median)}x floor`,
+          target: q === 99 ? `≤ ${target} ms` : '-',
+          pass: q !== 99 || v.median <= target,
+        });
+      }
+    }
+  }
+  const at25 = of('platform', 25);
+  const floor25 = of('floor', 25);
+  if (at25.length && floor25.length) {
+    const v = med(at25.map((r) => percentile(r.confirmed, 99)));
+    const f = med(floor25.map((r) => percentile(r.confirmed, 99)));
+    rows.push({ figure: 'placed → CONFIRMED p99 at 25 orders/s', value: round(v.median, 1), spread: `${round(v.min, 1)}..${round(v.max, 1)} ms`, baseline: `floor ${round(f.median, 1)} ms`, ratio: `${round(v.median / f.median)}x floor`, target: '≤ 3x floor', pass: v.median <= 3 * f.median });
+  }
+  const missing = rounds.filter((r) => r.delivered < r.placed);
+  for (const r of missing) notes.push(`${r.system} at ${r.rate}/s: ${r.placed - r.delivered} of ${r.placed} orders were not seen DELIVERED within the round's settle time; they count as infinitely late`);
 
-function earlierCost(file: string): Record<string, { statements: number; transactions: number }> | undefined {
-  type Runs = { runs?: Array<{ costPerDeliveredOrder?: Record<string, { statements: number; transactions: number }> }> };
-  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { raw?: { lifecycle?: Runs } };
-  const runs = (earlier.raw?.lifecycle?.runs ?? []).map((r) => r.costPerDeliveredOrder).filter((c): c is Record<string, { statements: number; transactions: number }> => Boolean(c));
-  if (runs.length === 0) return undefined;
-  const keys = Object.keys(runs[0]);
-  return Object.fromEntries(
-    keys.map((k) => [k, { statements: summarize(runs.map((r) => r[k].statements)).median, transactions: summarize(runs.map((r) => r[k].transactions)).median }]),
-  );
+  const lines = ['## CPU per delivered order, by process (ms, median of the runs)', '', 'The platform\'s rows, then the floor\'s (the same lifecycle on bare kafkajs and pg, in the same run). "Machine" is everything the machine did in the window but the load generator, other processes included.', ''];
+  const names = [...new Set(rounds.flatMap((r) => Object.keys(r.cpuMsPerOrder.processes)))];
+  lines.push(`| system | rate | ${names.join(' | ')} | Postgres | Kafka | system | machine | load generator | statements | Kafka requests | CONFIRMED p50 / p99 | DELIVERED p50 / p99 |`);
+  lines.push(`|---|---|${names.map(() => '---|').join('')}---|---|---|---|---|---|---|---|---|`);
+  for (const system of ['platform', 'floor']) {
+    for (const rate of options.rates) {
+      const rs = of(system, rate);
+      if (!rs.length) continue;
+      const m = (pick: (r: CostRound) => number) => round(med(rs.map(pick)).median, 1);
+      const lat = (pick: (r: CostRound) => number[]) => `${m((r) => percentile(pick(r), 50))} / ${m((r) => percentile(pick(r), 99))}`;
+      lines.push(
+        `| ${system} | ${rate}/s | ${names.map((n) => (rs[0].cpuMsPerOrder.processes[n] === undefined ? '-' : m((r) => r.cpuMsPerOrder.processes[n] ?? 0))).join(' | ')} | ${m((r) => r.cpuMsPerOrder.postgres)} | ${m((r) => r.cpuMsPerOrder.kafka)} | ${m((r) => r.cpuMsPerOrder.system)} | ${m((r) => r.cpuMsPerOrder.machine)} | ${m((r) => r.cpuMsPerOrder.load)} | ${m((r) => r.statementsPerOrder)} | ${m((r) => r.kafkaRequestsPerOrder)} | ${lat((r) => r.confirmed)} | ${lat((r) => r.deliveredMs)} |`,
+      );
+    }
+  }
+  lines.push('');
+  sections.push(lines.join('\n'));
 }
-

@@ -12,7 +12,7 @@ import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@shop/platform/http';
 import { EventCatalog } from '@shop/shared/contracts';
 import { Database } from '@shop/platform/database';
-import { createKafka, ensureTopics, KafkaHealth, Outbox, ReplaceableProducer, UnitOfWork } from '@shop/platform/messaging';
+import { countKafkaRequests, createKafka, ensureTopics, KafkaHealth, Outbox, ReplaceableProducer, UnitOfWork } from '@shop/platform/messaging';
 import { currentTraceHeaders } from '@shop/platform/telemetry';
 import { KafkaEventTransport } from './kafka-event.transport';
 import { MessagingAdminHttpController } from './messaging-admin.http.controller';
@@ -45,7 +45,7 @@ export class MessagingModule {
           provide: KAFKA,
           useFactory: () => {
             const log = new Logger('kafkajs');
-            return createKafka({ clientId: options.service, brokers: options.brokers, log: (level, msg) => log[level](msg) });
+            return countKafkaRequests(createKafka({ clientId: options.service, brokers: options.brokers, log: (level, msg) => log[level](msg) }));
           },
         },
         {

@@ -14,3 +14,4 @@ export * from './consumer/supervised-consumer';
 export * from './topic-reader';
 export * from './dead-letters/dead-letters';
 export * from './messaging-status';
+export * from './kafka-requests';

@@ -3,7 +3,7 @@ import { Counter, Registry } from 'prom-client';
 import { Database, DatabaseOptions, processStatementCounts } from '@shop/platform/database';
 import { AuthModule } from '@shop/platform/auth';
 import { HealthModule, MetricsModule } from '@shop/platform/http';
-import { KafkaHealth, PruneTable } from '@shop/platform/messaging';
+import { KafkaHealth, processKafkaRequests, PruneTable } from '@shop/platform/messaging';
 import { KafkaEventTransport, MessagingModule, OutboxRelayService } from '@shop/platform/messaging-nest';
 import type { ServiceName } from '@shop/shared/contracts';
 
@@ -125,21 +125,26 @@ async function outboxPublishing(relay: OutboxRelayService, maxPendingSeconds: nu
   if (problems.length) throw new Error(problems.join('; '));
 }
 
-/** The cost per order the bench reports: statements and transactions this process has sent to its database. */
+/**
+ * The cost per order the bench reports: statements and transactions this
+ * process has sent to its database, and requests to the broker.
+ */
 function countStatementsIn(registry: Registry): void {
-  for (const [name, key, help] of [
-    ['db_statements_total', 'statements', 'SQL statements sent to the database, BEGIN and COMMIT included'],
-    ['db_transactions_total', 'transactions', 'Transactions: explicit ones, plus statements sent outside one'],
+  for (const [name, read, help] of [
+    ['db_statements_total', () => processStatementCounts.statements, 'SQL statements sent to the database, BEGIN and COMMIT included'],
+    ['db_transactions_total', () => processStatementCounts.transactions, 'Transactions: explicit ones, plus statements sent outside one'],
+    ['kafka_requests_total', () => processKafkaRequests.count, 'Requests sent to the Kafka brokers by every client of the process'],
   ] as const) {
-    // Counted in a plain number by the pools (no label lookup per statement), handed over when scraped.
+    // Counted in a plain number where it happens (no label lookup per statement), handed over when scraped.
     let reported = 0;
     new Counter({
       name,
       help,
       registers: [registry],
       collect() {
-        this.inc(processStatementCounts[key] - reported);
-        reported = processStatementCounts[key];
+        const now = read();
+        this.inc(now - reported);
+        reported = now;
       },
     });
   }

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { Consumer, EachBatchPayload, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Pool, PoolClient, QueryResultRow } from 'pg';
 import { countStatements, StatementCounts } from '@shop/platform/database';
+import { correctKafkajsRequestQueue } from '@shop/platform/messaging';
 
 /**
  * The floor: the order lifecycle on bare kafkajs and pg, as lean as the same
@@ -89,6 +90,8 @@ export class FloorRuntime {
     } as ConstructorParameters<typeof Pool>[0]);
     this.pool.on('error', () => undefined);
     countStatements(this.pool, this.stats);
+    // The floor runs on the same corrected kafkajs as the platform: its idle 1 ms timer loop is no part of a floor.
+    correctKafkajsRequestQueue();
     this.kafka = new Kafka({ clientId: `floor-${options.service}`, brokers: options.brokers, logLevel: logLevel.NOTHING });
   }
 

@@ -1,4 +1,5 @@
 export * from './kafka-client';
+export { correctKafkajsRequestQueue } from './kafkajs-request-queue';
 export * from './topics';
 export * from './producer';
 export * from './pruner';

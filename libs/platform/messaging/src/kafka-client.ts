@@ -1,4 +1,5 @@
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { correctKafkajsRequestQueue } from './kafkajs-request-queue';
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -11,6 +12,7 @@ export interface KafkaClientOptions {
 
 /** One kafkajs client per process; producers, consumers and admins are made from it. */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  correctKafkajsRequestQueue();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,

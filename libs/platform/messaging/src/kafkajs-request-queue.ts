@@ -7,7 +7,7 @@
  * itself again. Each connection wakes its process a thousand times a second
  * for nothing: a consumer that receives no record costs a few percent of a
  * core, and every process of the platform pays it for each of its
- * connections, whatever the load (the upstream report is kafkajs issue 1556).
+ * connections, whatever the load (reported upstream, never released as a fix).
  *
  * Corrected here: a check is scheduled only when a request waits (when a
  * throttle ends, or after the queue's usual 10 ms). A request that cannot be

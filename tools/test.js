@@ -100,8 +100,9 @@ async function main() {
 
   say('dependencies and build');
   ensureDependencies((l) => process.stdout.write(`${l}\n`));
-  // The storefront's browser test drives Chromium; the deployment checks run docker-compose and shellcheck.
-  ensurePackages(['chromium', 'docker-compose', 'shellcheck']);
+  // The storefront's browser test drives Chromium; the deployment checks run docker-compose, shellcheck and
+  // promtool (the alert rules), and the alerts' end-to-end test runs Prometheus.
+  ensurePackages(['chromium', 'docker-compose', 'shellcheck', 'prometheus']);
   build((l) => process.stdout.write(`${l}\n`));
 
   say('lint (nx, with module boundaries)');

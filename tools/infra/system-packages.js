@@ -5,8 +5,9 @@
  * the compose file, Docker's engine (docker.io) and mmdebstrap for the compose
  * smoke's engine and stand-in images (tools/infra/docker.js, standins.js),
  * shellcheck for the deployment scripts, nginx as the gateway bench's
- * baseline. Installed with apt on a fresh machine (CI runs as root); elsewhere
- * a missing one is named with the command that installs it.
+ * baseline, Prometheus (and its promtool) for npm start's metrics and the
+ * alert rules' checks. Installed with apt on a fresh machine (CI runs as
+ * root); elsewhere a missing one is named with the command that installs it.
  */
 const fs = require('node:fs');
 const { spawnSync } = require('node:child_process');
@@ -17,6 +18,7 @@ const PACKAGES = {
   'docker.io': { pkg: 'docker.io', bin: '/usr/sbin/dockerd' },
   mmdebstrap: { pkg: 'mmdebstrap', bin: '/usr/bin/mmdebstrap' },
   nginx: { pkg: 'nginx', bin: '/usr/sbin/nginx' },
+  prometheus: { pkg: 'prometheus', bin: '/usr/bin/prometheus' },
   shellcheck: { pkg: 'shellcheck', bin: '/usr/bin/shellcheck' },
 };
 

@@ -67,7 +67,7 @@ export interface EventConsumerOptions {
   /** The same for the retry-tier consumer, which is mostly idle (default 2). */
   retryPartitionsConsumedConcurrently?: number;
   /** Runs the handling of one record, e.g. inside a span that continues the record's trace. */
-  wrapRecord?: <T>(record: { topic: string; headers: KafkaMessage['headers'] }, work: () => Promise<T>) => Promise<T>;
+  wrapRecord?: <T>(record: { topic: string; key: KafkaMessage['key']; headers: KafkaMessage['headers'] }, work: () => Promise<T>) => Promise<T>;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: object) => void;
   onOutcome?: (outcome: ConsumerOutcome, topic: string) => void;
 }
@@ -374,7 +374,7 @@ export class EventConsumer {
   }
 
   private wrap<T>(topic: string, message: KafkaMessage, work: () => Promise<T>): Promise<T> {
-    return this.options.wrapRecord ? this.options.wrapRecord({ topic, headers: message.headers }, work) : work();
+    return this.options.wrapRecord ? this.options.wrapRecord({ topic, key: message.key, headers: message.headers }, work) : work();
   }
 
   private finished(payload: EachBatchPayload, run: ConsumerRun, message: KafkaMessage): void {

@@ -3,13 +3,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Plain CommonJS tools, as npm start loads them.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { alertRulesFile, appTargets, prometheusConfig } = require('../infra/prometheus') as typeof import('../infra/prometheus');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { APPS } = require('../apps') as typeof import('../apps');
+import { appsRegistry, root } from './deploy-manifests';
 
-const root = join(__dirname, '..', '..');
+interface Target {
+  job: string;
+  address: string;
+}
+// The plain CommonJS tool npm start loads.
+const { alertRulesFile, appTargets, prometheusConfig } = require(join(root, 'tools', 'infra', 'prometheus.js')) as {
+  alertRulesFile(rootDir: string): string;
+  appTargets(apps: unknown[]): Target[];
+  prometheusConfig(options: { targets: Target[]; ruleFiles: string[] }): string;
+};
+const APPS = appsRegistry();
 const promtool = (...args: string[]) => {
   const r = spawnSync('promtool', args, { cwd: join(root, 'deploy', 'prometheus'), encoding: 'utf8' });
   if (r.error) throw new Error(`promtool: ${r.error.message} (npm test installs Debian's prometheus package)`);
@@ -43,8 +49,8 @@ describe('alert rules (deploy/prometheus/alerts.yml)', () => {
       const r = promtool('check', 'config', file);
       expect(r.output).toContain('SUCCESS: 7 rules found');
       expect(r.status).toBe(0);
-      expect(appTargets(APPS).map((t: { job: string }) => t.job).sort()).toEqual(APPS.map((a) => a.name).sort());
-      expect(appTargets(APPS).find((t: { job: string }) => t.job === 'api-gateway')?.address).toBe('127.0.0.1:9464');
+      expect(appTargets(APPS).map((t) => t.job).sort()).toEqual(APPS.map((a) => a.name).sort());
+      expect(appTargets(APPS).find((t) => t.job === 'api-gateway')?.address).toBe('127.0.0.1:9464');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

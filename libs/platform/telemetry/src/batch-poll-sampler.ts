@@ -13,11 +13,11 @@ import { tracing } from '@opentelemetry/sdk-node';
 class BatchPollDropper implements tracing.Sampler {
   private readonly always = new tracing.AlwaysOnSampler();
 
-  shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes): tracing.SamplingResult {
+  shouldSample(_context: Context, _traceId: string, _name: string, kind: SpanKind, attributes: Attributes): tracing.SamplingResult {
     if (kind === SpanKind.CLIENT && attributes['messaging.system'] === 'kafka' && attributes['messaging.operation.type'] === 'receive') {
       return { decision: tracing.SamplingDecision.NOT_RECORD };
     }
-    return this.always.shouldSample(context, traceId);
+    return this.always.shouldSample();
   }
 
   toString(): string {

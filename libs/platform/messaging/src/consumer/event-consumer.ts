@@ -3,7 +3,7 @@ import { lockShared } from '@shop/platform/database';
 import { ContractViolation, Envelope, EventCatalog, isEventType, parseEnvelope } from '@shop/shared/contracts';
 import { claimEvents } from '../inbox/inbox';
 import type { MessageSender } from '../producer';
-import { ensureTopics, withKafkaRetries as withRetries } from '../topics';
+import { ensureTopics, waitForGroupCoordinators, withKafkaRetries as withRetries } from '../topics';
 import type { UnitOfWork, UnitTx } from '../unit-of-work/unit-of-work';
 import { deadLetterTopic, DltHeaders, headerString, parkedMessage, retryTopic } from './dead-letter';
 import { isRetryable } from './errors';
@@ -137,6 +137,7 @@ export class EventConsumer {
         { topic: deadLetterTopic(source, groupId), sameAs: source },
       ]),
     );
+    await waitForGroupCoordinators(kafka, this.delays.length ? [groupId, `${groupId}.retry`] : [groupId]);
     // Topics another service has just created may have no leader yet: retry what the broker calls retriable.
     const main = this.supervised(groupId, topics, this.options.partitionsConsumedConcurrently ?? 8, (payload, run) => this.onSource(payload, run));
     this.main = main;

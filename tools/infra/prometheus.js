@@ -31,7 +31,7 @@ function prometheusConfig({ targets, ruleFiles, interval = '5s' }) {
     'global:',
     `  scrape_interval: ${interval}`,
     `  evaluation_interval: ${interval}`,
-    '  scrape_timeout: 4s',
+    `  scrape_timeout: ${interval}`,
     'rule_files:',
     ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`),
     'scrape_configs:',

@@ -56,10 +56,11 @@ function zipkinCommand(jar, { port, host = HOST, maxSpans = 50_000 }) {
 
 /**
  * A trace server on 127.0.0.1:`port`: the one that already answers there, or
- * one started here (`stop` is then set). Its log is .local/zipkin/zipkin.log.
+ * one started here (`stop` is then set). Its log is .local/zipkin/zipkin.log
+ * unless `logFile` says otherwise.
  * @returns {Promise<{ url: string, spansEndpoint: string, stop?: () => Promise<void> }>}
  */
-async function ensureZipkin({ rootDir, port = 9411, log = console.log }) {
+async function ensureZipkin({ rootDir, port = 9411, logFile = path.join(rootDir, '.local', 'zipkin', 'zipkin.log'), log = console.log }) {
   const url = `http://${HOST}:${port}`;
   const found = { url, spansEndpoint: `${url}/api/v2/spans` };
   if (await answers(`${url}/health`)) {
@@ -68,7 +69,6 @@ async function ensureZipkin({ rootDir, port = 9411, log = console.log }) {
   }
   jvm.checkJava('zipkin', 'trace server', INSTEAD);
   const jar = await fetchZipkinJar({ rootDir, log });
-  const logFile = path.join(rootDir, '.local', 'zipkin', 'zipkin.log');
   const { cmd, args, env } = zipkinCommand(jar, { port });
   const server = await startServer({ name: 'zipkin', cmd, args, env, cwd: rootDir, logFile, readyUrl: `${url}/health` });
   log(`zipkin: started (pid ${server.pid}) on ${url}, log in ${path.relative(rootDir, logFile)}`);

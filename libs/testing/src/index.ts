@@ -8,3 +8,4 @@ export * from './schema-contract';
 export * from './stats';
 export * from './app-process';
 export * from './otlp-receiver';
+export * from './observability';

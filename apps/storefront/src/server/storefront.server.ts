@@ -18,7 +18,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /**
  * The storefront's server: the built app (static files with SPA fallback),
  * `/api/*` proxied to the gateway, `/health/live`, `/health/ready` (the
- * gateway's readiness) and `/metrics`. node:http and undici only.
+ * gateway's readiness), `/metrics`, and `/ui-config.json` (what the pages
+ * link to: the trace UI). node:http and undici only.
  */
 export function createStorefront(config: StorefrontConfig, staticDir: string, logger: Logger): Storefront {
   const files = new StaticFiles(staticDir);
@@ -52,6 +53,9 @@ export function createStorefront(config: StorefrontConfig, staticDir: string, lo
         status: gateway.ok ? 'ok' : 'unavailable',
         checks: { gateway: gateway.ok ? { status: 'ok' } : { status: 'down', error: gateway.error } },
       });
+    }
+    if (pathname === '/ui-config.json') {
+      return json(res, 200, { traceUiUrl: config.TRACE_UI_URL ?? null });
     }
     if (pathname === '/metrics') {
       kind = 'health';

@@ -104,13 +104,17 @@ export async function waitForGroupCoordinators(kafka: Kafka, groupIds: string[])
   }
 }
 
-/** Retries an operation while kafkajs reports retriable errors (no leader yet, coordinator loading), up to about 30 s. */
+/** Retries an operation while kafkajs reports retriable errors (no leader yet, coordinator loading or not found yet), up to about 30 s. */
 export async function withKafkaRetries<T>(operation: () => Promise<T>, attempts = 15): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test((err as Error).message);
+      // kafkajs gives up finding a group's coordinator as not retriable; on a broker's first seconds it is.
+      const retriable =
+        (err as { retriable?: boolean }).retriable === true ||
+        (err as Error).name === 'KafkaJSGroupCoordinatorNotFound' ||
+        /does not host this topic-partition|leader/i.test((err as Error).message);
       if (!retriable || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2_000)));
     }

@@ -1,0 +1,29 @@
+import type { operations } from '../../api/schema';
+
+type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
+  ? T
+  : never;
+export type Charts = Json<'getApiAdminCharts', 200>;
+/** A chart; its points as openapi-fetch hands them over (pairs typed as plain arrays). */
+export type Chart = Omit<Charts['charts'][number], 'series'> & { series: Array<{ name: string; points: ReadonlyArray<readonly number[]> }> };
+
+/**
+ * uPlot's data for one chart: the window's time steps, and each series'
+ * value at each step (null where it has none: a gap, not a zero).
+ */
+export function alignSeries(chart: Chart, from: number, to: number, stepSeconds: number): Array<Array<number | null>> {
+  const xs: number[] = [];
+  for (let t = from; t <= to; t += stepSeconds) xs.push(t);
+  const index = new Map(xs.map((t, i) => [t, i]));
+  return [
+    xs,
+    ...chart.series.map((s) => {
+      const ys: Array<number | null> = xs.map(() => null);
+      for (const [t, v] of s.points) {
+        const i = index.get(t);
+        if (i !== undefined && Number.isFinite(v)) ys[i] = v;
+      }
+      return ys;
+    }),
+  ];
+}

@@ -45,7 +45,8 @@ export class PrometheusCharts {
     for (const [k, v] of Object.entries({ query, start: String(from), end: String(to), step: String(step) })) url.searchParams.set(k, v);
     let body: RangeResult;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(this.config.UPSTREAM_READ_TIMEOUT_MS) });
+      // Within the gateway's own deadline: seven range queries over an hour are heavier than an upstream's read.
+      const res = await fetch(url, { signal: AbortSignal.timeout(Math.floor(this.config.REQUEST_TIMEOUT_MS * 0.8)) });
       body = (await res.json()) as RangeResult;
     } catch (err) {
       throw new ProblemException(502, `Prometheus at ${base} did not answer: ${(err as Error).message}`);

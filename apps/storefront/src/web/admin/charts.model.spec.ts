@@ -17,4 +17,13 @@ describe('alignSeries', () => {
       [null, 0.5, null],
     ]);
   });
+
+  it('begins at the first data when the window begins long before it, and spans the whole window without data', () => {
+    const chart: Chart = { id: 'lag', title: 'Lag', unit: 'records', series: [{ name: 'order', points: [[3_010, 4], [3_020, 5]] }] };
+    expect(alignSeries(chart, 0, 3_020, 10)).toEqual([
+      [3_010, 3_020],
+      [4, 5],
+    ]);
+    expect(alignSeries({ ...chart, series: [] }, 0, 30, 10)).toEqual([[0, 10, 20, 30]]);
+  });
 });

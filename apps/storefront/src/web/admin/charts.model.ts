@@ -9,11 +9,15 @@ export type Chart = Omit<Charts['charts'][number], 'series'> & { series: Array<{
 
 /**
  * uPlot's data for one chart: the window's time steps, and each series'
- * value at each step (null where it has none: a gap, not a zero).
+ * value at each step (null where it has none: a gap, not a zero). A window
+ * that begins before any series has data (a platform started ten minutes
+ * ago, charted over the last hour) begins at the first data instead.
  */
 export function alignSeries(chart: Chart, from: number, to: number, stepSeconds: number): Array<Array<number | null>> {
+  const first = Math.min(...chart.series.flatMap((s) => s.points.map(([t]) => t)));
+  const start = Number.isFinite(first) && first > from ? from + Math.floor((first - from) / stepSeconds) * stepSeconds : from;
   const xs: number[] = [];
-  for (let t = from; t <= to; t += stepSeconds) xs.push(t);
+  for (let t = start; t <= to; t += stepSeconds) xs.push(t);
   const index = new Map(xs.map((t, i) => [t, i]));
   return [
     xs,

@@ -101,8 +101,8 @@ async function main() {
   say('dependencies and build');
   ensureDependencies((l) => process.stdout.write(`${l}\n`));
   // The storefront's browser test drives Chromium; the deployment checks run docker-compose, shellcheck and
-  // promtool (the alert rules), and the alerts' end-to-end test runs Prometheus.
-  ensurePackages(['chromium', 'docker-compose', 'shellcheck', 'prometheus']);
+  // promtool (the alert rules); the alerts' end-to-end test runs Prometheus, the REST walkthrough curl and jq.
+  ensurePackages(['chromium', 'docker-compose', 'shellcheck', 'prometheus', 'jq']);
   build((l) => process.stdout.write(`${l}\n`));
 
   say('lint (nx, with module boundaries)');

@@ -1,8 +1,5 @@
-import type { operations } from '../../api/schema';
+import type { Json } from './console.model';
 
-type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
-  ? T
-  : never;
 export type Charts = Json<'getApiAdminCharts', 200>;
 /** A chart; its points as openapi-fetch hands them over (pairs typed as plain arrays). */
 export type Chart = Omit<Charts['charts'][number], 'series'> & { series: Array<{ name: string; points: ReadonlyArray<readonly number[]> }> };

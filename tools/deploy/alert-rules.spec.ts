@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,6 +39,23 @@ describe('alert rules (deploy/prometheus/alerts.yml)', () => {
     const r = promtool('check', 'rules', join(__dirname, 'fixtures', 'alerts-broken.yml'));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/parse error/);
+  });
+
+  // Kubernetes' configuration (kubernetes.yml) names the same file, but Debian's Prometheus is built without
+  // Kubernetes discovery, so its promtool cannot read that one.
+  it("compose's Prometheus configuration loads the rules", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prometheus-config-'));
+    try {
+      // Mounted at /etc/prometheus/alerts.yml there; here it is where the repository keeps it.
+      const config = readFileSync(join(root, 'deploy', 'prometheus', 'compose.yml'), 'utf8');
+      expect(config).toContain('/etc/prometheus/alerts.yml');
+      writeFileSync(join(dir, 'prometheus.yml'), config.replace('/etc/prometheus/alerts.yml', alertRulesFile(root)));
+      const r = promtool('check', 'config', join(dir, 'prometheus.yml'));
+      expect(r.output).toContain('SUCCESS: 7 rules found');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("npm start's Prometheus configuration scrapes every app and loads the rules", () => {

@@ -243,8 +243,10 @@ describe('a first visit and the operator console in a real browser (whole platfo
     await ui.goto(href);
     await ui.getByText(/\d+ Results?/).first().waitFor({ timeout: 30_000 });
     // The placement's trace in Zipkin's UI: the picture of one order through the platform.
+    const loaded = ui.waitForResponse((res) => res.url().endsWith(`/api/v2/trace/${placement[0].traceId}`) && res.ok(), { timeout: 30_000 });
     await ui.goto(`${zipkin.url}/zipkin/traces/${placement[0].traceId}`);
-    await ui.getByText('send order.orders.v1').first().waitFor({ timeout: 30_000 });
+    await loaded;
+    await ui.getByText(/\bpayment\b/).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
     await docImage(ui, 'trace');
     await ui.close();
   });

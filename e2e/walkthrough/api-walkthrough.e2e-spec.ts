@@ -36,7 +36,7 @@ describe('the REST walkthrough (docs/api-walkthrough.md)', () => {
   it('takes a new customer from a token to a delivered order', () => {
     const steps = script(readFileSync(PAGE, 'utf8'));
     expect(steps.split('\n').filter((l) => l.includes('curl')).length).toBeGreaterThanOrEqual(10);
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', steps], { env: { PATH: process.env.PATH, GATEWAY: gateway.url }, encoding: 'utf8', timeout: 90_000 });
+    const run = spawnSync('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', steps], { env: { PATH: process.env.PATH, GATEWAY: gateway.url }, encoding: 'utf8', timeout: 90_000 });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     const summary = JSON.parse(run.stdout.slice(run.stdout.lastIndexOf('{\n')));
     expect(summary).toEqual({

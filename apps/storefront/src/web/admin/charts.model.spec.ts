@@ -19,11 +19,12 @@ describe('alignSeries', () => {
   });
 
   it('begins at the first data when the window begins long before it, and spans the whole window without data', () => {
-    const chart: Chart = { id: 'lag', title: 'Lag', unit: 'records', series: [{ name: 'order', points: [[3_010, 4], [3_020, 5]] }] };
-    expect(alignSeries(chart, 0, 3_020, 10)).toEqual([
-      [3_010, 3_020],
-      [4, 5],
-    ]);
+    const chart: Chart = { id: 'lag', title: 'Lag', unit: 'records', series: [{ name: 'order', points: [[2_500, 3], [3_010, 4], [3_020, 5]] }] };
+    const [xs, ys] = alignSeries(chart, 0, 3_020, 10);
+    expect([xs[0], xs.at(-1), xs.length]).toEqual([2_500, 3_020, 53]);
+    expect([ys[0], ys.at(-2), ys.at(-1)]).toEqual([3, 4, 5]);
+    // One point: still ten steps wide.
+    expect(alignSeries({ ...chart, series: [{ name: 'order', points: [[3_020, 5]] }] }, 0, 3_020, 10)[0]).toHaveLength(11);
     expect(alignSeries({ ...chart, series: [] }, 0, 30, 10)).toEqual([[0, 10, 20, 30]]);
   });
 });

@@ -8,11 +8,14 @@ export type Chart = Omit<Charts['charts'][number], 'series'> & { series: Array<{
  * uPlot's data for one chart: the window's time steps, and each series'
  * value at each step (null where it has none: a gap, not a zero). A window
  * that begins before any series has data (a platform started ten minutes
- * ago, charted over the last hour) begins at the first data instead.
+ * ago, charted over the last hour) begins at the first data instead, ten
+ * steps before the end at the latest.
  */
 export function alignSeries(chart: Chart, from: number, to: number, stepSeconds: number): Array<Array<number | null>> {
   const first = Math.min(...chart.series.flatMap((s) => s.points.map(([t]) => t)));
-  const start = Number.isFinite(first) && first > from ? from + Math.floor((first - from) / stepSeconds) * stepSeconds : from;
+  // Ten steps at least, so that one point is not a whole axis.
+  const begin = Math.min(first, to - 10 * stepSeconds);
+  const start = Number.isFinite(begin) && begin > from ? from + Math.floor((begin - from) / stepSeconds) * stepSeconds : from;
   const xs: number[] = [];
   for (let t = start; t <= to; t += stepSeconds) xs.push(t);
   const index = new Map(xs.map((t, i) => [t, i]));

@@ -56,6 +56,6 @@ cat << DONE
 kind-up: ready
   storefront   http://localhost:4200
   gateway      http://localhost:3000/api   (OpenAPI at /docs, demo tokens at POST /api/auth/token)
-  jaeger       kubectl -n $NAMESPACE port-forward svc/jaeger 16686      then http://localhost:16686
+  zipkin       kubectl -n $NAMESPACE port-forward svc/zipkin 9411       then http://localhost:9411/zipkin/
   prometheus   kubectl -n $NAMESPACE port-forward svc/prometheus 9090   then http://localhost:9090
 DONE

@@ -2,8 +2,10 @@
 /**
  * `npm start`: the whole platform as local processes, no Docker.
  * Installs and builds what is missing, finds or starts Postgres and Kafka,
- * applies migrations, runs every app with prefixed logs, prints the URLs once
- * all are ready, and on Ctrl-C or SIGTERM stops everything it started.
+ * a trace server (Zipkin) and Prometheus, applies migrations, runs every app
+ * (traced) with prefixed logs, prints the URLs once all are ready, and on
+ * Ctrl-C or SIGTERM stops everything it started. `npm start -- --lean` (or
+ * SHOP_LEAN=1) leaves out the trace server, Prometheus and tracing.
  */
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -13,6 +15,7 @@ const { root, ensureDependencies, build } = require('./lib/workspace');
 const COLORS = [36, 35, 33, 32, 34, 91, 96];
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const rawLogs = process.env.LOG_FORMAT === 'json';
+const lean = process.argv.includes('--lean') || process.env.SHOP_LEAN === '1';
 const width = 10;
 
 function say(line) {
@@ -82,10 +85,13 @@ async function main() {
   const kafka = require('./infra/kafka');
   const { migrate } = require(path.join(root, 'dist', 'libs', 'platform', 'database', 'src', 'sql-migrator.js'));
   const { APPS, NODE_ARGS, appEnv, appEntry, migrationsDir } = require('./apps');
+  const { startObservability } = require('./observability');
 
   const children = new Map();
   let stopping = false;
   const infraStarted = { postgres: false, kafka: false };
+  // Started beside Postgres and Kafka (the trace server's JVM takes seconds), awaited before the apps start.
+  const observing = startObservability({ rootDir: root, apps: APPS, lean, log: say });
 
   async function stopAll(code) {
     if (stopping) return;
@@ -105,6 +111,7 @@ async function main() {
           }),
       ),
     );
+    await (await observing.catch(() => undefined))?.stop();
     if (infraStarted.kafka) await kafka.stopKafka({ rootDir: root, log: say }).catch((e) => say(e.message));
     if (infraStarted.postgres) await postgres.stopPostgres({ rootDir: root, log: say }).catch((e) => say(e.message));
     say('stopped');
@@ -126,11 +133,12 @@ async function main() {
       say(`${app.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'migrations up to date'}`);
     }
 
+    const observability = await observing;
     const ready = await Promise.all(
       APPS.map((app, i) => {
         const child = spawn(process.execPath, [...NODE_ARGS, appEntry(root, app)], {
           cwd: root,
-          env: { ...process.env, ...appEnv(app, infra, postgres.serviceDatabaseUrl) },
+          env: { ...process.env, ...appEnv(app, infra, postgres.serviceDatabaseUrl), ...observability.envFor(app) },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         children.set(app.name, child);
@@ -159,6 +167,7 @@ async function main() {
     }
     say(`  kafka        ${infra.brokers}`);
     say(`  postgres     ${new URL(infra.adminUrl).host}/${infra.dbName}`);
+    for (const line of observability.lines) say(line);
     await loadDemoCatalog(APPS.find((a) => a.name === 'api-gateway'));
     const shop = APPS.find((a) => a.name === 'storefront');
     say(`open http://localhost:${shop.port} and buy something; the operator console is at /admin`);

@@ -100,9 +100,9 @@ async function main() {
 
   say('dependencies and build');
   ensureDependencies((l) => process.stdout.write(`${l}\n`));
-  // The storefront's browser test drives Chromium; the deployment checks run docker-compose and shellcheck; promtool
-  // checks the metrics the apps export.
-  ensurePackages(['chromium', 'docker-compose', 'shellcheck', 'prometheus']);
+  // The storefront's browser test drives Chromium; the deployment checks run docker-compose, shellcheck and
+  // promtool (the alert rules); the alerts' end-to-end test runs Prometheus, the REST walkthrough curl and jq.
+  ensurePackages(['chromium', 'docker-compose', 'shellcheck', 'prometheus', 'jq']);
   build((l) => process.stdout.write(`${l}\n`));
 
   say('lint (nx, with module boundaries)');

@@ -34,7 +34,7 @@ const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London
  * serves them), started as a person starts it, with the secrets the stack makes
  * itself. Driven only through the published ports of the gateway and the
  * storefront, then taken down with its volumes. docker-compose.smoke.yml
- * sends the apps' traces to a receiver in this test instead of the collector.
+ * sends the apps' traces to a receiver in this test instead of Zipkin.
  */
 describe('docker compose (the platform image, real containers)', () => {
   const rootDir = workspaceRoot();

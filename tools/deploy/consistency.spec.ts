@@ -23,7 +23,7 @@ import { appsInRepo, appsRegistry, COMPOSE_FILE, ComposeProject, dataServices, K
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 /** The host ports the README documents: SHOP_<NAME>_PORT, with these defaults. */
-const PUBLISHED = { 'api-gateway': 3000, storefront: 4200, jaeger: 16686, prometheus: 9090 };
+const PUBLISHED = { 'api-gateway': 3000, storefront: 4200, zipkin: 9411, prometheus: 9090 };
 
 describe('deployment consistency with the code', () => {
   let base: K8sObject[];
@@ -262,10 +262,10 @@ describe('the consistency checks fail on broken manifests', () => {
   it('names a port published beyond 127.0.0.1 or at a fixed host port', () => {
     const open = structuredClone(compose);
     open.services.storefront.ports = ['4200:4200/tcp'];
-    const text = readFileSync(COMPOSE_FILE, 'utf8').replace('${SHOP_JAEGER_PORT:-16686}', '16686');
+    const text = readFileSync(COMPOSE_FILE, 'utf8').replace('"127.0.0.1:${SHOP_ZIPKIN_PORT:-9411}:', '"127.0.0.1:9411:');
     expect(checkPublishedPorts(open, text, PUBLISHED)).toEqual([
       'compose storefront: publishes 4200:4200/tcp beyond 127.0.0.1',
-      'compose jaeger: host port not from ${SHOP_JAEGER_PORT:-16686}',
+      'compose zipkin: host port not from ${SHOP_ZIPKIN_PORT:-9411}',
     ]);
   });
 

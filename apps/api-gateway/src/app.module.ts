@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client';
 import { HealthModule, METRICS_REGISTRY } from '@shop/platform/http';
 import { ResilienceModule } from '@shop/platform/resilience';
 import { BreakersHttpController } from './admin/breakers/breakers.http.controller';
+import { ChartsHttpController } from './admin/charts/charts.http.controller';
+import { PrometheusCharts } from './admin/charts/prometheus-charts.service';
 import { OperationsHttpController } from './admin/operations/operations.http.controller';
 import { IssueTokenHttpController } from './auth/issue-token/issue-token.http.controller';
 import { CatalogReads } from './catalog/catalog-reads.service';
@@ -20,7 +22,7 @@ import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
  * proxy's, on Fastify (proxy/proxy-routes.ts); the demo issuer joins these
  * only when enabled.
  */
-export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController];
+export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ChartsHttpController];
 
 /**
  * The gateway: no database, no Kafka. Tokens and rate limits are checked at
@@ -46,6 +48,7 @@ export class AppModule {
         UpstreamProxy,
         CatalogReads,
         OrderSummaryHandler,
+        PrometheusCharts,
       ],
     };
   }

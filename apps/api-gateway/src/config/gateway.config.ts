@@ -72,6 +72,8 @@ export const gatewayConfigSchema = z
     CATALOG_STALE_TTL_MS: millis(60_000, 0, 86_400_000),
     /** Memory the stale copies may take, bodies and headers. */
     CATALOG_STALE_MAX_BYTES: count(16 * 1024 * 1024, 1024 * 1024 * 1024),
+    /** Where the operator console's charts come from (Prometheus's query API, reached by the gateway only); unset: no charts. */
+    PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: logLevelVar,
   })
   .refine((env) => Boolean(env.JWT_SECRET || env.JWT_JWKS_URL), { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] })

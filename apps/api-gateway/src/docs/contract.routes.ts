@@ -11,6 +11,7 @@ import {
   updateProductSchema,
 } from '@shop/shared/contracts';
 import { dlqListQuerySchema, dlqReplayBodySchema, messagingStatusQuerySchema, readModelParamSchema, rebuildBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
+import { chartsQuerySchema, chartsView } from '../admin/charts/charts.schemas';
 import { issueTokenBodySchema } from '../auth/issue-token/issue-token.schemas';
 import type { UpstreamName } from '../upstreams/upstreams';
 import {
@@ -268,6 +269,17 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     summary: "Every upstream's circuit breaker: state and rolling-window counters",
     success: { status: 200, description: 'per upstream', schema: z.record(z.string(), breakerSnapshot) },
     errors: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/charts',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: "The operator console's charts: orders by outcome, order latencies, consumer lag, outbox backlog, dead letters, breakers",
+    description: "Read from Prometheus's query API by the gateway (PROMETHEUS_URL), which is never exposed itself. Without one, `available` is false.",
+    query: chartsQuerySchema,
+    success: { status: 200, description: 'one series per outcome, percentile, service or upstream', schema: chartsView },
+    errors: [400, 502],
   },
   {
     method: 'POST',

@@ -300,6 +300,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/charts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operator console's charts: orders by outcome, order latencies, consumer lag, outbox backlog, dead letters, breakers
+         * @description Read from Prometheus's query API by the gateway (PROMETHEUS_URL), which is never exposed itself. Without one, `available` is false.
+         */
+        get: operations["getApiAdminCharts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/token": {
         parameters: {
             query?: never;
@@ -2514,6 +2534,97 @@ export interface operations {
                 headers: {
                     /** @description seconds */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminCharts: {
+        parameters: {
+            query?: {
+                minutes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one series per outcome, percentile, service or upstream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description false when the gateway has no Prometheus to ask (PROMETHEUS_URL unset) */
+                        available: boolean;
+                        /** @description why there are no charts */
+                        reason?: string;
+                        /** @description unix seconds */
+                        from: number;
+                        to: number;
+                        stepSeconds: number;
+                        charts: {
+                            id: string;
+                            title: string;
+                            unit: string;
+                            series: {
+                                /** @description the series: an outcome, a percentile, a service, an upstream */
+                                name: string;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service's own upstream (the owner of the data it imports) failed or answered something unusable */
+            502: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -4,7 +4,8 @@ import type { operations } from '../../api/schema';
 export type ServiceName = NonNullable<operations['getApiAdminDlq']['parameters']['query']>['service'];
 export const SERVICES: readonly ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'] satisfies readonly ServiceName[];
 
-type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
+/** The JSON body an operation answers with that status. */
+export type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
   ? T
   : never;
 export type Breakers = Json<'getApiAdminBreakers', 200>;

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, unwrap } from '../../api/api-client';
 import { BreakersPanel } from '../admin/breakers.panel';
+import { ChartsPanel } from '../admin/charts.panel';
 import { DeadLettersPanel } from '../admin/dead-letters.panel';
 import { MessagingPanel } from '../admin/messaging.panel';
 import { OperationsPanel } from '../admin/operations.panel';
@@ -10,8 +11,9 @@ import { ProblemAlert } from '../components/problem-alert.component';
 import { newSession } from '../session/session.model';
 import { useStore } from '../state/use-store.hook';
 
-/** How often the panels read the gateway again. */
+/** How often the panels read the gateway again; the charts, an hour wide, less often. */
 const REFRESH_MS = 3_000;
+const CHARTS_REFRESH_MS = 15_000;
 
 function OperatorSignIn() {
   const expired = useStore(operatorExpiredStore);
@@ -60,7 +62,7 @@ function OperatorSignIn() {
 
 /**
  * `/admin`: the operator console, over the gateway's public admin routes
- * only: breakers, outbox backlog and consumer lag per service, dead letters
+ * only: the last hour's charts, breakers, outbox backlog and consumer lag per service, dead letters
  * and their replay, republish, read-model rebuilds, the courier by hand.
  */
 export function AdminPage() {
@@ -76,7 +78,10 @@ export function AdminPage() {
               Leave the console
             </button>
           </p>
-          <p class="hint">Every panel reads the gateway again every {REFRESH_MS / 1000} seconds.</p>
+          <p class="hint">
+            Every panel reads the gateway again every {REFRESH_MS / 1000} seconds, the charts every {CHARTS_REFRESH_MS / 1000}.
+          </p>
+          <ChartsPanel everyMs={CHARTS_REFRESH_MS} />
           <BreakersPanel everyMs={REFRESH_MS} />
           <MessagingPanel everyMs={REFRESH_MS} />
           <DeadLettersPanel everyMs={REFRESH_MS} />

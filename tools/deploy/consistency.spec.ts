@@ -13,8 +13,12 @@ import {
   checkNetworkPolicies,
   checkPlatformImage,
   checkPodSecurity,
+  checkPreStop,
   checkPrometheusDiscovery,
   checkPublishedPorts,
+  checkSecretsPerContainer,
+  checkTrustedProxies,
+  appShutdownSeconds,
   containerEnv,
   metricsPort,
   platformImage,
@@ -66,6 +70,19 @@ describe('deployment consistency with the code', () => {
     expect(secretsMade()).toEqual(expect.arrayContaining(['JWT_SECRET', 'POSTGRES_PASSWORD', ...dataServices().map((s) => `${s.role.toUpperCase()}_PASSWORD`)]));
     expect(checkComposeSecrets(compose, secretsMade())).toEqual([]);
     expect(checkKubernetesSecrets(base, kind, secretsMade())).toEqual([]);
+  });
+
+  it('gives each compose container only the secrets it reads', () => {
+    expect(checkSecretsPerContainer(compose, secretsMade())).toEqual([]);
+  });
+
+  it('believes the X-Forwarded-For of the proxies in front of the gateway, and of nobody else', () => {
+    expect(checkTrustedProxies(compose, base, kind, readYaml('k8s', 'overlays', 'kind', 'kind-cluster.yaml'))).toEqual([]);
+  });
+
+  it("takes every app pod out of the endpoints before SIGTERM, with a grace period that covers its drain", () => {
+    expect(appShutdownSeconds()).toBeGreaterThan(0);
+    expect(checkPreStop(base, appShutdownSeconds())).toEqual([]);
   });
 
   it('publishes ports on 127.0.0.1 only, at configurable host ports', () => {

@@ -599,3 +599,147 @@ export function checkLineEndings(paths: string[], gitCheckAttr: (paths: string[]
   const answers = gitCheckAttr(paths).trim().split('\n');
   return answers.filter((line) => !line.endsWith(': eol: lf')).map((line) => `.gitattributes: ${line.split(': eol:')[0]} is not eol=lf`);
 }
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are plain data */
+
+/**
+ * The seconds an app takes at most to shut down once it has SIGTERM (closeOnSignals in
+ * libs/platform/http: HTTP closed, consumers drained and out of the group, modules closed).
+ */
+export function appShutdownSeconds(): number {
+  const text = readFileSync(join(root, 'libs', 'platform', 'http', 'src', 'bootstrap.ts'), 'utf8');
+  const ms = /shutdownTimeoutMs \?\? ([\d_]+)/.exec(text)?.[1];
+  if (!ms) throw new Error('bootstrap.ts: no default shutdownTimeoutMs');
+  return Number(ms.replace(/_/g, '')) / 1000;
+}
+
+/**
+ * Every app's pods leave the Service's endpoints before the process hears of
+ * it: a preStop hook sleeps while kube-proxy and the gateway's pools stop
+ * sending it new requests (SIGTERM comes only after the hook), and the grace
+ * period covers that sleep plus the app's own drain, so no pod is killed
+ * half-way through its shutdown.
+ */
+export function checkPreStop(objects: K8sObject[], shutdownSeconds: number, minSleepSeconds = 3): string[] {
+  const problems: string[] = [];
+  for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'app')) {
+    const spec = podSpec(d);
+    const container = spec?.containers?.[0];
+    const command: unknown[] = container?.lifecycle?.preStop?.exec?.command ?? [];
+    const sleep = command.length === 2 && command[0] === 'sleep' ? Number(command[1]) : NaN;
+    const where = `k8s Deployment ${d.metadata.name}`;
+    if (!(sleep >= minSleepSeconds)) {
+      problems.push(`${where}: no preStop sleep of at least ${minSleepSeconds} s before SIGTERM (${JSON.stringify(container?.lifecycle?.preStop ?? null)})`);
+      continue;
+    }
+    const grace = spec.terminationGracePeriodSeconds ?? 30;
+    if (grace < sleep + shutdownSeconds) problems.push(`${where}: terminationGracePeriodSeconds ${grace} does not cover the preStop sleep (${sleep} s) and the app's shutdown (${shutdownSeconds} s)`);
+  }
+  return problems;
+}
+
+/** Whether an IPv4 address or CIDR lies inside another CIDR. */
+export function insideCidr(inner: string, outer: string): boolean {
+  const parse = (cidr: string) => {
+    const [ip, bits = '32'] = cidr.split('/');
+    const parts = ip.split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) return undefined;
+    return { value: parts.reduce((a, p) => a * 256 + p, 0), bits: Number(bits) };
+  };
+  const a = parse(inner.trim());
+  const b = parse(outer.trim());
+  if (!a || !b || a.bits < b.bits) return false;
+  const block = 2 ** (32 - b.bits);
+  return Math.floor(a.value / block) === Math.floor(b.value / block);
+}
+
+/**
+ * The gateway counts clients without a token per address, and a proxy in
+ * front of it would make every client one address (one bucket for all) unless
+ * the gateway believes that proxy's X-Forwarded-For. In compose the proxy is
+ * the storefront (GATEWAY_URL): it has a fixed address on a network it shares
+ * with the gateway, and the gateway's TRUSTED_PROXIES names exactly it. In
+ * Kubernetes the proxies (the storefront's pods, an ingress controller's) have
+ * pod addresses: TRUSTED_PROXIES must be set in the base, and the kind overlay
+ * trusts the pod network its cluster is created with (kind-cluster.yaml).
+ */
+export function checkTrustedProxies(compose: ComposeProject, base: K8sObject[], kind: K8sObject[], kindCluster: any): string[] {
+  const problems: string[] = [];
+  const gateway = compose.services['api-gateway'] as any;
+  const trusted = String(gateway?.environment?.TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const proxies = Object.entries(compose.services).filter(([, s]) => /^https?:\/\/api-gateway:/.test(s.environment?.GATEWAY_URL ?? ''));
+  if (proxies.length === 0) problems.push('compose: no service proxies to the gateway (GATEWAY_URL)');
+  for (const [name, s] of proxies as Array<[string, any]>) {
+    const networks = s.networks && typeof s.networks === 'object' && !Array.isArray(s.networks) ? s.networks : {};
+    const shared = Object.entries(networks).filter(([net]) => Array.isArray(gateway?.networks) ? gateway.networks.includes(net) : net in (gateway?.networks ?? {}));
+    const addresses = shared.map(([, config]) => (config as any)?.ipv4_address).filter(Boolean);
+    if (addresses.length === 0) problems.push(`compose ${name}: proxies to the gateway without a fixed address on a network it shares with it`);
+    for (const address of addresses) {
+      if (!trusted.some((t) => insideCidr(address, t.includes('/') ? t : `${t}/32`))) problems.push(`compose api-gateway: TRUSTED_PROXIES (${trusted.join(',') || 'unset'}) does not name ${name} (${address})`);
+    }
+    for (const t of trusted) {
+      if (!addresses.some((a: string) => insideCidr(a, t.includes('/') ? t : `${t}/32`))) problems.push(`compose api-gateway: TRUSTED_PROXIES trusts ${t}, which is no proxy of the stack`);
+    }
+  }
+  const gatewayEnv = (objects: K8sObject[]) => {
+    const d = find(objects, 'Deployment', 'api-gateway');
+    return d ? containerEnv(objects, podSpec(d).containers[0]) : {};
+  };
+  if (!gatewayEnv(base).TRUSTED_PROXIES) problems.push('k8s base api-gateway: TRUSTED_PROXIES is not set (the ingress and the storefront would be one client)');
+  const podSubnet: string | undefined = kindCluster?.networking?.podSubnet;
+  if (!podSubnet) problems.push('kind-cluster.yaml: no networking.podSubnet to trust');
+  else {
+    const kindTrusted = String(gatewayEnv(kind).TRUSTED_PROXIES ?? '').split(',').filter(Boolean);
+    if (!kindTrusted.some((t) => insideCidr(podSubnet, t))) problems.push(`k8s kind api-gateway: TRUSTED_PROXIES (${kindTrusted.join(',') || 'unset'}) does not cover the pod network ${podSubnet}`);
+  }
+  return problems;
+}
+
+/**
+ * What each compose container may read of the stack's secrets: the files in
+ * the secret volumes it mounts. The one-shot `secrets` service decides what
+ * each volume holds: its command writes every secret to its first folder and,
+ * for each `<folder>=<NAME>,...` after it, those names to that folder; a
+ * volume mounted at a folder holds what is written there. A container must
+ * get what its `<NAME>_FILE` variables read, and nothing more: the gateway
+ * never holds a database password, a service never another's.
+ */
+export function checkSecretsPerContainer(compose: ComposeProject, made: string[]): string[] {
+  const problems: string[] = [];
+  const maker = compose.services.secrets as any;
+  if (!maker) return ['compose: no secrets service'];
+  const volumeOf = (mount: string) => {
+    const [source, target] = String(mount).split(':');
+    return { source, target };
+  };
+  const args: string[] = (maker.command ?? []).filter((a: string) => a.startsWith('/'));
+  const contents = new Map<string, Set<string>>();
+  args.forEach((arg, i) => {
+    const [folder, names] = arg.split('=');
+    contents.set(folder, new Set(i === 0 && names === undefined ? made : (names ?? '').split(',').filter(Boolean)));
+  });
+  const holds = new Map<string, Set<string>>();
+  for (const mount of maker.volumes ?? []) {
+    const { source, target } = volumeOf(mount);
+    if (contents.has(target)) holds.set(source, contents.get(target) as Set<string>);
+  }
+  for (const [name, s] of Object.entries(compose.services) as Array<[string, any]>) {
+    if (name === 'secrets') continue;
+    const available = new Map<string, string>();
+    for (const mount of s.volumes ?? []) {
+      const { source, target } = volumeOf(mount);
+      for (const secret of holds.get(source) ?? []) available.set(`${target}/${secret}`, secret);
+    }
+    const read = Object.entries(s.environment ?? {})
+      .filter(([key]) => key.endsWith('_FILE'))
+      .map(([, file]) => String(file));
+    for (const file of read) if (/SECRET|PASSWORD/.test(file) && !available.has(file)) problems.push(`compose ${name}: reads ${file}, which none of its volumes holds`);
+    const extra = [...available.entries()].filter(([file]) => !read.includes(file)).map(([, secret]) => secret);
+    if (extra.length) problems.push(`compose ${name}: is given ${[...new Set(extra)].sort().join(', ')}, which it does not read`);
+  }
+  return problems;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */

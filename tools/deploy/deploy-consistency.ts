@@ -657,33 +657,24 @@ export function insideCidr(inner: string, outer: string): boolean {
  * The gateway counts clients without a token per address, and a proxy in
  * front of it would make every client one address (one bucket for all) unless
  * the gateway believes that proxy's X-Forwarded-For. In compose the proxy is
- * the storefront (GATEWAY_URL): it has a fixed address on a network it shares
- * with the gateway, and the gateway's TRUSTED_PROXIES names exactly it. In
+ * the storefront (GATEWAY_URL): the gateway's TRUSTED_PROXIES names its
+ * container (looked up on the compose network) and nothing else. In
  * Kubernetes the proxies (the storefront's pods, an ingress controller's) have
  * pod addresses: TRUSTED_PROXIES must be set in the base, and the kind overlay
  * trusts the pod network its cluster is created with (kind-cluster.yaml).
  */
 export function checkTrustedProxies(compose: ComposeProject, base: K8sObject[], kind: K8sObject[], kindCluster: any): string[] {
   const problems: string[] = [];
-  const gateway = compose.services['api-gateway'] as any;
-  const trusted = String(gateway?.environment?.TRUSTED_PROXIES ?? '')
+  const trusted = String(compose.services['api-gateway']?.environment?.TRUSTED_PROXIES ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const proxies = Object.entries(compose.services).filter(([, s]) => /^https?:\/\/api-gateway:/.test(s.environment?.GATEWAY_URL ?? ''));
+  const proxies = Object.entries(compose.services)
+    .filter(([, s]) => /^https?:\/\/api-gateway:/.test(s.environment?.GATEWAY_URL ?? ''))
+    .map(([name]) => name);
   if (proxies.length === 0) problems.push('compose: no service proxies to the gateway (GATEWAY_URL)');
-  for (const [name, s] of proxies as Array<[string, any]>) {
-    const networks = s.networks && typeof s.networks === 'object' && !Array.isArray(s.networks) ? s.networks : {};
-    const shared = Object.entries(networks).filter(([net]) => Array.isArray(gateway?.networks) ? gateway.networks.includes(net) : net in (gateway?.networks ?? {}));
-    const addresses = shared.map(([, config]) => (config as any)?.ipv4_address).filter(Boolean);
-    if (addresses.length === 0) problems.push(`compose ${name}: proxies to the gateway without a fixed address on a network it shares with it`);
-    for (const address of addresses) {
-      if (!trusted.some((t) => insideCidr(address, t.includes('/') ? t : `${t}/32`))) problems.push(`compose api-gateway: TRUSTED_PROXIES (${trusted.join(',') || 'unset'}) does not name ${name} (${address})`);
-    }
-    for (const t of trusted) {
-      if (!addresses.some((a: string) => insideCidr(a, t.includes('/') ? t : `${t}/32`))) problems.push(`compose api-gateway: TRUSTED_PROXIES trusts ${t}, which is no proxy of the stack`);
-    }
-  }
+  for (const name of proxies) if (!trusted.includes(name)) problems.push(`compose api-gateway: TRUSTED_PROXIES (${trusted.join(',') || 'unset'}) does not name ${name}, which proxies to it`);
+  for (const entry of trusted) if (!proxies.includes(entry)) problems.push(`compose api-gateway: TRUSTED_PROXIES trusts ${entry}, which is no proxy of the stack`);
   const gatewayEnv = (objects: K8sObject[]) => {
     const d = find(objects, 'Deployment', 'api-gateway');
     return d ? containerEnv(objects, podSpec(d).containers[0]) : {};

@@ -6,53 +6,9 @@
  * all are ready, and on Ctrl-C or SIGTERM stops everything it started.
  */
 const path = require('node:path');
-const { spawn } = require('node:child_process');
-const readline = require('node:readline');
 const { root, ensureDependencies, build } = require('./lib/workspace');
 
-const COLORS = [36, 35, 33, 32, 34, 91, 96];
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
-const rawLogs = process.env.LOG_FORMAT === 'json';
-const width = 10;
-
-function say(line) {
-  process.stdout.write(`${'start'.padEnd(width)}| ${line}\n`);
-}
-
-/** Shows an app's JSON log line as `time level message`, or the raw line when it is not JSON. */
-function pretty(line) {
-  if (rawLogs) return line;
-  try {
-    const entry = JSON.parse(line);
-    const level = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }[entry.level] ?? String(entry.level ?? '');
-    const time = (entry.time ?? entry.timestamp ?? '').slice(11, 23);
-    const context = entry.context ? `[${entry.context}] ` : '';
-    return `${time} ${level.padEnd(5)} ${context}${entry.msg ?? entry.message ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`;
-  } catch {
-    return line;
-  }
-}
-
-function prefixed(stream, name, color) {
-  const label = name.padEnd(width);
-  const tag = useColor ? `\x1b[${color}m${label}\x1b[0m` : label;
-  readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${tag}| ${pretty(line)}\n`));
-}
-
-async function waitReady(url, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode) return false;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
+const say = require('./lib/local-platform').sayAs('start');
 
 /**
  * An empty catalog gets the demo products (apps/storefront/src/demo), through the gateway like any
@@ -78,35 +34,19 @@ async function main() {
   build(say);
 
   // Loaded only now: they need node_modules.
-  const postgres = require('./infra/postgres');
-  const kafka = require('./infra/kafka');
-  const { migrate } = require(path.join(root, 'dist', 'libs', 'platform', 'database', 'src', 'sql-migrator.js'));
-  const { APPS, NODE_ARGS, appEnv, appEntry, migrationsDir } = require('./apps');
+  const { COLORS, localEnv, migrateApp, provisionInfra, spawnApp, stopChild, waitReady } = require('./lib/local-platform');
+  const { APPS } = require('./apps');
 
   const children = new Map();
   let stopping = false;
-  const infraStarted = { postgres: false, kafka: false };
+  let stopInfra = async () => undefined;
 
   async function stopAll(code) {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise((resolve) => {
-            if (child.exitCode !== null || child.signalCode) return resolve();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
-    if (infraStarted.kafka) await kafka.stopKafka({ rootDir: root, log: say }).catch((e) => say(e.message));
-    if (infraStarted.postgres) await postgres.stopPostgres({ rootDir: root, log: say }).catch((e) => say(e.message));
+    await Promise.all([...children.values()].map((child) => stopChild(child)));
+    await stopInfra();
     say('stopped');
     process.exit(code);
   }
@@ -114,29 +54,16 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const pg = await postgres.ensurePostgres({ rootDir: root, log: say });
-    infraStarted.postgres = pg.startedHere;
-    const broker = await kafka.ensureKafka({ rootDir: root, log: say });
-    infraStarted.kafka = broker.startedHere;
-    const infra = { adminUrl: pg.adminUrl, dbName: pg.dbName, brokers: broker.brokers };
+    const provisioned = await provisionInfra(say);
+    stopInfra = provisioned.stop;
+    const { infra } = provisioned;
 
-    for (const app of APPS.filter((a) => a.database)) {
-      const env = appEnv(app, infra, postgres.serviceDatabaseUrl);
-      const applied = await migrate({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, migrationsDir: migrationsDir(root, app) });
-      say(`${app.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'migrations up to date'}`);
-    }
+    for (const app of APPS.filter((a) => a.database)) say(await migrateApp(app, infra));
 
     const ready = await Promise.all(
       APPS.map((app, i) => {
-        const child = spawn(process.execPath, [...NODE_ARGS, appEntry(root, app)], {
-          cwd: root,
-          env: { ...process.env, ...appEnv(app, infra, postgres.serviceDatabaseUrl) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const child = spawnApp(app, { env: localEnv(app, infra), color: COLORS[i % COLORS.length] });
         children.set(app.name, child);
-        const color = COLORS[i % COLORS.length];
-        prefixed(child.stdout, app.name, color);
-        prefixed(child.stderr, app.name, color);
         child.on('exit', (code, signal) => {
           if (!stopping) say(`${app.name} exited (${signal ?? `code ${code}`}); the other apps keep running`);
         });

@@ -47,17 +47,22 @@ function compose(stack, args, { inherit = false } = {}) {
   return r.stdout ?? '';
 }
 
-/** The image compose builds from the Dockerfile (the services' `build` sections name one). */
-function builtImage(rootDir) {
+/**
+ * The images compose builds from the Dockerfile (one per app: the services' `build` sections name them), with
+ * their tags as compose resolves them in `env` (`${SHOP_<APP>_VERSION:-dev}`).
+ */
+function builtImages(rootDir, env = {}) {
   const file = YAML.parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8'));
-  const images = new Set(Object.values(file.services).filter((s) => s.build).map((s) => s.image));
-  if (images.size !== 1) throw new Error(`compose: expected one built image, found ${[...images].join(', ') || 'none'}`);
-  return [...images][0];
+  const interpolate = (text) => text.replace(/\$\{(\w+):-([^}]*)\}/g, (_m, name, fallback) => env[name] || fallback);
+  return [...new Set(Object.values(file.services).filter((s) => s.build).map((s) => interpolate(s.image)))].sort();
 }
 
-/** Builds the image and starts `services` (every service when empty) and what they depend on, detached. */
+/**
+ * Starts `services` (every service when empty) and what they depend on, detached; builds the images first
+ * unless `build: false` (they were built and tagged already, tools/infra/images.js).
+ */
 function up(stack, services = [], options = {}) {
-  compose(stack, ['up', '--build', '--detach', ...services], options);
+  compose(stack, ['up', ...(options.build === false ? [] : ['--build']), '--detach', ...services], options);
 }
 
 /** Stops and removes the stack's containers, networks and volumes. */
@@ -97,4 +102,4 @@ async function waitForHttp(url, timeoutMs) {
   throw new Error(`compose: ${url} not ready within ${timeoutMs / 1000} s (${last})`);
 }
 
-module.exports = { compose, builtImage, up, down, leftovers, waitForHttp };
+module.exports = { compose, builtImages, up, down, leftovers, waitForHttp };

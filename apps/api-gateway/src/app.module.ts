@@ -12,6 +12,8 @@ import { GatewayMetrics } from './metrics/gateway.metrics';
 import { OrderSummaryHandler } from './orders/order-summary/order-summary.handler';
 import { OrderSummaryHttpController } from './orders/order-summary/order-summary.http.controller';
 import { UpstreamProxy } from './proxy/upstream-proxy.service';
+import { CanaryRouter } from './releases/canary-router';
+import { ReleasesHttpController } from './releases/releases.http.controller';
 import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
 
 /**
@@ -20,7 +22,7 @@ import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
  * proxy's, on Fastify (proxy/proxy-routes.ts); the demo issuer joins these
  * only when enabled.
  */
-export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController];
+export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ReleasesHttpController];
 
 /**
  * The gateway: no database, no Kafka. Tokens and rate limits are checked at
@@ -44,6 +46,7 @@ export class AppModule {
         { provide: METRICS_REGISTRY, useValue: registry },
         GatewayMetrics,
         UpstreamProxy,
+        CanaryRouter,
         CatalogReads,
         OrderSummaryHandler,
       ],

@@ -1,9 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { PaymentDataAccessModule } from '@shop/payment/data-access';
 import { PaymentProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
 import { ServiceModule } from '@shop/platform/service';
 import type { PaymentConfig } from './config/payment.config';
+import { FaultyReleaseProvider } from './demo/faulty-release.provider';
 import { AuthorizePaymentEventController } from './payments/authorize-payment/authorize-payment.event.controller';
 import { AuthorizePaymentHandler } from './payments/authorize-payment/authorize-payment.handler';
 import { ListPaymentsHttpController } from './payments/list-payments/list-payments.http.controller';
@@ -19,6 +20,11 @@ export interface PaymentAppOptions {
 @Module({})
 export class AppModule {
   static forRoot(config: PaymentConfig, registry: Registry, options: PaymentAppOptions = {}): DynamicModule {
+    let provider = options.paymentProvider ?? new SimulatedPaymentProvider();
+    if (config.PAYMENT_FAULTY_RELEASE_PERCENT > 0) {
+      new Logger('payment').warn(`PAYMENT_FAULTY_RELEASE_PERCENT=${config.PAYMENT_FAULTY_RELEASE_PERCENT}: this build fails that share of authorisations, for the canary demonstration only`);
+      provider = new FaultyReleaseProvider(provider, config.PAYMENT_FAULTY_RELEASE_PERCENT);
+    }
     return {
       module: AppModule,
       imports: [
@@ -27,7 +33,7 @@ export class AppModule {
       ],
       controllers: [AuthorizePaymentEventController, RefundPaymentEventController, ListPaymentsHttpController],
       providers: [
-        { provide: PAYMENT_PROVIDER, useValue: options.paymentProvider ?? new SimulatedPaymentProvider() },
+        { provide: PAYMENT_PROVIDER, useValue: provider },
         AuthorizePaymentHandler,
         RefundPaymentHandler,
       ],

@@ -3,7 +3,11 @@ import { loadConfig, needsTokenKey, poolCoversHandlers, serviceConfigShape } fro
 
 /** Every environment variable the payment service reads. */
 export const paymentConfigSchema = z
-  .object(serviceConfigShape({ port: 3003, schema: 'payments' }))
+  .object({
+    ...serviceConfigShape({ port: 3003, schema: 'payments' }),
+    /** FOR THE CANARY DEMONSTRATION ONLY (docs/releases.md): this percent of authorisations fail, as a faulty release's would. */
+    PAYMENT_FAULTY_RELEASE_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
+  })
   .refine(needsTokenKey, { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] })
   .refine(...poolCoversHandlers());
 

@@ -3,7 +3,9 @@
  * `npm start`: the whole platform as local processes, no Docker.
  * Installs and builds what is missing, finds or starts Postgres and Kafka,
  * applies migrations, runs every app with prefixed logs, prints the URLs once
- * all are ready, and on Ctrl-C or SIGTERM stops everything it started.
+ * all are ready, and on Ctrl-C or SIGTERM stops everything it started. While
+ * it runs, `npm run release` can start a canary of an app beside it and
+ * promote it, through its control socket (tools/lib/local-instances.js).
  */
 const path = require('node:path');
 const { root, ensureDependencies, build } = require('./lib/workspace');
@@ -34,10 +36,12 @@ async function main() {
   build(say);
 
   // Loaded only now: they need node_modules.
-  const { COLORS, localEnv, migrateApp, provisionInfra, spawnApp, stopChild, waitReady } = require('./lib/local-platform');
+  const { COLORS, migrateApp, provisionInfra } = require('./lib/local-platform');
+  const { LocalInstances, serveControl } = require('./lib/local-instances');
   const { APPS } = require('./apps');
 
-  const children = new Map();
+  let instances;
+  let control;
   let stopping = false;
   let stopInfra = async () => undefined;
 
@@ -45,7 +49,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    await Promise.all([...children.values()].map((child) => stopChild(child)));
+    control?.close();
+    await instances?.stopAll();
     await stopInfra();
     say('stopped');
     process.exit(code);
@@ -60,17 +65,14 @@ async function main() {
 
     for (const app of APPS.filter((a) => a.database)) say(await migrateApp(app, infra));
 
-    const ready = await Promise.all(
-      APPS.map((app, i) => {
-        const child = spawnApp(app, { env: localEnv(app, infra), color: COLORS[i % COLORS.length] });
-        children.set(app.name, child);
-        child.on('exit', (code, signal) => {
-          if (!stopping) say(`${app.name} exited (${signal ?? `code ${code}`}); the other apps keep running`);
-        });
-        return waitReady(`http://127.0.0.1:${app.port}/health/ready`, child, 60_000).then((ok) => ({ app, ok }));
-      }),
-    );
-    const failed = ready.filter((r) => !r.ok).map((r) => r.app.name);
+    instances = new LocalInstances({
+      apps: APPS,
+      infra,
+      say,
+      colors: COLORS,
+      onExit: (app, code, signal, track) => say(`${app.name}${track === 'canary' ? ' (canary)' : ''} exited (${signal ?? `code ${code}`}); the other apps keep running`),
+    });
+    const failed = await instances.startAll();
     if (failed.length) {
       say(`not ready: ${failed.join(', ')} (see their logs above)`);
       return stopAll(1);
@@ -83,6 +85,7 @@ async function main() {
     }
     say(`  kafka        ${infra.brokers}`);
     say(`  postgres     ${new URL(infra.adminUrl).host}/${infra.dbName}`);
+    control = await serveControl(instances);
     await loadDemoCatalog(APPS.find((a) => a.name === 'api-gateway'));
     const shop = APPS.find((a) => a.name === 'storefront');
     say(`open http://localhost:${shop.port} and buy something; the operator console is at /admin`);

@@ -4,6 +4,7 @@ import { BreakersPanel } from '../admin/breakers.panel';
 import { DeadLettersPanel } from '../admin/dead-letters.panel';
 import { MessagingPanel } from '../admin/messaging.panel';
 import { OperationsPanel } from '../admin/operations.panel';
+import { ReleasesPanel } from '../admin/releases.panel';
 import { adminApi, operatorExpiredStore, operatorSignedIn, operatorSignOut, operatorStore } from '../admin/operator.store';
 import { PageTitle } from '../components/page-title.component';
 import { ProblemAlert } from '../components/problem-alert.component';
@@ -60,8 +61,9 @@ function OperatorSignIn() {
 
 /**
  * `/admin`: the operator console, over the gateway's public admin routes
- * only: breakers, outbox backlog and consumer lag per service, dead letters
- * and their replay, republish, read-model rebuilds, the courier by hand.
+ * only: breakers, canary releases and their verdicts, outbox backlog and
+ * consumer lag per service, dead letters and their replay, republish,
+ * read-model rebuilds, the courier by hand.
  */
 export function AdminPage() {
   const operator = useStore(operatorStore);
@@ -78,6 +80,7 @@ export function AdminPage() {
           </p>
           <p class="hint">Every panel reads the gateway again every {REFRESH_MS / 1000} seconds.</p>
           <BreakersPanel everyMs={REFRESH_MS} />
+          <ReleasesPanel everyMs={REFRESH_MS} />
           <MessagingPanel everyMs={REFRESH_MS} />
           <DeadLettersPanel everyMs={REFRESH_MS} />
           <OperationsPanel />

@@ -60,9 +60,11 @@ kind load image-archive "$archive" --name "$CLUSTER"
   done < "$RELEASE/images.txt"
 } > "$RELEASE/kustomization.yaml"
 
-# A Job's template cannot change once it exists; run it again instead (it only adds the keys a Secret lacks).
 if kubectl get namespace "$NAMESPACE" > /dev/null 2>&1; then
+  # A Job's template cannot change once it exists; run it again instead (it only adds the keys a Secret lacks).
   kubectl -n "$NAMESPACE" delete job shop-secrets --ignore-not-found
+  # Nor can a Deployment's selector: those made before the release tracks (no shop/track label) are replaced.
+  kubectl -n "$NAMESPACE" delete deployment -l 'app.kubernetes.io/component=app,!shop/track' --ignore-not-found
 fi
 kubectl apply -k "$RELEASE"
 kubectl -n "$NAMESPACE" wait --for=condition=complete job/shop-secrets --timeout=300s

@@ -24,7 +24,8 @@ import {
   appImages,
   metricsPort,
 } from './deploy-consistency';
-import { appsInRepo, appsRegistry, COMPOSE_FILE, ComposeProject, dataServices, K8sObject, readObjects, readYaml, renderKustomize, resolvedCompose, root, secretsMade } from './deploy-manifests';
+import { canaryDeployment, selects } from '@shop/platform/release';
+import { appsInRepo, appsRegistry, COMPOSE_FILE, ComposeProject, dataServices, K8sObject, readObjects, readYaml, renderKustomize, resolvedCompose, root, secretsMade, validateAgainstSchemas } from './deploy-manifests';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 /** The host ports the README documents: SHOP_<NAME>_PORT, with these defaults. */
@@ -84,6 +85,25 @@ describe('deployment consistency with the code', () => {
   it("takes every app pod out of the endpoints before SIGTERM, with a grace period that covers its drain", () => {
     expect(appShutdownSeconds()).toBeGreaterThan(0);
     expect(checkPreStop(base, appShutdownSeconds())).toEqual([]);
+  });
+
+  it("lets a canary Deployment of each app run beside the stable one, behind the same Service, covered by the same policies", () => {
+    for (const app of apps) {
+      const stable = kind.find((o) => o.kind === 'Deployment' && o.metadata.name === app) as K8sObject;
+      const canary = canaryDeployment(stable, `localhost/shop/${app}:0123456789ab`);
+      expect(validateAgainstSchemas(JSON.stringify(canary))).toEqual([{ object: `Deployment/${app}-canary`, errors: [] }]);
+      const pods = canary.spec.template.metadata.labels;
+      expect([app, selects(stable.spec.selector.matchLabels, pods)]).toEqual([app, false]);
+      const service = kind.find((o) => o.kind === 'Service' && o.metadata.name === app);
+      expect([app, selects(service?.spec.selector, pods), selects(service?.spec.selector, stable.spec.template.metadata.labels)]).toEqual([app, true, true]);
+      const coveredBy = (labels: Record<string, string>) =>
+        kind
+          .filter((o) => (o.kind === 'NetworkPolicy' || o.kind === 'PodDisruptionBudget') && Object.keys(o.spec?.podSelector?.matchLabels ?? o.spec?.selector?.matchLabels ?? {}).length > 0)
+          .filter((o) => selects(o.spec.podSelector?.matchLabels ?? o.spec.selector?.matchLabels, labels))
+          .map((o) => `${o.kind}/${o.metadata.name}`);
+      expect([app, coveredBy(pods)]).toEqual([app, coveredBy(stable.spec.template.metadata.labels)]);
+      expect(canary.spec.template.metadata.annotations).toEqual(stable.spec.template.metadata.annotations);
+    }
   });
 
   it('publishes ports on 127.0.0.1 only, at configurable host ports', () => {

@@ -5,9 +5,12 @@ import { dirname, join } from 'node:path';
 import { signToken } from '@shop/platform/auth';
 import { runCanaryRelease } from './canary-release';
 import { gatewayReleases } from './gateway-releases.client';
+import { canaryDeployment } from './k8s-canary';
 import { localSupervisor } from './local-supervisor.client';
 
-const USAGE = 'usage: npm run release -- canary <service> [--weight <percent>] [--window <seconds>] [--env NAME=value ...]';
+const USAGE =
+  'usage: npm run release -- canary <service> [--weight <percent>] [--window <seconds>] [--env NAME=value ...]\n' +
+  '       npm run release --silent -- k8s-canary <service> <image> [<namespace>]   (prints the canary Deployment: | kubectl apply -f -)';
 
 interface Args {
   service: string;
@@ -56,6 +59,7 @@ function workspaceRoot(): string {
  * PAYMENT_FAULTY_RELEASE_PERCENT). Exits 0 when promoted, 3 when rolled back.
  */
 async function main(): Promise<number> {
+  if (process.argv[2] === 'k8s-canary') return k8sCanary(process.argv.slice(3));
   const args = parseArgs(process.argv.slice(2));
   const root = workspaceRoot();
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -103,6 +107,21 @@ async function main(): Promise<number> {
   say(`release: verdict ${outcome.verdict}`);
   for (const s of outcome.report.signals) say(`  ${s.verdict.padEnd(15)} ${s.name}: canary ${s.canary}; stable ${s.stable}${s.note ? ` (${s.note})` : ''}`);
   return outcome.verdict === 'promote' ? 0 : 3;
+}
+
+/**
+ * `k8s-canary <service> <image> [<namespace>]`: the canary Deployment of a
+ * service in the cluster kubectl points at, made from its stable Deployment
+ * there (k8s-canary.ts), as JSON for `kubectl apply -f -`.
+ */
+function k8sCanary([service, image, namespace = 'shop']: string[]): number {
+  if (!service || !image) throw new Error(USAGE);
+  const got = spawnSync('kubectl', ['-n', namespace, 'get', 'deployment', service, '-o', 'json'], { encoding: 'utf8' });
+  if (got.status !== 0) throw new Error(`kubectl get deployment ${service} failed: ${(got.stderr || got.error?.message || '').trim()}`);
+  const stable = JSON.parse(got.stdout);
+  for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'annotations']) delete stable.metadata[field];
+  process.stdout.write(`${JSON.stringify(canaryDeployment(stable, image), null, 2)}\n`);
+  return 0;
 }
 
 if (require.main === module) {

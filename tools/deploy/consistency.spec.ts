@@ -319,8 +319,12 @@ describe('the consistency checks fail on broken manifests', () => {
     const shared = structuredClone(compose);
     shared.services['api-gateway'].volumes = [...(shared.services['api-gateway'].volumes ?? []), 'secrets-postgres:/run/shop-secrets/postgres:ro'];
     shared.services.review.environment = { ...shared.services.review.environment, DATABASE_PASSWORD_FILE: '/run/shop-secrets/order-db/SVC_ORDER_PASSWORD' };
+    const databasePasswords = secretsMade()
+      .filter((n) => n !== 'JWT_SECRET')
+      .sort()
+      .join(', ');
     expect(checkSecretsPerContainer(shared, secretsMade()).sort()).toEqual([
-      'compose api-gateway: is given POSTGRES_PASSWORD, SVC_CATALOG_PASSWORD, SVC_DELIVERY_PASSWORD, SVC_ORDER_PASSWORD, SVC_PAYMENT_PASSWORD, SVC_REVIEW_PASSWORD, which it does not read',
+      `compose api-gateway: is given ${databasePasswords}, which it does not read`,
       'compose review: is given SVC_REVIEW_PASSWORD, which it does not read',
       'compose review: reads /run/shop-secrets/order-db/SVC_ORDER_PASSWORD, which none of its volumes holds',
     ]);
@@ -331,7 +335,7 @@ describe('the consistency checks fail on broken manifests', () => {
       s.volumes = (s.volumes ?? []).map((v) => (v.split(':')[1]?.startsWith('/run/shop-secrets/') ? `secrets:/run/shop-secrets/all${v.endsWith(':ro') ? ':ro' : ''}` : v));
       for (const [k, v] of Object.entries(s.environment ?? {})) if (k.endsWith('_FILE')) (s.environment as Record<string, string>)[k] = `/run/shop-secrets/all/${v.split('/').pop()}`;
     }
-    expect(checkSecretsPerContainer(one, secretsMade())).toContain('compose api-gateway: is given POSTGRES_PASSWORD, SVC_CATALOG_PASSWORD, SVC_DELIVERY_PASSWORD, SVC_ORDER_PASSWORD, SVC_PAYMENT_PASSWORD, SVC_REVIEW_PASSWORD, which it does not read');
+    expect(checkSecretsPerContainer(one, secretsMade())).toContain(`compose api-gateway: is given ${databasePasswords}, which it does not read`);
   });
 
   it('names a gateway that believes no proxy, or one that is none, and a pod network it does not trust', () => {

@@ -74,7 +74,8 @@ function targetsFor(projectRoot, project, workspaceRoot) {
     targets.build = {
       command: `node tools/build/swc-compile.js ${projectRoot}`,
       cache: true,
-      dependsOn: targets.generate ? ['generate'] : [],
+      // The libraries it uses are built too, so `nx build <app>` builds everything the app's code reaches.
+      dependsOn: targets.generate ? ['generate', '^build'] : ['^build'],
       inputs: ['production', 'compiler'],
       outputs: [`{workspaceRoot}/dist/${projectRoot}`],
       metadata: { description: 'Compiles the TypeScript into dist/' },

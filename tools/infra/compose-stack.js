@@ -34,7 +34,9 @@ function compose(stack, args, { inherit = false } = {}) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const r = spawnSync(c.cmd, [...c.args, '--project-name', stack.project, '--project-directory', stack.rootDir, ...files, ...args], {
     cwd: stack.rootDir,
-    env: { ...process.env, ...stack.env, ...c.env },
+    // With the vfs storage driver, removing a container of a large image takes the engine longer than compose's
+    // default 60 s per API call (seven apps' containers at once timed out `down`).
+    env: { COMPOSE_HTTP_TIMEOUT: '600', ...process.env, ...stack.env, ...c.env },
     encoding: 'utf8',
     stdio: inherit ? 'inherit' : 'pipe',
     maxBuffer: 256 * 1024 * 1024,

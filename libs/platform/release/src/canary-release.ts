@@ -53,6 +53,12 @@ export interface CanaryReleaseOptions {
   weight: number;
   /** How long the canary is judged before it can be promoted (a bad one is rolled back as soon as it shows). */
   windowMs: number;
+  /**
+   * How long the canary takes traffic before it is judged at all: a process just started answers its first
+   * requests slowly (code not yet optimised, statements not yet prepared), which says nothing about the build.
+   * A quarter of the window, at most 15 s, by default.
+   */
+  warmupMs?: number;
   /** How often the signals are read and judged. */
   pollMs?: number;
   confidence?: ConfidenceOptions;
@@ -122,17 +128,23 @@ export async function runCanaryRelease(options: CanaryReleaseOptions): Promise<R
     const stableUrl = await supervisor.stableUrl(service);
     const canaryUrl = await supervisor.startCanary(service);
     canaryStarted = true;
-    const baseline = await Promise.all([readInstance(stableUrl), readInstance(canaryUrl)]);
     await gateway.setCanary(service, { url: canaryUrl, weight, version });
     routed = true;
-    log(`release: the canary takes ${weight}% of the gateway's calls to ${service} and a share of its partitions; judging for ${Math.round(windowMs / 1000)} s`);
+    const warmupMs = options.warmupMs ?? Math.min(15_000, windowMs / 4);
+    log(`release: the canary takes ${weight}% of the gateway's calls to ${service} and a share of its partitions; warming up for ${Math.round(warmupMs / 1000)} s`);
+    await publish({ reasons: [`warming up for ${Math.round(warmupMs / 1000)} s before it is judged`] });
+    await sleep(warmupMs, options.signal);
+    // Both instances are judged from here, over the same stretch of time.
+    const judgingFrom = Date.now();
+    const baseline = await Promise.all([readInstance(stableUrl), readInstance(canaryUrl)]);
+    log(`release: judging for ${Math.round(windowMs / 1000)} s`);
 
     let judgement: Judgement;
     for (;;) {
       await sleep(pollMs, options.signal);
       const now = await Promise.all([readInstance(stableUrl), readInstance(canaryUrl)]);
       const [stable, canary]: InstanceSample[] = [between(baseline[0], now[0]), between(baseline[1], now[1])];
-      const windowOver = Date.now() - started >= windowMs;
+      const windowOver = Date.now() - judgingFrom >= windowMs;
       judgement = judge({ stable, canary, gateway: await gateway.calls(service), windowOver, windowSeconds: report.windowSeconds }, options.confidence ?? DEFAULT_CONFIDENCE);
       if (options.signal?.aborted) judgement = { ...judgement, verdict: 'rollback', reasons: ['the release was stopped by hand'] };
       await publish({ signals: judgement.signals.map(({ traffic: _traffic, ...signal }) => signal), reasons: judgement.reasons });

@@ -37,6 +37,10 @@ describe('the confidence check', () => {
     expect(verdictOf(observe(sample({ requests: 200 }), sample({ requests: 50, serverErrors: 10 })), 'HTTP errors (5xx)')).toBe('bad');
     expect(verdictOf(observe(sample({ records: 100 }), sample({ records: 40, deadLettered: 5 })), 'records dead-lettered')).toBe('bad');
     expect(verdictOf(observe(sample({ requests: 200, ms: 8 }), sample({ requests: 100, ms: 400 })), 'HTTP latency')).toBe('bad');
+    // Two slow requests in a hundred are p99: not judged on so few, while p95 is.
+    const slowTail = sample({ requests: 100, ms: 4 });
+    slowTail.buckets = slowTail.buckets.map(([le, n]) => [le, le >= 0.5 ? 100 : n - 2]);
+    expect(verdictOf(observe(sample({ requests: 200 }), slowTail), 'HTTP latency')).toBe('ok');
     const calls = { calls: 100, failures: 0, opened: 0 };
     expect(verdictOf(observe(sample(), sample(), { gateway: { stable: calls, canary: { calls: 5, failures: 3, opened: 1 } } }), 'breaker trips (gateway)')).toBe('bad');
     expect(verdictOf(observe(sample({ rssBytes: 200e6 }), sample({ rssBytes: 420e6 })), 'memory (resident)')).toBe('bad');

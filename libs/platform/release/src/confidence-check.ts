@@ -10,7 +10,7 @@ export interface TrackCalls {
 export interface ConfidenceOptions {
   /** A rate is judged once the canary has this many requests, or records, behind it. */
   minSamples: number;
-  /** Latencies are judged once the canary has served this many requests. */
+  /** p95 is judged once each instance has served this many requests; p99 once it has served ten times as many (below that, p99 is a handful of requests). */
   minLatencySamples: number;
   /** A rate is worse only when the canary has at least this many failures (one may be chance)... */
   minBadEvents: number;
@@ -107,6 +107,7 @@ function latencySignal(canary: InstanceSample, stable: InstanceSample, o: Confid
     return { ...base, verdict: 'not enough data', note: `judged from ${o.minLatencySamples} requests on each` };
   }
   for (const q of [0.95, 0.99]) {
+    if (q === 0.99 && Math.min(canary.requests, stable.requests) < 10 * o.minLatencySamples) continue;
     const c = quantileMs(canary.buckets, q) ?? 0;
     const s = quantileMs(stable.buckets, q) ?? 0;
     const limit = Math.max(s * o.latencyFactor, s + o.latencyMarginMs);

@@ -4,7 +4,9 @@
  * development ones, prepared as the compose smoke prepares it: an engine
  * (started, as root, when none answers; tools/infra/docker.js) and stand-ins
  * for the third-party images no registry serves (tools/infra/standins.js).
- *   up     builds the platform image, starts the stack (with Zipkin and Prometheus), leaves it running, prints the URLs
+ *   up     builds one image per app, each tagged with its version (tools/infra/images.js), starts the stack
+ *          on those versions (with Zipkin and Prometheus), leaves it running, prints the URLs and each image's
+ *          version and size
  *   down   removes the stack's containers, network and volumes, and stops the engine `up` started
  * Where Docker and its registries work, plain `docker compose up --build` does the same.
  */
@@ -15,6 +17,7 @@ const { privateDaemon, stopDocker, engineDriver } = require('./infra/docker');
 const { prepareContainers } = require('./infra/containers');
 const { ensureImages, observabilityImages, pinnedImages } = require('./infra/standins');
 const stack = require('./infra/compose-stack');
+const { buildImages, versionVariable } = require('./infra/images');
 
 const rootDir = path.resolve(__dirname, '..');
 const PROJECT = 'shop';
@@ -25,14 +28,19 @@ async function up() {
   const engine = await prepareContainers({ rootDir, images: Object.values(pinnedImages(rootDir)), log });
   // The trace server and Prometheus too: pulled, or built as stand-ins (the Zipkin jar, Debian's Prometheus).
   await ensureImages(observabilityImages(rootDir), { rootDir, env: engine.env, log });
-  const app = { rootDir, env: engine.env, project: PROJECT };
+  log('compose: building one image per app');
+  const images = buildImages({ rootDir, env: engine.env, log });
+  const versions = Object.fromEntries(images.map((i) => [versionVariable(i.app), i.version]));
+  const app = { rootDir, env: { ...engine.env, ...versions }, project: PROJECT };
   // Every app and what it depends on, the demo catalog's one-shot (SHOP_DEMO_CATALOG=0: off), Zipkin and Prometheus.
-  stack.up(app, ['storefront', 'demo-catalog', 'zipkin', 'prometheus'], { inherit: true });
+  // Each app runs the image just built, under its version.
+  stack.up(app, ['storefront', 'demo-catalog', 'zipkin', 'prometheus'], { inherit: true, build: false });
   const gateway = `http://127.0.0.1:${port('SHOP_GATEWAY_PORT', 3000)}`;
   const storefront = `http://127.0.0.1:${port('SHOP_STOREFRONT_PORT', 4200)}`;
   await stack.waitForHttp(`${gateway}/health/ready`, 120_000);
   await stack.waitForHttp(`${storefront}/health/ready`, 60_000);
-  log(`\ncompose: the platform is up (project ${PROJECT})`);
+  log(`\ncompose: the platform is up (project ${PROJECT}), one image per app:`);
+  for (const i of images) log(`  ${i.image.padEnd(40)} ${(i.bytes / 1e6).toFixed(0).padStart(4)} MB`);
   log(`  storefront   ${storefront}`);
   log(`  gateway      ${gateway}/api   (OpenAPI at /docs, demo tokens at POST /api/auth/token)`);
   log(`  traces       http://127.0.0.1:${port('SHOP_ZIPKIN_PORT', 9411)}/zipkin/`);

@@ -6,7 +6,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import { Topics } from '@shop/shared/contracts';
-import { AppProcess, eventually, freePort, TestPlatform, TestPrometheus, TestZipkin, workspaceRoot } from '@shop/testing';
+import { AppProcess, eventually, freePort, TestPlatform, TestPrometheus, TestZipkin, tokenFor, workspaceRoot } from '@shop/testing';
 import { startGateway } from '../gateway/gateway-process';
 import { StorefrontBrowser } from './storefront-browser';
 
@@ -313,6 +313,33 @@ describe('a first visit and the operator console in a real browser (whole platfo
       expect(legend).toContain('delivered');
     }, 90_000);
     expect(await console_.getByTestId('chart-to-confirmed').locator('.u-legend').textContent()).toContain('p99');
+  });
+
+  it('shows a canary release being judged, then its verdict with the reasons', async () => {
+    const admin = await tokenFor('release-tool', 'admin');
+    const releases = (method: string, path: string, body?: unknown) =>
+      fetch(`${gateway.url}/api/admin/releases/payment${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    // What the console shows is this test's business (the release itself is e2e/releases'): the stable
+    // instance stands in for the canary's address.
+    expect((await releases('PUT', '/canary', { url: platform.url('payment'), weight: 10, version: 'c4a9a2b0d1e3' })).status).toBe(200);
+    const signal = { name: 'records sent to retry', stable: '0.0% of 40', canary: '50.0% of 12', verdict: 'bad', note: 'higher by 50.0 points (z 4.9)' };
+    const report = { version: 'c4a9a2b0d1e3', stableVersion: '5b7e01f9aa42', phase: 'judging', weight: 10, startedAt: new Date().toISOString(), windowSeconds: 120, elapsedSeconds: 8, reasons: [], signals: [signal] };
+    expect((await releases('PUT', '/report', report)).status).toBe(200);
+    const card = '[data-testid="release-payment"]';
+    await waitForText(console_, `${card} [data-testid="release-phase"]`, 'Judging the canary');
+    expect(await console_.locator(card).getByTestId('release-version').textContent()).toBe('c4a9a2b0d1e3');
+    await shot(console_, 'console-release-judging');
+    expect((await releases('DELETE', '/canary')).status).toBe(200);
+    const reason = 'records sent to retry: canary 50.0% of 12, stable 0.0% of 40 (higher by 50.0 points (z 4.9))';
+    expect((await releases('PUT', '/report', { ...report, phase: 'rolled-back', verdict: 'rollback', elapsedSeconds: 9.5, reasons: [reason] })).status).toBe(200);
+    await waitForText(console_, `${card} [data-testid="release-phase"]`, 'Rolled back');
+    expect(await console_.locator(card).getByTestId('release-verdict').textContent()).toBe('Verdict: roll back');
+    expect(await console_.locator(card).getByTestId('release-reasons').textContent()).toBe(reason);
+    await shot(console_, 'console-release-rolled-back');
   });
 
   it('lays the console and the order page out on a phone and a desktop without horizontal overflow', async () => {

@@ -14,6 +14,8 @@ import { GatewayMetrics } from './metrics/gateway.metrics';
 import { OrderSummaryHandler } from './orders/order-summary/order-summary.handler';
 import { OrderSummaryHttpController } from './orders/order-summary/order-summary.http.controller';
 import { UpstreamProxy } from './proxy/upstream-proxy.service';
+import { CanaryRouter } from './releases/canary-router';
+import { ReleasesHttpController } from './releases/releases.http.controller';
 import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
 
 /**
@@ -22,7 +24,7 @@ import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
  * proxy's, on Fastify (proxy/proxy-routes.ts); the demo issuer joins these
  * only when enabled.
  */
-export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ChartsHttpController];
+export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ChartsHttpController, ReleasesHttpController];
 
 /**
  * The gateway: no database, no Kafka. Tokens and rate limits are checked at
@@ -46,6 +48,7 @@ export class AppModule {
         { provide: METRICS_REGISTRY, useValue: registry },
         GatewayMetrics,
         UpstreamProxy,
+        CanaryRouter,
         CatalogReads,
         OrderSummaryHandler,
         PrometheusCharts,

@@ -5,6 +5,7 @@ import { ChartsPanel } from '../admin/charts.panel';
 import { DeadLettersPanel } from '../admin/dead-letters.panel';
 import { MessagingPanel } from '../admin/messaging.panel';
 import { OperationsPanel } from '../admin/operations.panel';
+import { ReleasesPanel } from '../admin/releases.panel';
 import { adminApi, operatorExpiredStore, operatorSignedIn, operatorSignOut, operatorStore } from '../admin/operator.store';
 import { PageTitle } from '../components/page-title.component';
 import { ProblemAlert } from '../components/problem-alert.component';
@@ -62,8 +63,9 @@ function OperatorSignIn() {
 
 /**
  * `/admin`: the operator console, over the gateway's public admin routes
- * only: the last hour's charts, breakers, outbox backlog and consumer lag per service, dead letters
- * and their replay, republish, read-model rebuilds, the courier by hand.
+ * only: the last hour's charts, breakers, canary releases and their verdicts, outbox backlog and
+ * consumer lag per service, dead letters and their replay, republish, read-model rebuilds, the
+ * courier by hand.
  */
 export function AdminPage() {
   const operator = useStore(operatorStore);
@@ -83,6 +85,7 @@ export function AdminPage() {
           </p>
           <ChartsPanel everyMs={CHARTS_REFRESH_MS} />
           <BreakersPanel everyMs={REFRESH_MS} />
+          <ReleasesPanel everyMs={REFRESH_MS} />
           <MessagingPanel everyMs={REFRESH_MS} />
           <DeadLettersPanel everyMs={REFRESH_MS} />
           <OperationsPanel />

@@ -69,8 +69,27 @@ describe('api-gateway canary routing (in-process, recording upstreams)', () => {
     expect(await release()).toMatchObject({ stable: { calls: 30, opened: 0 }, canary: { calls: 10, opened: 0 } });
   });
 
-  it("opens only the canary's breaker when the canary fails, and sends its share to the stable instance meanwhile", async () => {
+  it("keeps operators' calls in the stable instance's operator lane, whatever the canary's share", async () => {
+    const before = await release();
+    upstreams.payment.seen = [];
+    canary.seen = [];
+    for (let i = 0; i < 4; i++) expect((await send('GET', '/api/admin/messaging?service=payment', admin)).status).toBe(200);
+    expect([upstreams.payment.seen.map((s) => s.url), canary.seen.length]).toEqual([Array(4).fill('/admin/messaging'), 0]);
+    // Nor are they counted as the customers' calls the canary is judged against.
+    expect(await release()).toMatchObject({ stable: { calls: before.stable.calls }, canary: { calls: before.canary?.calls } });
+  });
+
+  it("judges the canary by the gateway's breaker rule: a 500 is about one request and opens no breaker", async () => {
     canary.answer = (_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"boom":true}');
+    upstreams.payment.seen = [];
+    canary.seen = [];
+    await payments(40);
+    expect([upstreams.payment.seen.length, canary.seen.length]).toEqual([30, 10]);
+    expect(await release()).toMatchObject({ canary: { state: 'closed', opened: 0, failures: 0 } });
+  });
+
+  it("opens only the canary's breaker when the canary cannot serve, and sends its share to the stable instance meanwhile", async () => {
+    canary.answer = (_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"unavailable":true}');
     upstreams.payment.seen = [];
     canary.seen = [];
     await payments(40);

@@ -270,18 +270,22 @@ describe('a first visit and the operator console in a real browser (whole platfo
     }, 30_000);
   });
 
-  it('shows the breaker of a frozen service open, and closed again once it answers', async () => {
-    await waitForText(console_, '[data-testid="breaker-review"] [data-testid="breaker-state"]', 'Closed');
+  it("shows the breaker of a frozen service's operator lane open, the customers' one untouched, and closed again once it answers", async () => {
+    const operatorLane = '[data-testid="breaker-review-operator"] [data-testid="breaker-state"]';
+    const customers = '[data-testid="breaker-review"] [data-testid="breaker-state"]';
+    await waitForText(console_, operatorLane, 'Closed');
     platform.freezeApp('review');
     try {
-      // The console's own reads of the review service time out until the breaker opens.
-      await waitForText(console_, '[data-testid="breaker-review"] [data-testid="breaker-state"]', 'Open', 60_000);
+      // The console's own reads of the review service go through its operator lane (the gateway's upstreams.ts):
+      // they time out until that lane's breaker opens, and the breaker customers' calls use is not theirs to open.
+      await waitForText(console_, operatorLane, 'Open', 60_000);
       await console_.getByTestId('messaging-review').getByTestId('messaging-error').waitFor();
+      expect(await console_.locator(customers).textContent()).toBe('Closed');
       await shot(console_, 'console-breaker-open');
     } finally {
       platform.thawApp('review');
     }
-    await waitForText(console_, '[data-testid="breaker-review"] [data-testid="breaker-state"]', 'Closed', 60_000);
+    await waitForText(console_, operatorLane, 'Closed', 60_000);
   });
 
   it('shows outbox backlog and consumer lag per service, rebuilds a read model and republishes an order, each confirmed', async () => {

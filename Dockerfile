@@ -1,11 +1,12 @@
-# One image for the whole platform: every app, every service's migrations, and the local stack's secrets.
-#   docker build -t localhost/shop/platform:dev .
-#   docker run ... localhost/shop/platform:dev serve catalog      an app: any folder of apps/
-#   docker run ... localhost/shop/platform:dev migrate catalog    a data-owning service's SQL migrations
-# One image rather than one per app: the apps share all but a few hundred kB (node_modules, the libraries),
-# so per-app images only multiplied the build and the disk (see README, "Images"). The name starts with
-# localhost/ so that no engine ever pulls it from someone else's registry.
-# Node: the current LTS, on Debian bookworm (README, "Node versions").
+# One image per app, each from that app's own build output (`nx build <app>`: dist/deploy/<app>) with only the
+# production packages its code requires, at the lock's versions:
+#   docker build --build-arg APP=catalog -t localhost/shop/catalog:dev .
+#   docker run ... localhost/shop/catalog:dev serve catalog      the app
+#   docker run ... localhost/shop/catalog:dev migrate catalog    its SQL migrations (a data-owning service's image)
+# APP is any folder of apps/. The image's version is /app/VERSION, a content hash of what it ships and of this
+# file (tools/build/app-package.js): tools/infra/images.js tags each image with it. The names start with
+# localhost/ so that no engine ever pulls them from someone else's registry.
+# Node: the current LTS, on Debian bookworm (docs/deployment.md, "Node versions").
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
@@ -13,43 +14,33 @@ WORKDIR /app
 ENV npm_config_update_notifier=false \
     npm_config_fund=false \
     npm_config_audit=false
-# Where compose's one-shot `secrets` service writes the local stack's secrets: a named volume mounted here
-# takes this folder's owner (the node user) on first use, so nothing needs to run as root to fill it.
-RUN mkdir -m 0755 /run/shop-secrets && chown 1000:1000 /run/shop-secrets
 
-# The whole monorepo, built as `npm test` builds it. No install scripts: nothing is downloaded but the
-# locked packages (the Prisma clients run without engines, and migrations are applied by the project's own
+# Every app's output, built as `npm test` builds it. APP is not declared in this stage, so the stage is the same
+# for every app's image and the engine builds it once for all of them. No install scripts: nothing is downloaded
+# but the locked packages (the Prisma clients run without engines, migrations are applied by the project's own
 # SQL migrator), so a failed download is a failed `npm ci`, never a silent gap found at run time.
 FROM base AS build
+WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
-# Then only what the image runs, under /out: the compiled apps and libraries (not the test helpers) and
-# each service's migrations, in their source layout (the migrator reads them from there).
-RUN npm run generate \
- && npm run build \
- && mkdir -p /out/dist \
- && cp package.json /out/ \
- && cp -r dist/apps dist/libs /out/dist/ \
- && rm -rf /out/dist/libs/testing \
- && for dir in libs/*/data-access/prisma/migrations; do mkdir -p "/out/$dir" && cp -r "$dir/." "/out/$dir/"; done \
- && mkdir -p /out/deploy \
- && cp -r deploy/docker deploy/secrets /out/deploy/
+RUN npm run build
 
-# Production dependencies only. --omit=optional as well: without it npm keeps the "devOptional" packages,
-# devDependencies that production ones name as optional peers (the Prisma CLI and Studio, TypeScript,
-# pglite, effect: about 230 MB). The only optional production package, pg-cloudflare, is for Cloudflare
-# Workers.
+# The app's output and its production packages from its own pruned lock. --omit=optional as well: npm would
+# otherwise keep optional packages the code never loads (pg-cloudflare, for Cloudflare Workers).
 FROM base AS runtime
-COPY package.json package-lock.json ./
+ARG APP
+RUN test -n "$APP" || { echo "build with --build-arg APP=<an app of apps/>" >&2; exit 1; }
+COPY --from=build /src/dist/deploy/${APP} ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts
-COPY --from=build /out ./
 
 # The image: the base and one layer (with the vfs storage driver every layer is a full copy of all below it).
 FROM base
+ARG APP
 COPY --from=runtime /app /app
 # In a container the container's own network is the boundary: listen on every address (locally apps stay on loopback).
 ENV NODE_ENV=production HOST=0.0.0.0
+LABEL org.opencontainers.image.title="shop ${APP}"
 # The node user of the base image, by number so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 # Compose and Kubernetes set PORT to the app's own port (tools/apps.js); the check reads the same variable.

@@ -52,7 +52,9 @@ const APPS = [
   { name: 'review', port: 3005, database: database('review') },
 ];
 
-// The gateway last: the single entry point, in front of the services above (the demo token issuer is on locally).
+// The gateway last: the single entry point, in front of the services above (the demo token issuer is on locally),
+// but those marked `gateway: false` (a new service, until its routes are in the gateway's contract).
+const upstreams = APPS.filter((a) => a.gateway !== false);
 APPS.push({
   name: 'api-gateway',
   port: 3000,
@@ -60,7 +62,7 @@ APPS.push({
   metricsPort: 9464,
   env: {
     AUTH_DEMO_ISSUER: 'true',
-    ...Object.fromEntries(APPS.map((a) => [`${a.name.toUpperCase()}_URL`, `http://127.0.0.1:${a.port}`])),
+    ...Object.fromEntries(upstreams.map((a) => [`${a.name.toUpperCase()}_URL`, `http://127.0.0.1:${a.port}`])),
   },
 });
 

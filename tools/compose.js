@@ -4,59 +4,47 @@
  * development ones, prepared as the compose smoke prepares it: an engine
  * (started, as root, when none answers; tools/infra/docker.js) and stand-ins
  * for the third-party images no registry serves (tools/infra/standins.js).
- *   up     builds the platform image, starts the stack, leaves it running, prints the URLs
+ *   up     builds one image per app, each tagged with its version (tools/infra/images.js), starts the stack
+ *          on those versions (with Zipkin and Prometheus), leaves it running, prints the URLs and each image's
+ *          version and size
  *   down   removes the stack's containers, network and volumes, and stops the engine `up` started
  * Where Docker and its registries work, plain `docker compose up --build` does the same.
  */
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 // Like npm start and npm test, a fresh clone works: the tooling below needs the dependencies (yaml).
 require('./lib/workspace').ensureDependencies((line) => process.stdout.write(`${line}\n`));
-const YAML = require('yaml');
 const { privateDaemon, stopDocker, engineDriver } = require('./infra/docker');
 const { prepareContainers } = require('./infra/containers');
-const { imageExists, pinnedImages } = require('./infra/standins');
+const { ensureImages, observabilityImages, pinnedImages } = require('./infra/standins');
 const stack = require('./infra/compose-stack');
+const { buildImages, versionVariable } = require('./infra/images');
 
 const rootDir = path.resolve(__dirname, '..');
 const PROJECT = 'shop';
 const log = (line) => process.stdout.write(`${line}\n`);
 const port = (name, fallback) => process.env[name] || String(fallback);
 
-/** The compose services that run a third-party image with no stand-in, and whether the engine has it or can pull it. */
-function observability(env) {
-  const file = YAML.parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8'));
-  const pinned = new Set(Object.values(pinnedImages(rootDir)));
-  return Object.entries(file.services)
-    .filter(([, s]) => !s.build && s.image && !s.image.startsWith('localhost/') && !pinned.has(s.image))
-    .map(([name, s]) => ({
-      name,
-      image: s.image,
-      available: imageExists(env, s.image) || spawnSync('docker', ['pull', '--quiet', s.image], { stdio: 'ignore', env: { ...process.env, ...env } }).status === 0,
-    }));
-}
-
 async function up() {
   const engine = await prepareContainers({ rootDir, images: Object.values(pinnedImages(rootDir)), log });
-  const extras = observability(engine.env);
-  const app = { rootDir, env: engine.env, project: PROJECT };
-  // Every app and what it depends on, the demo catalog's one-shot (SHOP_DEMO_CATALOG=0: off), plus whichever of
-  // the collector, Jaeger and Prometheus the engine has.
-  stack.up(app, ['storefront', 'demo-catalog', ...extras.filter((e) => e.available).map((e) => e.name)], { inherit: true });
+  // The trace server and Prometheus too: pulled, or built as stand-ins (the Zipkin jar, Debian's Prometheus).
+  await ensureImages(observabilityImages(rootDir), { rootDir, env: engine.env, log });
+  log('compose: building one image per app');
+  const images = buildImages({ rootDir, env: engine.env, log });
+  const versions = Object.fromEntries(images.map((i) => [versionVariable(i.app), i.version]));
+  const app = { rootDir, env: { ...engine.env, ...versions }, project: PROJECT };
+  // Every app and what it depends on, the demo catalog's one-shot (SHOP_DEMO_CATALOG=0: off), Zipkin and Prometheus.
+  // Each app runs the image just built, under its version.
+  stack.up(app, ['storefront', 'demo-catalog', 'zipkin', 'prometheus'], { inherit: true, build: false });
   const gateway = `http://127.0.0.1:${port('SHOP_GATEWAY_PORT', 3000)}`;
   const storefront = `http://127.0.0.1:${port('SHOP_STOREFRONT_PORT', 4200)}`;
   await stack.waitForHttp(`${gateway}/health/ready`, 120_000);
   await stack.waitForHttp(`${storefront}/health/ready`, 60_000);
-  const missing = (name) => {
-    const e = extras.find((x) => x.name === name);
-    return e && !e.available ? `not started: no registry serves ${e.image} here` : null;
-  };
-  log(`\ncompose: the platform is up (project ${PROJECT})`);
+  log(`\ncompose: the platform is up (project ${PROJECT}), one image per app:`);
+  for (const i of images) log(`  ${i.image.padEnd(40)} ${(i.bytes / 1e6).toFixed(0).padStart(4)} MB`);
   log(`  storefront   ${storefront}`);
   log(`  gateway      ${gateway}/api   (OpenAPI at /docs, demo tokens at POST /api/auth/token)`);
-  log(`  jaeger       ${missing('jaeger') ?? `http://127.0.0.1:${port('SHOP_JAEGER_PORT', 16686)}`}`);
-  log(`  prometheus   ${missing('prometheus') ?? `http://127.0.0.1:${port('SHOP_PROMETHEUS_PORT', 9090)}`}`);
+  log(`  traces       http://127.0.0.1:${port('SHOP_ZIPKIN_PORT', 9411)}/zipkin/`);
+  log(`  prometheus   http://127.0.0.1:${port('SHOP_PROMETHEUS_PORT', 9090)}`);
   if (engine.env.DOCKER_HOST) log(`  docker       export DOCKER_HOST=${engine.env.DOCKER_HOST}`);
   log('  stop with    npm run compose -- down');
 }

@@ -1,6 +1,8 @@
 'use strict';
 /**
- * Generates each service's Prisma client. `prisma generate` does not run the
+ * Generates each service's Prisma client, or only the one of the data-access
+ * library given (`node tools/prisma-generate.js libs/order/data-access`, the
+ * library's `generate` target). `prisma generate` does not run the
  * native schema engine, but refuses to start without one when it cannot
  * download it (offline machines, CI); pointing PRISMA_SCHEMA_ENGINE_BINARY at
  * any existing file satisfies that check. Where a real engine is installed,
@@ -11,10 +13,13 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
-const schemas = fs
-  .readdirSync(path.join(root, 'libs'))
-  .map((scope) => path.join(root, 'libs', scope, 'data-access', 'prisma', 'schema.prisma'))
+const only = process.argv[2];
+const schemas = (only ? [path.join(root, only, 'prisma', 'schema.prisma')] : fs.readdirSync(path.join(root, 'libs')).map((scope) => path.join(root, 'libs', scope, 'data-access', 'prisma', 'schema.prisma')))
   .filter((file) => fs.existsSync(file));
+if (only && schemas.length === 0) {
+  process.stderr.write(`generate: no prisma/schema.prisma in ${only}\n`);
+  process.exit(1);
+}
 
 const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = __filename;

@@ -2,57 +2,18 @@
 /**
  * `npm start`: the whole platform as local processes, no Docker.
  * Installs and builds what is missing, finds or starts Postgres and Kafka,
- * applies migrations, runs every app with prefixed logs, prints the URLs once
- * all are ready, and on Ctrl-C or SIGTERM stops everything it started.
+ * a trace server (Zipkin) and Prometheus, applies migrations, runs every app
+ * (traced) with prefixed logs, prints the URLs once all are ready, and on
+ * Ctrl-C or SIGTERM stops everything it started. `npm start -- --lean` (or
+ * SHOP_LEAN=1) leaves out the trace server, Prometheus and tracing. While
+ * it runs, `npm run release` can start a canary of an app beside it and
+ * promote it, through its control socket (tools/lib/local-instances.js).
  */
 const path = require('node:path');
-const { spawn } = require('node:child_process');
-const readline = require('node:readline');
 const { root, ensureDependencies, build } = require('./lib/workspace');
 
-const COLORS = [36, 35, 33, 32, 34, 91, 96];
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
-const rawLogs = process.env.LOG_FORMAT === 'json';
-const width = 10;
-
-function say(line) {
-  process.stdout.write(`${'start'.padEnd(width)}| ${line}\n`);
-}
-
-/** Shows an app's JSON log line as `time level message`, or the raw line when it is not JSON. */
-function pretty(line) {
-  if (rawLogs) return line;
-  try {
-    const entry = JSON.parse(line);
-    const level = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }[entry.level] ?? String(entry.level ?? '');
-    const time = (entry.time ?? entry.timestamp ?? '').slice(11, 23);
-    const context = entry.context ? `[${entry.context}] ` : '';
-    return `${time} ${level.padEnd(5)} ${context}${entry.msg ?? entry.message ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`;
-  } catch {
-    return line;
-  }
-}
-
-function prefixed(stream, name, color) {
-  const label = name.padEnd(width);
-  const tag = useColor ? `\x1b[${color}m${label}\x1b[0m` : label;
-  readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${tag}| ${pretty(line)}\n`));
-}
-
-async function waitReady(url, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode) return false;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
+const say = require('./lib/local-platform').sayAs('start');
+const lean = process.argv.includes('--lean') || process.env.SHOP_LEAN === '1';
 
 /**
  * An empty catalog gets the demo products (apps/storefront/src/demo), through the gateway like any
@@ -78,35 +39,26 @@ async function main() {
   build(say);
 
   // Loaded only now: they need node_modules.
-  const postgres = require('./infra/postgres');
-  const kafka = require('./infra/kafka');
-  const { migrate } = require(path.join(root, 'dist', 'libs', 'platform', 'database', 'src', 'sql-migrator.js'));
-  const { APPS, NODE_ARGS, appEnv, appEntry, migrationsDir } = require('./apps');
+  const { COLORS, migrateApp, provisionInfra } = require('./lib/local-platform');
+  const { LocalInstances, serveControl } = require('./lib/local-instances');
+  const { APPS } = require('./apps');
+  const { startObservability } = require('./observability');
 
-  const children = new Map();
+  let instances;
+  let control;
   let stopping = false;
-  const infraStarted = { postgres: false, kafka: false };
+  let stopInfra = async () => undefined;
+  // Started beside Postgres and Kafka (the trace server's JVM takes seconds), awaited before the apps start.
+  const observing = startObservability({ rootDir: root, apps: APPS, lean, log: say });
 
   async function stopAll(code) {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise((resolve) => {
-            if (child.exitCode !== null || child.signalCode) return resolve();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
-    if (infraStarted.kafka) await kafka.stopKafka({ rootDir: root, log: say }).catch((e) => say(e.message));
-    if (infraStarted.postgres) await postgres.stopPostgres({ rootDir: root, log: say }).catch((e) => say(e.message));
+    control?.close();
+    await instances?.stopAll();
+    await (await observing.catch(() => undefined))?.stop();
+    await stopInfra();
     say('stopped');
     process.exit(code);
   }
@@ -114,38 +66,23 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const pg = await postgres.ensurePostgres({ rootDir: root, log: say });
-    infraStarted.postgres = pg.startedHere;
-    const broker = await kafka.ensureKafka({ rootDir: root, log: say });
-    infraStarted.kafka = broker.startedHere;
-    const infra = { adminUrl: pg.adminUrl, dbName: pg.dbName, brokers: broker.brokers };
+    const provisioned = await provisionInfra(say);
+    stopInfra = provisioned.stop;
+    const { infra } = provisioned;
 
-    for (const app of APPS.filter((a) => a.database)) {
-      const env = appEnv(app, infra, postgres.serviceDatabaseUrl);
-      const applied = await migrate({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, migrationsDir: migrationsDir(root, app) });
-      say(`${app.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'migrations up to date'}`);
-    }
+    for (const app of APPS.filter((a) => a.database)) say(await migrateApp(app, infra));
 
-    const ready = await Promise.all(
-      APPS.map((app, i) => {
-        const child = spawn(process.execPath, [...NODE_ARGS, appEntry(root, app)], {
-          cwd: root,
-          env: { ...process.env, ...appEnv(app, infra, postgres.serviceDatabaseUrl) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        children.set(app.name, child);
-        const color = COLORS[i % COLORS.length];
-        prefixed(child.stdout, app.name, color);
-        prefixed(child.stderr, app.name, color);
-        child.on('exit', (code, signal) => {
-          if (!stopping) say(`${app.name} exited (${signal ?? `code ${code}`}); the other apps keep running`);
-        });
-        // A service's whole status (consumers joined, relay publishing), not only its readiness: "all ready" means at work.
-        const health = app.database ? '/health/status' : '/health/ready';
-        return waitReady(`http://127.0.0.1:${app.port}${health}`, child, 60_000).then((ok) => ({ app, ok }));
-      }),
-    );
-    const failed = ready.filter((r) => !r.ok).map((r) => r.app.name);
+    const observability = await observing;
+    // Each instance waits for its app's whole status (tools/lib/local-platform.js, upUrl): "all ready" means at work.
+    instances = new LocalInstances({
+      apps: APPS,
+      infra,
+      envFor: (app) => observability.envFor(app),
+      say,
+      colors: COLORS,
+      onExit: (app, code, signal, track) => say(`${app.name}${track === 'canary' ? ' (canary)' : ''} exited (${signal ?? `code ${code}`}); the other apps keep running`),
+    });
+    const failed = await instances.startAll();
     if (failed.length) {
       say(`not ready: ${failed.join(', ')} (see their logs above)`);
       return stopAll(1);
@@ -159,6 +96,8 @@ async function main() {
     }
     say(`  kafka        ${infra.brokers}`);
     say(`  postgres     ${new URL(infra.adminUrl).host}/${infra.dbName}`);
+    for (const line of observability.lines) say(line);
+    control = await serveControl(instances);
     await loadDemoCatalog(APPS.find((a) => a.name === 'api-gateway'));
     const shop = APPS.find((a) => a.name === 'storefront');
     say(`open http://localhost:${shop.port} and buy something; the operator console is at /admin`);

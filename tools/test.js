@@ -1,9 +1,11 @@
 'use strict';
 /**
- * `npm test`: the whole suite on a fresh clone. Installs and builds what is
- * missing, then lint (module boundaries included), type check, unit tests,
- * integration and end-to-end tests against real Postgres and Kafka (the Jest
- * global setup finds or provisions them and stops what it started), and last
+ * `npm test`: the whole suite on a fresh clone. Installs what is missing, then
+ * every project's `build`, `lint` (module boundaries included) and unit `test`
+ * targets through Nx (which reruns only what changed since its last run), type
+ * check, integration and end-to-end tests against real Postgres and Kafka (one
+ * Jest run each, whose global setup finds or provisions them once and stops
+ * what it started), and last
  * the containers: the compose smoke on the images built from this repository,
  * and, where the suites above ran on the local servers, the integration suites
  * once more on testcontainers. Ends with one line `tests: N passed, N failed`.
@@ -11,7 +13,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, step, ensureDependencies, build } = require('./lib/workspace');
+const { root, step, nx, ensureDependencies, build } = require('./lib/workspace');
 const { ensurePackages } = require('./infra/system-packages');
 const { engineDriver } = require('./infra/docker');
 
@@ -41,14 +43,42 @@ function jestRun(project, totals, { env = process.env, node = process.execPath, 
   }
   process.stdout.write(`${label}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   if (fs.existsSync(out)) {
-    const result = JSON.parse(fs.readFileSync(out, 'utf8'));
+    count(out, totals);
     fs.rmSync(out);
-    totals.passed += result.numPassedTests;
-    totals.failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
-    totals.skipped += result.numPendingTests + (result.numTodoTests ?? 0);
   } else if (error) {
     totals.failed += 1;
   }
+  return error;
+}
+
+/** Adds one Jest run's results (its --json output) to the totals. */
+function count(file, totals) {
+  const result = JSON.parse(fs.readFileSync(file, 'utf8'));
+  totals.passed += result.numPassedTests;
+  totals.failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
+  totals.skipped += result.numPendingTests + (result.numTodoTests ?? 0);
+}
+
+/**
+ * Every project's unit tests, its `test` target through Nx: a project whose
+ * inputs are unchanged since a passing run is not run again, and its results
+ * come back from the cache with it (written where tools/nx/project-targets.plugin.js says).
+ */
+function unitTests(totals) {
+  const { UNIT_RESULTS } = require('./nx/project-targets.plugin');
+  const dir = path.join(root, UNIT_RESULTS);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const started = Date.now();
+  let error;
+  try {
+    nx(['run-many', '-t', 'test']);
+  } catch (err) {
+    error = err;
+  }
+  process.stdout.write(`unit: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  for (const file of files) count(path.join(dir, file), totals);
+  if (error && files.length === 0) totals.failed += 1;
   return error;
 }
 
@@ -100,14 +130,14 @@ async function main() {
 
   say('dependencies and build');
   ensureDependencies((l) => process.stdout.write(`${l}\n`));
-  // The storefront's browser test drives Chromium; the deployment checks run docker-compose and shellcheck; promtool
-  // checks the metrics the apps export.
-  ensurePackages(['chromium', 'docker-compose', 'shellcheck', 'prometheus']);
+  // The storefront's browser test drives Chromium; the deployment checks run docker-compose, shellcheck and
+  // promtool (the alert rules); the alerts' end-to-end test runs Prometheus, the REST walkthrough curl and jq.
+  ensurePackages(['chromium', 'docker-compose', 'shellcheck', 'prometheus', 'jq']);
   build((l) => process.stdout.write(`${l}\n`));
 
   say('lint (nx, with module boundaries)');
   try {
-    step('lint', process.execPath, [path.join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run-many', '-t', 'lint', '--outputStyle=static'], { env });
+    nx(['run-many', '-t', 'lint'], { env });
   } catch (err) {
     failures.push(err.message);
   }
@@ -125,8 +155,11 @@ async function main() {
   // Decided once, before any engine this run starts (the compose smoke's) could change the answer midway.
   const infra = containerTools().testInfra(root);
   const suites = { ...env, SHOP_TEST_INFRA: infra.mode };
-  for (const project of ['unit', 'integration', 'e2e']) {
-    say(`${project} tests${project === 'unit' ? '' : ` (Postgres and Kafka: ${infra.mode === 'local' ? 'local servers' : 'testcontainers'}, ${infra.why})`}`);
+  say('unit tests (nx, each project\'s test target)');
+  const unit = unitTests(totals);
+  if (unit) failures.push(unit.message);
+  for (const project of ['integration', 'e2e']) {
+    say(`${project} tests (Postgres and Kafka: ${infra.mode === 'local' ? 'local servers' : 'testcontainers'}, ${infra.why})`);
     const error = jestRun(project, totals, { env: suites });
     if (error) failures.push(error.message);
   }

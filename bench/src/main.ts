@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the quality bars of DESIGN.md section 8, each measured
  * beside its baseline in the same run, repeated to show the spread. Writes
- * bench/results/<date>.json and .md. BENCH_ONLY=<parts> runs some parts only
+ * bench/results/<date>.json, .md and .svg (the headline figures against their
+ * targets, drawn). BENCH_ONLY=<parts> runs some parts only
  * (and names the files after them); BENCH_QUICK=1 shortens the long runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import type { Hop } from './hops';
 import { costRound, CostRound, FloorSystem, idleRound, IdleRound, PlatformSystem } from './lifecycle.bench';
 import { bareProducerLatency, benchDatabase, outboxPublishLag, replayRate } from './messaging.bench';
 import { busyPorts, npmStartRound } from './startup.bench';
+import { headlineChart } from './report-chart';
 import { percentile, round, summarize } from './stats';
 
 interface Row {
@@ -313,10 +315,13 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const machine = `${process.platform} ${process.arch}, ${require('node:os').cpus().length} cores, Node ${process.version}`;
   writeFileSync(join(dir, `${name}.json`), JSON.stringify({ date: new Date().toISOString(), machine, rows, notes, raw }, null, 2) + '\n');
+  writeFileSync(join(dir, `${name}.svg`), headlineChart(rows, `Benchmarks, ${date}: headline figures`));
   const table = [
     `# Benchmarks, ${date}`,
     '',
     `Machine: ${machine}. Each figure is the median of ${REPEATS} runs in one process tree; the spread is min..max.`,
+    '',
+    `![The headline figures against their targets](./${name}.svg)`,
     '',
     '| figure | value | spread | baseline (same run) | ratio | target | result |',
     '|---|---|---|---|---|---|---|',

@@ -1,9 +1,9 @@
 #!/bin/sh
-# The platform image's entrypoint (Dockerfile).
-#   serve <app>          runs an app: a folder of apps/
+# The entrypoint of every app's image (Dockerfile); each image holds one app.
+#   serve <app>          runs the app
 #   migrate <service>    applies a data-owning service's SQL migrations (libs/<service>/data-access/prisma/migrations)
-#   secrets <folder>     makes the local stack's secrets (deploy/secrets/make-secrets.sh), for compose
-#   demo-catalog <url>   loads the demo catalog into an empty shop through the gateway at <url> (SHOP_DEMO_CATALOG=0: off)
+#   demo-catalog <url>   the storefront's image: loads the demo catalog into an empty shop through the gateway at
+#                        <url> (SHOP_DEMO_CATALOG=0: off)
 # Secrets may come as files, the convention of the official images: <NAME>_FILE names a file holding
 # <NAME>, read only when <NAME> itself is empty, so a value given in the environment wins. A
 # DATABASE_PASSWORD goes into DATABASE_URL when the URL carries none, so that manifests name the user and
@@ -37,7 +37,19 @@ if [ -n "${DATABASE_PASSWORD:-}" ] && [ -n "${DATABASE_URL:-}" ]; then
 fi
 unset DATABASE_PASSWORD
 
-usage="usage: serve <app> | migrate <service> | secrets <folder> | demo-catalog <gateway-url>"
+# The image's version (VERSION, tools/build/app-package.js) on the app's traces and metrics, unless the
+# deployment names one: OpenTelemetry's resource attributes, which the apps' metrics read too.
+if [ -r VERSION ]; then
+  case ",${OTEL_RESOURCE_ATTRIBUTES:-}" in
+    *,service.version=*) ;;
+    *)
+      version="$(cat VERSION)"
+      export OTEL_RESOURCE_ATTRIBUTES="${OTEL_RESOURCE_ATTRIBUTES:+$OTEL_RESOURCE_ATTRIBUTES,}service.version=$version"
+      ;;
+  esac
+fi
+
+usage="usage: serve <app> | migrate <service> | demo-catalog <gateway-url>"
 [ $# -eq 2 ] || fail "$usage"
 case "$1" in
   serve)
@@ -48,9 +60,6 @@ case "$1" in
   migrate)
     [ -d "libs/$2/data-access/prisma/migrations" ] || fail "no migrations for $2 in this image"
     exec node --enable-source-maps dist/libs/platform/database/src/migrate.cli.js "libs/$2/data-access/prisma/migrations"
-    ;;
-  secrets)
-    exec deploy/secrets/make-secrets.sh dir "$2"
     ;;
   demo-catalog)
     exec node --enable-source-maps dist/apps/storefront/src/demo/demo-catalog.main.js "$2"

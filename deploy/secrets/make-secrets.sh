@@ -1,10 +1,13 @@
 #!/bin/sh
 # The platform's secrets for a stack on one machine, random and made once, so that no value is known to
 # anyone else (the services refuse the published placeholders):
-#   make-secrets.sh dir <folder>        one file per secret, readable by the stack's containers: compose's
-#                                       `secrets` volume, read through <NAME>_FILE (deploy/docker/entrypoint.sh)
-#   make-secrets.sh env-file <file>     NAME=value lines, readable by the owner only: the kind overlay's
-#                                       secretGenerator (scripts/kind-up.sh)
+#   make-secrets.sh dir <folder> [<share>=<NAME>,... ...]
+#                                       one file per secret in <folder> (compose's `secrets` volume), then each
+#                                       share folder gets only the secrets named for it and nothing else: a
+#                                       volume per reader, so each container holds what it reads (through
+#                                       <NAME>_FILE, deploy/docker/entrypoint.sh) and no more
+#   make-secrets.sh env-file <file>     NAME=value lines, readable by the owner only: what the Kubernetes Job
+#                                       makes the cluster's Secret from (deploy/secrets/k8s-secret.js)
 # A secret that exists is kept. A value set in the environment replaces it: that is how a deployment brings
 # its own. Passwords go into postgresql:// URLs, so they hold letters, digits, '-' and '_' only.
 set -eu
@@ -29,28 +32,53 @@ check() {
   esac
 }
 
-[ $# -eq 2 ] || fail "usage: make-secrets.sh dir <folder> | env-file <file>"
+usage="usage: make-secrets.sh dir <folder> [<share>=<NAME>,...] | env-file <file>"
+[ $# -ge 2 ] || fail "$usage"
 mode="$1"
 target="$2"
+shift 2
+[ "$mode" = dir ] || [ $# -eq 0 ] || fail "$usage"
+
+# Writes a secret's file, readable by every reader of its volume: Postgres (uid 999), the apps (uid 1000).
+put() {
+  printf '%s' "$2" > "$1.new"
+  chmod 0444 "$1.new"
+  mv "$1.new" "$1"
+}
+
 case "$mode" in
   dir)
+    for share in "$@"; do
+      case "$share" in *=?*) ;; *) fail "a share is <folder>=<NAME>[,<NAME>...], not $share" ;; esac
+      for name in $(printf '%s' "${share#*=}" | tr ',' ' '); do
+        case " $NAMES " in *" $name "*) ;; *) fail "$name is no secret this script makes ($NAMES)" ;; esac
+      done
+    done
     [ -d "$target" ] || mkdir -m 0755 "$target"
     for name in $NAMES; do
       given="$(printenv "$name" || true)"
       file="$target/$name"
       if [ -n "$given" ]; then
         check "$name" "$given"
-        printf '%s' "$given" > "$file.new"
+        put "$file" "$given"
       elif [ ! -s "$file" ]; then
-        random_value > "$file.new"
-      else
-        continue
+        put "$file" "$(random_value)"
       fi
-      # Postgres (uid 999) and the apps (uid 1000) read these; the volume is mounted into this stack only.
-      chmod 0444 "$file.new"
-      mv "$file.new" "$file"
     done
-    echo "make-secrets: secrets ready in $target"
+    for share in "$@"; do
+      folder="${share%%=*}"
+      names="$(printf '%s' "${share#*=}" | tr ',' ' ')"
+      [ -d "$folder" ] || mkdir -m 0755 "$folder"
+      for name in $names; do
+        put "$folder/$name" "$(cat "$target/$name")"
+      done
+      # Whatever an earlier layout left there that is no longer this reader's.
+      for file in "$folder"/*; do
+        [ -e "$file" ] || continue
+        case " $names " in *" ${file##*/} "*) ;; *) rm -f "$file" ;; esac
+      done
+    done
+    echo "make-secrets: secrets ready in $target${1:+, and in $# folders, one per reader}"
     ;;
   env-file)
     umask 077
@@ -67,5 +95,5 @@ case "$mode" in
     mv "$next" "$target"
     echo "make-secrets: secrets ready in $target"
     ;;
-  *) fail "usage: make-secrets.sh dir <folder> | env-file <file>" ;;
+  *) fail "$usage" ;;
 esac

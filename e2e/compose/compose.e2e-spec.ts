@@ -14,7 +14,7 @@ interface Stack {
 
 interface ComposeStack {
   compose(stack: Stack, args: string[]): string;
-  builtImage(rootDir: string): string;
+  builtImages(rootDir: string, env?: Record<string, string>): string[];
   up(stack: Stack, services: string[]): void;
   down(stack: Stack): void;
   leftovers(stack: Stack): { containers: string[]; networks: string[]; volumes: string[] };
@@ -28,25 +28,25 @@ interface Docker {
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
 
 /**
- * docker-compose.yml for real: the platform image built from this
+ * docker-compose.yml for real: one image per app built from this
  * repository's Dockerfile (Node 24), Postgres and Kafka from their pinned
  * images (or the stand-ins tools/infra/standins.js builds where no registry
  * serves them), started as a person starts it, with the secrets the stack makes
  * itself. Driven only through the published ports of the gateway and the
  * storefront, then taken down with its volumes. docker-compose.smoke.yml
- * sends the apps' traces to a receiver in this test instead of the collector.
+ * sends the apps' traces to a receiver in this test instead of Zipkin.
  */
-describe('docker compose (the platform image, real containers)', () => {
+describe('docker compose (one image per app, real containers)', () => {
   const rootDir = workspaceRoot();
   const stacks = infra<ComposeStack>('compose-stack');
   const { docker } = infra<Docker>('docker');
   const engineEnv: Record<string, string> = process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {};
-  const image = stacks.builtImage(rootDir);
+  const images = stacks.builtImages(rootDir);
   let stack: Stack;
   let receiver: OtlpReceiver;
   let gateway: string;
   let storefront: string;
-  let imageWasThere = false;
+  let imagesThere: string[] = [];
   let volumesBefore: string[] = [];
   let admin: string;
 
@@ -97,7 +97,7 @@ describe('docker compose (the platform image, real containers)', () => {
       project: `shop-smoke-${uniqueSuffix()}`,
       files: [join(__dirname, 'docker-compose.smoke.yml')],
     };
-    imageWasThere = docker(engineEnv, ['image', 'ls', '--quiet', image]).trim() !== '';
+    imagesThere = images.filter((image) => docker(engineEnv, ['image', 'ls', '--quiet', image]).trim() !== '');
     // Anonymous volumes (the images' VOLUME folders) carry no project label: compare the engine's list instead.
     volumesBefore = docker(engineEnv, ['volume', 'ls', '--quiet']).split('\n').filter(Boolean);
     const started = Date.now();
@@ -105,25 +105,32 @@ describe('docker compose (the platform image, real containers)', () => {
     await stacks.waitForHttp(`${gateway}/health/ready`, 120_000);
     await stacks.waitForHttp(`${storefront}/health/ready`, 60_000);
     process.stdout.write(`[compose] ${stack.project} built and up in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-    const size = Number(docker(engineEnv, ['image', 'inspect', '--format', '{{.Size}}', image]));
-    process.stdout.write(`[compose] ${image}: ${(size / 1e6).toFixed(0)} MB; the engine at its peak:\n${docker(engineEnv, ['system', 'df'])}\n`);
+    const sizes = images.map((image) => `${image} ${(Number(docker(engineEnv, ['image', 'inspect', '--format', '{{.Size}}', image])) / 1e6).toFixed(0)} MB`);
+    process.stdout.write(`[compose] one image per app: ${sizes.join(', ')}; the engine at its peak:\n${docker(engineEnv, ['system', 'df'])}\n`);
     admin = await token({ customerId: 'smoke-ops', role: 'admin' });
   }, 30 * 60_000);
 
   afterAll(async () => {
     // Also when a test failed half-way: nothing of the stack may outlive the run.
     if (stack) stacks.down(stack);
-    if (stack && !imageWasThere) docker(engineEnv, ['image', 'rm', '--force', image]);
+    if (stack) for (const image of images.filter((i) => !imagesThere.includes(i))) docker(engineEnv, ['image', 'rm', '--force', image]);
     await receiver?.close();
   }, 5 * 60_000);
 
-  it('runs the image built here on the Node the Dockerfile pins, with secrets of its own, published on 127.0.0.1 only', async () => {
+  it('runs the images built here on the Node the Dockerfile pins, with secrets of its own, published on 127.0.0.1 only', async () => {
     const pinned = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-/m.exec(readFileSync(join(rootDir, 'Dockerfile'), 'utf8'))?.[1];
     expect(exec('api-gateway', ['node', '--version'])).toBe(`v${pinned}`);
-    // The one-shot `secrets` service made them: 256 random bits each, in the stack's own volume.
-    const secrets = exec('api-gateway', ['sh', '-c', 'cat /run/shop-secrets/JWT_SECRET; echo; cat /run/shop-secrets/SVC_ORDER_PASSWORD']).split('\n');
+    // The one-shot `secrets` service made them: 256 random bits each, and each container holds the ones it reads.
+    expect(exec('api-gateway', ['find', '/run/shop-secrets', '-type', 'f'])).toBe('/run/shop-secrets/jwt/JWT_SECRET');
+    expect(exec('order', ['find', '/run/shop-secrets', '-type', 'f']).split('\n').sort()).toEqual(['/run/shop-secrets/jwt/JWT_SECRET', '/run/shop-secrets/order-db/SVC_ORDER_PASSWORD']);
+    const secrets = exec('order', ['sh', '-c', 'cat /run/shop-secrets/jwt/JWT_SECRET; echo; cat /run/shop-secrets/order-db/SVC_ORDER_PASSWORD']).split('\n');
     expect(secrets).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
     expect(secrets[0]).not.toBe(secrets[1]);
+    // Each image holds its own app, its own packages and its version (the content hash of what it ships).
+    expect(exec('api-gateway', ['ls', 'dist/apps'])).toBe('api-gateway');
+    expect(exec('api-gateway', ['sh', '-c', 'test -d node_modules/fastify && ! test -e node_modules/kafkajs && ! test -e node_modules/@prisma/client && echo own'])).toBe('own');
+    expect(exec('order', ['ls', 'dist/apps'])).toBe('order');
+    expect(exec('order', ['cat', 'VERSION'])).toMatch(/^[0-9a-f]{12}$/);
     for (const service of ['api-gateway', 'storefront']) {
       const id = stacks.compose(stack, ['ps', '--quiet', service]).trim();
       const bindings = JSON.parse(docker(engineEnv, ['inspect', '--format', '{{json .HostConfig.PortBindings}}', id])) as Record<string, Array<{ HostIp: string }>>;
@@ -181,7 +188,7 @@ describe('docker compose (the platform image, real containers)', () => {
   it('dead-letters a malformed event and replays it through the admin API', async () => {
     const eventId = randomUUID();
     // A record no schema accepts, sent from inside the stack (Kafka is not published): a one-off container
-    // of the platform image, with the kafkajs it ships.
+    // of the payment service's image, with the kafkajs it ships.
     const send = `const { Kafka } = require('kafkajs');
       const producer = new Kafka({ brokers: ['kafka:9092'], logLevel: 1 }).producer();
       producer.connect()

@@ -6,7 +6,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import { Topics } from '@shop/shared/contracts';
-import { AppProcess, eventually, TestPlatform, workspaceRoot } from '@shop/testing';
+import { AppProcess, eventually, freePort, TestPlatform, TestPrometheus, TestZipkin, tokenFor, workspaceRoot } from '@shop/testing';
 import { startGateway } from '../gateway/gateway-process';
 import { StorefrontBrowser } from './storefront-browser';
 
@@ -23,15 +23,20 @@ declare const document: {
 declare const window: { innerWidth: number };
 
 const SHOTS = join(workspaceRoot(), '.local', 'screenshots', 'console');
+/** The README's pictures, refreshed by this test (JPEG, the browser's viewport: each well under 300 KB). */
+const DOC_IMAGES = join(workspaceRoot(), 'docs', 'images');
+const SERVICES = ['catalog', 'order', 'payment', 'delivery', 'review'] as const;
+const CHARTS = ['orders', 'to-confirmed', 'to-delivered', 'consumer-lag', 'outbox-backlog', 'dead-letters', 'breakers'];
 const DEMO_LOADER = join(workspaceRoot(), 'dist', 'apps', 'storefront', 'src', 'demo', 'demo-catalog.main.js');
 const ADDRESS = { 'Full name': 'Grace Hopper', 'Street address': '1 Harvard Way', City: 'Cambridge', 'Postal code': '02138', Country: 'United States' };
 
 /**
  * A newcomer's first visit and an operator's console, in headless Chromium
  * in front of the whole platform (five services on real Postgres and Kafka,
- * the gateway, the storefront's server), the demo catalog loaded as `npm
- * start` loads it. The courier never moves by itself (delays -1): the
- * operator moves it from the console.
+ * the gateway, the storefront's server), traced into Zipkin and scraped by
+ * Prometheus as `npm start` runs them, the demo catalog loaded as `npm start`
+ * loads it. The courier never moves by itself (delays -1): the operator moves
+ * it from the console.
  */
 describe('a first visit and the operator console in a real browser (whole platform behind it)', () => {
   let platform: TestPlatform;
@@ -41,6 +46,8 @@ describe('a first visit and the operator console in a real browser (whole platfo
   let shop: Page;
   let console_: Page;
   let producer: Producer;
+  let zipkin: TestZipkin;
+  let prometheus: TestPrometheus;
   let orderId: string;
   const customer = `grace-${randomUUID().slice(0, 8)}`;
 
@@ -65,6 +72,11 @@ describe('a first visit and the operator console in a real browser (whole platfo
     await page.screenshot({ path: join(SHOTS, `${String(shots).padStart(2, '0')}-${name}.png`), fullPage: true });
   }
 
+  /** One of the README's pictures (docs/images), of what the page shows now. */
+  async function docImage(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(DOC_IMAGES, `${name}.jpg`), type: 'jpeg', quality: 70 });
+  }
+
   /** Clicks an operator action's button, then Confirm; returns the result line shown in `resultScope`. */
   async function confirm(scope: ReturnType<Page['locator']>, name: string, resultScope = scope): Promise<string> {
     await scope.getByRole('button', { name, exact: true }).click();
@@ -79,12 +91,26 @@ describe('a first visit and the operator console in a real browser (whole platfo
     StorefrontBrowser.requireChromium();
     const pages = join(workspaceRoot(), 'dist', 'apps', 'storefront', 'public', 'index.html');
     if (!existsSync(pages) || !existsSync(DEMO_LOADER)) throw new Error('dist is missing the storefront; run npm run build (npm test does)');
+    zipkin = await TestZipkin.start();
     platform = await TestPlatform.start({
-      apps: ['catalog', 'order', 'payment', 'delivery', 'review'],
-      env: { delivery: { DELIVERY_DISPATCH_DELAY_MS: '-1', DELIVERY_COMPLETE_DELAY_MS: '-1' } },
+      apps: [...SERVICES],
+      env: {
+        ...Object.fromEntries(SERVICES.map((app) => [app, zipkin.appEnv])),
+        delivery: { ...zipkin.appEnv, DELIVERY_DISPATCH_DELAY_MS: '-1', DELIVERY_COMPLETE_DELAY_MS: '-1' },
+      },
     });
+    const metricsPort = await freePort();
+    const storefrontPort = await freePort();
+    prometheus = await TestPrometheus.start([
+      ...SERVICES.map((app) => ({ job: app, address: new URL(platform.url(app)).host })),
+      { job: 'api-gateway', address: `127.0.0.1:${metricsPort}` },
+      { job: 'storefront', address: `127.0.0.1:${storefrontPort}` },
+    ]);
     gateway = await startGateway({
       ...platform.gatewayEnv(),
+      ...zipkin.appEnv,
+      METRICS_PORT: String(metricsPort),
+      PROMETHEUS_URL: prometheus.url,
       AUTH_DEMO_ISSUER: 'true',
       UPSTREAM_READ_TIMEOUT_FLOOR_MS: '150',
       UPSTREAM_READ_TIMEOUT_MS: '1000',
@@ -93,7 +119,7 @@ describe('a first visit and the operator console in a real browser (whole platfo
       BREAKER_CONSECUTIVE_FAILURES: '3',
       BREAKER_RESET_TIMEOUT_MS: '1000',
     });
-    storefront = await AppProcess.start('storefront', { env: { GATEWAY_URL: gateway.url } });
+    storefront = await AppProcess.start('storefront', { port: storefrontPort, env: { GATEWAY_URL: gateway.url, TRACE_UI_URL: `${zipkin.url}/zipkin/`, ...zipkin.appEnv } });
     // As npm start does once everything is ready.
     const loaded = spawnSync(process.execPath, [DEMO_LOADER, gateway.url], { encoding: 'utf8', timeout: 60_000 });
     if (loaded.status !== 0) throw new Error(`demo catalog: ${loaded.stderr}`);
@@ -120,6 +146,8 @@ describe('a first visit and the operator console in a real browser (whole platfo
     await storefront?.stop();
     await gateway?.stop();
     await platform?.stop();
+    await prometheus?.stop();
+    await zipkin?.stop();
   });
 
   it('opens on the demo catalog: products with pictures and categories, newest first', async () => {
@@ -132,6 +160,7 @@ describe('a first visit and the operator console in a real browser (whole platfo
     await shop.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="product-picture"]')).every((img) => img.complete && img.naturalWidth > 0));
     expect(await shop.getByTestId('product-picture').count()).toBe(16);
     await shot(shop, 'desktop-home');
+    await docImage(shop, 'shop');
     await shop.setViewportSize({ width: 375, height: 812 });
     expect(await fits(shop)).toBe(true);
     await shot(shop, 'phone-home');
@@ -187,6 +216,39 @@ describe('a first visit and the operator console in a real browser (whole platfo
     expect(done.map((s) => s.split(/\d/)[0].trim())).toEqual(['Placed', 'Awaiting payment', 'Confirmed', 'Shipped', 'Delivered']);
     expect(await shop.getByTestId('reviews-status').textContent()).toBe('0 of 1 reviewed');
     await shot(shop, 'order-delivered');
+    await shop.locator('#history-title').scrollIntoViewIfNeeded();
+    await docImage(shop, 'order-timeline');
+  });
+
+  it("links the order to its traces: the placement through the gateway and every service, the courier's steps on to the review service", async () => {
+    const link = shop.getByTestId('trace-link');
+    const href = (await link.getAttribute('href')) ?? '';
+    expect(href.startsWith(`${zipkin.url}/zipkin/?`)).toBe(true);
+    expect(new URL(href).searchParams.get('annotationQuery')).toBe(`messaging.kafka.message.key=${orderId}`);
+    // Zipkin's API: the order's traces, found the way the link finds them.
+    const placement = await eventually(async () => {
+      const found = await zipkin.tracesOfKey(orderId);
+      const services = (trace: (typeof found)[number]) => new Set(trace.map((s) => s.localEndpoint?.serviceName));
+      // Placed in the shop: one trace from the gateway through the order service, Kafka and the catalog, payment
+      // and delivery consumers. The courier's steps, moved by the operator, are traces of their own (through the
+      // gateway and the delivery service on to the order and review services), found alike.
+      const sets = found.map((t) => [...services(t)].sort().join(' '));
+      expect(sets).toContain('api-gateway catalog delivery order payment');
+      expect(sets.some((set) => set.includes('review'))).toBe(true);
+      return found[sets.indexOf('api-gateway catalog delivery order payment')];
+    }, 30_000);
+    const ui = await shop.context().newPage();
+    await ui.setViewportSize({ width: 1280, height: 900 });
+    // The link opens Zipkin's search on the order and finds its traces.
+    await ui.goto(href);
+    await ui.getByText(/\d+ Results?/).first().waitFor({ timeout: 30_000 });
+    // The placement's trace in Zipkin's UI: the picture of one order through the platform.
+    const loaded = ui.waitForResponse((res) => res.url().endsWith(`/api/v2/trace/${placement[0].traceId}`) && res.ok(), { timeout: 30_000 });
+    await ui.goto(`${zipkin.url}/zipkin/traces/${placement[0].traceId}`);
+    await loaded;
+    await ui.getByText(/\bpayment\b/).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    await docImage(ui, 'trace');
+    await ui.close();
   });
 
   it('shows a malformed record in the dead letters with its error, and replay takes it off the list', async () => {
@@ -208,18 +270,22 @@ describe('a first visit and the operator console in a real browser (whole platfo
     }, 30_000);
   });
 
-  it('shows the breaker of a frozen service open, and closed again once it answers', async () => {
-    await waitForText(console_, '[data-testid="breaker-review"] [data-testid="breaker-state"]', 'Closed');
+  it("shows the breaker of a frozen service's operator lane open, the customers' one untouched, and closed again once it answers", async () => {
+    const operatorLane = '[data-testid="breaker-review-operator"] [data-testid="breaker-state"]';
+    const customers = '[data-testid="breaker-review"] [data-testid="breaker-state"]';
+    await waitForText(console_, operatorLane, 'Closed');
     platform.freezeApp('review');
     try {
-      // The console's own reads of the review service time out until the breaker opens.
-      await waitForText(console_, '[data-testid="breaker-review"] [data-testid="breaker-state"]', 'Open', 60_000);
+      // The console's own reads of the review service go through its operator lane (the gateway's upstreams.ts):
+      // they time out until that lane's breaker opens, and the breaker customers' calls use is not theirs to open.
+      await waitForText(console_, operatorLane, 'Open', 60_000);
       await console_.getByTestId('messaging-review').getByTestId('messaging-error').waitFor();
+      expect(await console_.locator(customers).textContent()).toBe('Closed');
       await shot(console_, 'console-breaker-open');
     } finally {
       platform.thawApp('review');
     }
-    await waitForText(console_, '[data-testid="breaker-review"] [data-testid="breaker-state"]', 'Closed', 60_000);
+    await waitForText(console_, operatorLane, 'Closed', 60_000);
   });
 
   it('shows outbox backlog and consumer lag per service, rebuilds a read model and republishes an order, each confirmed', async () => {
@@ -241,6 +307,45 @@ describe('a first visit and the operator console in a real browser (whole platfo
     expect(await confirm(republish, "Republish the order's events")).toBe(`Republished 5 events of order ${orderId.slice(0, 8)}.`);
   });
 
+  it('charts the last hour from Prometheus: every chart drawn, the order counted by its outcomes', async () => {
+    await console_.setViewportSize({ width: 1280, height: 900 });
+    await eventually(async () => {
+      await open(console_, '/admin');
+      for (const id of CHARTS) await console_.getByTestId(`chart-${id}`).locator('canvas').first().waitFor({ timeout: 15_000 });
+      const legend = (await console_.getByTestId('chart-orders').locator('.u-legend').textContent()) ?? '';
+      expect(legend).toContain('placed');
+      expect(legend).toContain('delivered');
+    }, 90_000);
+    expect(await console_.getByTestId('chart-to-confirmed').locator('.u-legend').textContent()).toContain('p99');
+  });
+
+  it('shows a canary release being judged, then its verdict with the reasons', async () => {
+    const admin = await tokenFor('release-tool', 'admin');
+    const releases = (method: string, path: string, body?: unknown) =>
+      fetch(`${gateway.url}/api/admin/releases/payment${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    // What the console shows is this test's business (the release itself is e2e/releases'): the stable
+    // instance stands in for the canary's address.
+    expect((await releases('PUT', '/canary', { url: platform.url('payment'), weight: 10, version: 'c4a9a2b0d1e3' })).status).toBe(200);
+    const signal = { name: 'records sent to retry', stable: '0.0% of 40', canary: '50.0% of 12', verdict: 'bad', note: 'higher by 50.0 points (z 4.9)' };
+    const report = { version: 'c4a9a2b0d1e3', stableVersion: '5b7e01f9aa42', phase: 'judging', weight: 10, startedAt: new Date().toISOString(), windowSeconds: 120, elapsedSeconds: 8, reasons: [], signals: [signal] };
+    expect((await releases('PUT', '/report', report)).status).toBe(200);
+    const card = '[data-testid="release-payment"]';
+    await waitForText(console_, `${card} [data-testid="release-phase"]`, 'Judging the canary');
+    expect(await console_.locator(card).getByTestId('release-version').textContent()).toBe('c4a9a2b0d1e3');
+    await shot(console_, 'console-release-judging');
+    expect((await releases('DELETE', '/canary')).status).toBe(200);
+    const reason = 'records sent to retry: canary 50.0% of 12, stable 0.0% of 40 (higher by 50.0 points (z 4.9))';
+    expect((await releases('PUT', '/report', { ...report, phase: 'rolled-back', verdict: 'rollback', elapsedSeconds: 9.5, reasons: [reason] })).status).toBe(200);
+    await waitForText(console_, `${card} [data-testid="release-phase"]`, 'Rolled back');
+    expect(await console_.locator(card).getByTestId('release-verdict').textContent()).toBe('Verdict: roll back');
+    expect(await console_.locator(card).getByTestId('release-reasons').textContent()).toBe(reason);
+    await shot(console_, 'console-release-rolled-back');
+  });
+
   it('lays the console and the order page out on a phone and a desktop without horizontal overflow', async () => {
     for (const [width, height] of [
       [375, 812],
@@ -249,8 +354,10 @@ describe('a first visit and the operator console in a real browser (whole platfo
       await console_.setViewportSize({ width, height });
       await open(console_, '/admin');
       await console_.getByTestId('breaker-review').waitFor();
+      await console_.getByTestId('chart-orders').locator('canvas').first().waitFor();
       expect({ width, page: '/admin', fits: await fits(console_) }).toEqual({ width, page: '/admin', fits: true });
       await shot(console_, `${width === 375 ? 'phone' : 'desktop'}-console`);
+      if (width === 1280) await docImage(console_, 'console');
       await open(console_, `/orders/${orderId}`);
       await waitForText(console_, '[data-testid="order-status"]', 'Delivered');
       expect({ width, page: '/orders/:id', fits: await fits(console_) }).toEqual({ width, page: '/orders/:id', fits: true });

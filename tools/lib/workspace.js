@@ -34,21 +34,24 @@ function ensureDependencies(log) {
   log(`dependencies installed in ${(ms / 1000).toFixed(1)} s`);
 }
 
+/** Nx, as the commands run it: no daemon left behind, no cloud. */
+function nx(args, options = {}) {
+  const bin = path.join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+  return step(`nx ${args.join(' ')}`, process.execPath, [bin, ...args, '--outputStyle=static'], {
+    ...options,
+    env: { ...(options.env ?? process.env), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
+}
+
 /**
- * Prisma clients, then the compiled apps and libraries in dist/, then the
- * storefront's browser app (Vite) beside its compiled server. swc skips the
- * browser sources (tsx, the generated API types, the Vite config).
+ * Every project's `build` target (tools/nx/project-targets.plugin.js): the
+ * Prisma clients, each library and app compiled into dist/, the storefront's
+ * browser app, and each app's deployable output in dist/deploy/<app>. Nx
+ * rebuilds only what changed since the last build (its cache, .nx/cache).
  */
 function build(log) {
-  step('prisma generate', process.execPath, [path.join(root, 'tools', 'prisma-generate.js')], { quiet: true });
-  const swc = path.join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js');
-  let ms = step('build', process.execPath, [
-    swc, 'apps', 'libs', 'bench', 'chaos', '-d', 'dist', '--delete-dir-on-start', '--quiet',
-    '--ignore', '**/*.spec.ts,**/*.int-spec.ts,apps/storefront/src/web/**,apps/storefront/src/api/**,apps/storefront/*.mjs',
-  ], { quiet: true });
-  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  ms += step('storefront build', process.execPath, [vite, 'build', '--config', 'apps/storefront/vite.config.mjs', '--logLevel', 'warn'], { quiet: true });
+  const ms = nx(['run-many', '-t', 'build'], { quiet: true });
   log(`built in ${(ms / 1000).toFixed(1)} s`);
 }
 
-module.exports = { root, step, ensureDependencies, build };
+module.exports = { root, step, nx, ensureDependencies, build };

@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client';
 import { HealthModule, METRICS_REGISTRY } from '@shop/platform/http';
 import { ResilienceModule } from '@shop/platform/resilience';
 import { BreakersHttpController } from './admin/breakers/breakers.http.controller';
+import { ChartsHttpController } from './admin/charts/charts.http.controller';
+import { PrometheusCharts } from './admin/charts/prometheus-charts.service';
 import { OperationsHttpController } from './admin/operations/operations.http.controller';
 import { IssueTokenHttpController } from './auth/issue-token/issue-token.http.controller';
 import { CatalogReads } from './catalog/catalog-reads.service';
@@ -12,6 +14,8 @@ import { GatewayMetrics } from './metrics/gateway.metrics';
 import { OrderSummaryHandler } from './orders/order-summary/order-summary.handler';
 import { OrderSummaryHttpController } from './orders/order-summary/order-summary.http.controller';
 import { UpstreamProxy } from './proxy/upstream-proxy.service';
+import { CanaryRouter } from './releases/canary-router';
+import { ReleasesHttpController } from './releases/releases.http.controller';
 import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
 
 /**
@@ -20,7 +24,7 @@ import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
  * proxy's, on Fastify (proxy/proxy-routes.ts); the demo issuer joins these
  * only when enabled.
  */
-export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController];
+export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ChartsHttpController, ReleasesHttpController];
 
 /**
  * The gateway: no database, no Kafka. Tokens and rate limits are checked at
@@ -44,8 +48,10 @@ export class AppModule {
         { provide: METRICS_REGISTRY, useValue: registry },
         GatewayMetrics,
         UpstreamProxy,
+        CanaryRouter,
         CatalogReads,
         OrderSummaryHandler,
+        PrometheusCharts,
       ],
     };
   }

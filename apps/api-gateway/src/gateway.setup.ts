@@ -1,10 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTokenVerifier } from '@shop/platform/auth';
-import { TokenBucketLimiter, UpstreamRegistry } from '@shop/platform/resilience';
+import { TokenBucketLimiter } from '@shop/platform/resilience';
 import { CatalogReads } from './catalog/catalog-reads.service';
 import type { GatewayConfig } from './config/gateway.config';
 import { installEdge, RateClass } from './edge/edge-hooks';
 import { registerProxyRoutes } from './proxy/proxy-routes';
+import { CanaryRouter } from './releases/canary-router';
 
 /**
  * What the gateway adds to Fastify before Nest registers its routes: the
@@ -29,5 +30,5 @@ export function prepareGateway(app: NestFastifyApplication, config: GatewayConfi
     audience: config.JWT_AUDIENCE,
   });
   installEdge(fastify, { verify, limiter, requestTimeoutMs: config.REQUEST_TIMEOUT_MS });
-  registerProxyRoutes(fastify, { upstreams: app.get(UpstreamRegistry), catalogReads: app.get(CatalogReads) });
+  registerProxyRoutes(fastify, { releases: app.get(CanaryRouter), catalogReads: app.get(CatalogReads) });
 }

@@ -1,56 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, createMetricsRegistry } from '@shop/platform/http';
 import type { Registry } from 'prom-client';
 import { promtoolProblems, TEST_JWT_SECRET, tokenFor } from '@shop/testing';
-import { AppModule } from '../src/app.module';
-import { loadGatewayConfig } from '../src/config/gateway.config';
-import { prepareGateway } from '../src/gateway.setup';
 import { UPSTREAM_NAMES, UpstreamName } from '../src/upstreams/upstreams';
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A local HTTP server standing for one service: records what reaches it and answers as each test says. */
-class RecordingUpstream {
-  seen: Seen[] = [];
-  closedBeforeAnswer = 0;
-  answer: (req: Seen, res: ServerResponse) => void = (req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ upstream: this.name, method: req.method, url: req.url }));
-  };
-  private readonly server: Server;
-
-  constructor(readonly name: UpstreamName) {
-    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-        this.seen.push(seen);
-        res.on('close', () => {
-          if (!res.writableEnded) this.closedBeforeAnswer++;
-        });
-        this.answer(seen, res);
-      });
-    });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
+import { RecordingUpstream, startGateway } from './in-process-gateway';
 
 /**
  * The gateway in-process in front of five recording upstreams: which service
@@ -79,14 +32,7 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
       RATE_LIMIT_WRITE_BURST: '10000',
     };
     for (const name of UPSTREAM_NAMES) env[`${name.toUpperCase()}_URL`] = await upstreams[name].start();
-    const config = loadGatewayConfig(env);
-    const metrics = createMetricsRegistry('api-gateway');
-    registry = metrics.registry;
-    const httpDuration = metrics.httpDuration;
-    app = await createHttpApp(AppModule.forRoot(config, registry), { name: 'api-gateway', logLevel: 'warn', httpDuration });
-    prepareGateway(app, config);
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url, registry } = await startGateway(env));
     admin = await tokenFor('ops', 'admin');
     customer = await tokenFor('carol');
   });

@@ -11,6 +11,7 @@ import { AdvanceOrderHandler } from './orders/follow-lifecycle/advance-order.han
 import { FollowLifecycleEventController } from './orders/follow-lifecycle/follow-lifecycle.event.controller';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { ListOrdersHttpController } from './orders/list-orders/list-orders.http.controller';
+import { OrderLifecycleMetrics } from './orders/order-lifecycle.metrics';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
 import { CatalogProductExport } from './products/rebuild-product-snapshots/catalog-product-export';
@@ -44,6 +45,7 @@ export class AppModule {
         RebuildProductSnapshotsHttpController,
       ],
       providers: [
+        OrderLifecycleMetrics,
         PlaceOrderHandler,
         CancelOrderHandler,
         AdvanceOrderHandler,

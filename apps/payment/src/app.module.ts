@@ -1,9 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { PaymentDataAccessModule } from '@shop/payment/data-access';
 import { DeadlineProvider, PaymentProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
 import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import type { PaymentConfig } from './config/payment.config';
+import { FaultyReleaseProvider } from './demo/faulty-release.provider';
 import { AuthorizePaymentEventController } from './payments/authorize-payment/authorize-payment.event.controller';
 import { AuthorizePaymentHandler } from './payments/authorize-payment/authorize-payment.handler';
 import { ListPaymentsHttpController } from './payments/list-payments/list-payments.http.controller';
@@ -19,6 +20,12 @@ export interface PaymentAppOptions {
 @Module({})
 export class AppModule {
   static forRoot(config: PaymentConfig, registry: Registry, options: PaymentAppOptions = {}): DynamicModule {
+    // The provider's calls get their deadline; the demonstration's faulty build fails before the provider is asked.
+    let provider: PaymentProvider = new DeadlineProvider(options.paymentProvider ?? new SimulatedPaymentProvider(), config.PAYMENT_PROVIDER_TIMEOUT_MS);
+    if (config.PAYMENT_FAULTY_RELEASE_PERCENT > 0) {
+      new Logger('payment').warn(`PAYMENT_FAULTY_RELEASE_PERCENT=${config.PAYMENT_FAULTY_RELEASE_PERCENT}: this build fails that share of authorisations, for the canary demonstration only`);
+      provider = new FaultyReleaseProvider(provider, config.PAYMENT_FAULTY_RELEASE_PERCENT);
+    }
     return {
       module: AppModule,
       imports: [
@@ -27,7 +34,7 @@ export class AppModule {
       ],
       controllers: [AuthorizePaymentEventController, RefundPaymentEventController, ListPaymentsHttpController],
       providers: [
-        { provide: PAYMENT_PROVIDER, useValue: new DeadlineProvider(options.paymentProvider ?? new SimulatedPaymentProvider(), config.PAYMENT_PROVIDER_TIMEOUT_MS) },
+        { provide: PAYMENT_PROVIDER, useValue: provider },
         AuthorizePaymentHandler,
         RefundPaymentHandler,
       ],

@@ -9,3 +9,4 @@ export * from './stats';
 export * from './app-process';
 export * from './otlp-receiver';
 export * from './promtool';
+export * from './observability';

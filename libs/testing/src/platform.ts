@@ -25,6 +25,8 @@ export class TestPlatform {
   readonly kafka!: TestKafka;
   private readonly running = new Map<ServiceName, AppProcess>();
   private readonly ports = new Map<ServiceName, number>();
+  /** Second instances (a canary beside the stable one): stopped with the platform if the caller has not. */
+  private readonly extra = new Set<AppProcess>();
 
   private constructor(private options: PlatformOptions) {}
 
@@ -57,9 +59,31 @@ export class TestPlatform {
 
   /** Starts (or restarts, on the same port) an app and waits until it is ready. */
   async startApp(app: ServiceName): Promise<void> {
-    const definition = appsRegistry().APPS.find((a) => a.name === app);
     const port = this.ports.get(app) ?? (await freePort());
     this.ports.set(app, port);
+    const env = this.envOf(app);
+    this.running.delete(app);
+    this.running.set(app, await AppProcess.start(app, { env, port, nodeArgs: this.options.nodeArgs?.[app] }));
+  }
+
+  /**
+   * Another instance of an app beside the one running (a canary): the same
+   * database, brokers and consumer groups, its own port, plus `env`. Ready
+   * when it resolves; stop it with stopInstance (the platform's stop does too).
+   */
+  async startInstance(app: ServiceName, env: Record<string, string>): Promise<AppProcess> {
+    const instance = await AppProcess.start(app, { env: { ...this.envOf(app), ...env }, nodeArgs: this.options.nodeArgs?.[app] });
+    this.extra.add(instance);
+    return instance;
+  }
+
+  async stopInstance(instance: AppProcess): Promise<void> {
+    await instance.stop(30_000);
+    this.extra.delete(instance);
+  }
+
+  private envOf(app: ServiceName): Record<string, string> {
+    const definition = appsRegistry().APPS.find((a) => a.name === app);
     const env: Record<string, string> = {
       KAFKA_BROKERS: this.kafka.brokers.join(','),
       KAFKA_TOPIC_PREFIX: `${this.kafka.prefix}.`,
@@ -73,8 +97,7 @@ export class TestPlatform {
       env.DATABASE_URL = this.db.urlFor(app);
       env.DATABASE_SCHEMA = definition.database.schema;
     }
-    this.running.delete(app);
-    this.running.set(app, await AppProcess.start(app, { env, port, nodeArgs: this.options.nodeArgs?.[app] }));
+    return env;
   }
 
   /**
@@ -161,6 +184,7 @@ export class TestPlatform {
   }
 
   async stop(): Promise<void> {
+    await Promise.all([...this.extra].map((instance) => this.stopInstance(instance)));
     await Promise.all([...this.running.keys()].map((app) => this.stopApp(app)));
     await this.kafka?.cleanup().catch(() => undefined);
     await this.db?.drop();

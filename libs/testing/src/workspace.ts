@@ -18,7 +18,7 @@ export function uniqueSuffix(): string {
 }
 
 /** The local infrastructure tooling (plain JS, shared with `npm start`, `npm run compose` and CI). */
-export function infra<T>(name: 'postgres' | 'kafka' | 'docker' | 'standins' | 'containers' | 'compose-stack'): T {
+export function infra<T>(name: 'postgres' | 'kafka' | 'docker' | 'standins' | 'containers' | 'compose-stack' | 'zipkin' | 'prometheus'): T {
   return require(join(workspaceRoot(), 'tools', 'infra', `${name}.js`)) as T;
 }
 

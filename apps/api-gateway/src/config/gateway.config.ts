@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hostVar, jwksAlgorithmsVar, jwtClaimVar, jwtSecretVar, loadConfig, logLevelVar, portVar } from '@shop/platform/config';
+import { parseTrustedProxies } from '../edge/trusted-proxies';
 
 const upstreamUrl = (fallback: string) =>
   z
@@ -31,10 +32,14 @@ export const gatewayConfigSchema = z
     AUTH_DEMO_ISSUER: z.stringbool().default(false),
     DEMO_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
     /**
-     * Addresses whose X-Forwarded-For is believed (the storefront's, an ingress's): comma-separated IPs, CIDRs, or
-     * `loopback`, `linklocal`, `uniquelocal`. Everyone else is known by the address they connect from.
+     * Addresses whose X-Forwarded-For is believed (the storefront's, an ingress's): comma-separated IPs, CIDRs,
+     * `loopback`, `linklocal`, `uniquelocal`, or host names (a proxy's container name, looked up every 10 s).
+     * Everyone else is known by the address they connect from.
      */
-    TRUSTED_PROXIES: z.string().default('loopback'),
+    TRUSTED_PROXIES: z
+      .string()
+      .default('loopback')
+      .refine((v) => !('invalid' in parseTrustedProxies(v)), { message: 'must list addresses, CIDRs, loopback, linklocal, uniquelocal or host names' }),
     /** The gateway's own deadline per request; upstream calls must fit inside it. */
     REQUEST_TIMEOUT_MS: millis(10_000, 100),
     /** Reads time out after 4x the upstream's recent p99, never sooner than this... */
@@ -72,6 +77,8 @@ export const gatewayConfigSchema = z
     CATALOG_STALE_TTL_MS: millis(60_000, 0, 86_400_000),
     /** Memory the stale copies may take, bodies and headers. */
     CATALOG_STALE_MAX_BYTES: count(16 * 1024 * 1024, 1024 * 1024 * 1024),
+    /** Where the operator console's charts come from (Prometheus's query API, reached by the gateway only); unset: no charts. */
+    PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: logLevelVar,
   })
   .refine((env) => Boolean(env.JWT_SECRET || env.JWT_JWKS_URL), { message: 'set JWT_SECRET or JWT_JWKS_URL', path: ['JWT_SECRET'] })

@@ -11,7 +11,9 @@ import {
   updateProductSchema,
 } from '@shop/shared/contracts';
 import { dlqListQuerySchema, dlqReplayBodySchema, messagingStatusQuerySchema, readModelParamSchema, rebuildBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
+import { chartsQuerySchema, chartsView } from '../admin/charts/charts.schemas';
 import { issueTokenBodySchema } from '../auth/issue-token/issue-token.schemas';
+import { canaryBodySchema, releaseReportSchema, releaseView, upstreamParamSchema } from '../releases/release.schemas';
 import type { UpstreamName } from '../upstreams/upstreams';
 import {
   breakerSnapshot,
@@ -35,7 +37,7 @@ import {
 export type Access = 'public' | 'token' | 'customer' | 'admin';
 
 export interface ContractRoute {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** As the gateway serves it, `:param` style. */
   path: string;
   /** Where the gateway sends it: one service, several (composition), the one named in the request, or none. */
@@ -268,6 +270,59 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     summary: "Every upstream's circuit breaker: state and rolling-window counters",
     success: { status: 200, description: 'per upstream', schema: z.record(z.string(), breakerSnapshot) },
     errors: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/charts',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: "The operator console's charts: orders by outcome, order latencies, consumer lag, outbox backlog, dead letters, breakers",
+    description: "Read from Prometheus's query API by the gateway (PROMETHEUS_URL), which is never exposed itself. Without one, `available` is false.",
+    query: chartsQuerySchema,
+    success: { status: 200, description: 'one series per outcome, percentile, service or upstream', schema: chartsView },
+    errors: [400, 502],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/releases',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: "Canary releases: each upstream's stable and canary instances, the canary's share of the calls, what each one's breaker counted, and the release tool's last report",
+    success: { status: 200, description: 'per upstream', schema: z.object({ releases: z.array(releaseView) }) },
+    errors: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/releases/:upstream/canary',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: "Send a share of the gateway's calls to an upstream to a canary instance (its own pool and breaker); the release tool sets it",
+    description: 'Kept in memory only: a restarted gateway sends every call to the stable instance. While the canary\'s breaker is open its share goes to the stable instance.',
+    params: { upstream: upstreamParamSchema },
+    body: canaryBodySchema,
+    success: { status: 200, description: 'the upstream with its canary', schema: releaseView },
+    errors: [400],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/admin/releases/:upstream/canary',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: 'Send every call to the upstream to its stable instance again',
+    params: { upstream: upstreamParamSchema },
+    success: { status: 200, description: 'the upstream without a canary', schema: releaseView },
+    errors: [400],
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/releases/:upstream/report',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: "The release tool's report of a release: the confidence check's signals, its verdict and reasons, for the console",
+    params: { upstream: upstreamParamSchema },
+    body: releaseReportSchema,
+    success: { status: 200, description: 'the upstream with the report', schema: releaseView },
+    errors: [400],
   },
   {
     method: 'POST',

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { UpstreamRegistry } from '@shop/platform/resilience';
 import { catalogReadKey } from '../catalog/catalog-read-key';
 import type { CatalogReads } from '../catalog/catalog-reads.service';
 import { ContractRoute, CONTRACT_ROUTES } from '../docs/contract.routes';
+import type { CanaryRouter } from '../releases/canary-router';
 import { UPSTREAM_NAMES, UpstreamName } from '../upstreams/upstreams';
 import { sendAnswer, sendUnavailable } from './answers';
 import { forwardedRequestHeaders, queryOf } from './forwarding';
@@ -26,11 +26,11 @@ export function upstreamPath(template: string): (params: Record<string, string>)
  * the service's breaker and sends the answer back as it is. Each service
  * serves its part of the contract under the contract's own paths, so the
  * upstream path is the route's, rebuilt from its (encoded) parameters, plus
- * the raw query string of a read.
+ * the raw query string of a read. Each call goes to the service's stable
+ * instance, or to its canary for the canary's share (releases/canary-router.ts).
  */
-export function registerProxyRoutes(fastify: FastifyInstance, deps: { upstreams: UpstreamRegistry; catalogReads: CatalogReads }): void {
+export function registerProxyRoutes(fastify: FastifyInstance, deps: { releases: CanaryRouter; catalogReads: CatalogReads }): void {
   for (const route of PROXIED_ROUTES) {
-    const upstream = deps.upstreams.get(route.upstream);
     const pathOf = upstreamPath(route.path);
     const read = route.method === 'GET';
     fastify.route({
@@ -48,6 +48,7 @@ export function registerProxyRoutes(fastify: FastifyInstance, deps: { upstreams:
           body,
           client: request.client,
         };
+        const upstream = deps.releases.pick(route.upstream);
         if (route.staleFallback) {
           const key = catalogReadKey(route.staleFallback, params['id'], request.query as Record<string, string>);
           return deps.catalogReads.serve(upstream, call, key, request, reply);

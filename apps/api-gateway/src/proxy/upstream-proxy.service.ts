@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { UpstreamRegistry, UpstreamResponse } from '@shop/platform/resilience';
+import type { UpstreamResponse } from '@shop/platform/resilience';
+import { CanaryRouter } from '../releases/canary-router';
 import type { OperatorLane, UpstreamName } from '../upstreams/upstreams';
 import { sendAnswer, sendUnavailable } from './answers';
 import { forwardedRequestHeaders } from './forwarding';
@@ -17,18 +18,19 @@ export interface UpstreamCall {
 
 /**
  * Calls a service for a client request of the routes answered in Nest (the
- * composed summary, the operator routes), through that service's breaker.
- * The one-call routes are the proxy's (proxy-routes.ts).
+ * composed summary, the operator routes), through that service's breaker:
+ * the stable instance's, or its canary's for the canary's share. The
+ * one-call routes are the proxy's (proxy-routes.ts).
  */
 @Injectable()
 export class UpstreamProxy {
-  constructor(@Inject(UpstreamRegistry) private readonly upstreams: UpstreamRegistry) {}
+  constructor(private readonly releases: CanaryRouter) {}
 
   /** Any answer the service gave; rejects with an UpstreamError when there was none. */
   call(upstream: UpstreamName | OperatorLane, request: FastifyRequest, call: UpstreamCall = {}): Promise<UpstreamResponse> {
     const payload = call.body === undefined ? request.body : call.body;
     const body = payload === undefined || payload === null ? undefined : JSON.stringify(payload);
-    return this.upstreams.get(upstream).request({
+    return this.releases.pick(upstream).request({
       method: call.method ?? request.method,
       path: call.path ?? request.url,
       headers: forwardedRequestHeaders(request.headers, { ip: request.socket.remoteAddress ?? '', protocol: request.protocol }, { hasBody: body !== undefined }),

@@ -300,6 +300,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/charts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operator console's charts: orders by outcome, order latencies, consumer lag, outbox backlog, dead letters, breakers
+         * @description Read from Prometheus's query API by the gateway (PROMETHEUS_URL), which is never exposed itself. Without one, `available` is false.
+         */
+        get: operations["getApiAdminCharts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Canary releases: each upstream's stable and canary instances, the canary's share of the calls, what each one's breaker counted, and the release tool's last report */
+        get: operations["getApiAdminReleases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/releases/{upstream}/canary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Send a share of the gateway's calls to an upstream to a canary instance (its own pool and breaker); the release tool sets it
+         * @description Kept in memory only: a restarted gateway sends every call to the stable instance. While the canary's breaker is open its share goes to the stable instance.
+         */
+        put: operations["putApiAdminReleasesUpstreamCanary"];
+        post?: never;
+        /** Send every call to the upstream to its stable instance again */
+        delete: operations["deleteApiAdminReleasesUpstreamCanary"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/releases/{upstream}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The release tool's report of a release: the confidence check's signals, its verdict and reasons, for the console */
+        put: operations["putApiAdminReleasesUpstreamReport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/token": {
         parameters: {
             query?: never;
@@ -2489,6 +2564,566 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminCharts: {
+        parameters: {
+            query?: {
+                minutes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one series per outcome, percentile, service or upstream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description false when the gateway has no Prometheus to ask (PROMETHEUS_URL unset) */
+                        available: boolean;
+                        /** @description why there are no charts */
+                        reason?: string;
+                        /** @description unix seconds */
+                        from: number;
+                        to: number;
+                        stepSeconds: number;
+                        charts: {
+                            id: string;
+                            title: string;
+                            unit: string;
+                            series: {
+                                /** @description the series: an outcome, a percentile, a service, an upstream */
+                                name: string;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service's own upstream (the owner of the data it imports) failed or answered something unusable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminReleases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description per upstream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        releases: {
+                            /** @enum {string} */
+                            upstream: "catalog" | "order" | "payment" | "delivery" | "review";
+                            stable: {
+                                url: string;
+                                version: string | null;
+                                /** @enum {string} */
+                                state: "closed" | "open" | "halfOpen";
+                                calls: number;
+                                failures: number;
+                                timeouts: number;
+                                rejected: number;
+                                opened: number;
+                                latencyP99Ms: number;
+                            };
+                            canary: {
+                                url: string;
+                                version: string | null;
+                                /** @enum {string} */
+                                state: "closed" | "open" | "halfOpen";
+                                calls: number;
+                                failures: number;
+                                timeouts: number;
+                                rejected: number;
+                                opened: number;
+                                latencyP99Ms: number;
+                                weight: number;
+                                since: string;
+                            } | null;
+                            report: {
+                                version: string;
+                                stableVersion?: string;
+                                /** @enum {string} */
+                                phase: "judging" | "promoting" | "promoted" | "rolling-back" | "rolled-back" | "failed";
+                                weight: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                                windowSeconds: number;
+                                elapsedSeconds: number;
+                                /** @enum {string} */
+                                verdict?: "promote" | "rollback";
+                                reasons: string[];
+                                signals: {
+                                    name: string;
+                                    stable: string;
+                                    canary: string;
+                                    /** @enum {string} */
+                                    verdict: "ok" | "bad" | "not enough data";
+                                    note?: string;
+                                }[];
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiAdminReleasesUpstreamCanary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upstream: "catalog" | "order" | "payment" | "delivery" | "review";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    url: string;
+                    weight: number;
+                    version: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the upstream with its canary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        upstream: "catalog" | "order" | "payment" | "delivery" | "review";
+                        stable: {
+                            url: string;
+                            version: string | null;
+                            /** @enum {string} */
+                            state: "closed" | "open" | "halfOpen";
+                            calls: number;
+                            failures: number;
+                            timeouts: number;
+                            rejected: number;
+                            opened: number;
+                            latencyP99Ms: number;
+                        };
+                        canary: {
+                            url: string;
+                            version: string | null;
+                            /** @enum {string} */
+                            state: "closed" | "open" | "halfOpen";
+                            calls: number;
+                            failures: number;
+                            timeouts: number;
+                            rejected: number;
+                            opened: number;
+                            latencyP99Ms: number;
+                            weight: number;
+                            since: string;
+                        } | null;
+                        report: {
+                            version: string;
+                            stableVersion?: string;
+                            /** @enum {string} */
+                            phase: "judging" | "promoting" | "promoted" | "rolling-back" | "rolled-back" | "failed";
+                            weight: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            windowSeconds: number;
+                            elapsedSeconds: number;
+                            /** @enum {string} */
+                            verdict?: "promote" | "rollback";
+                            reasons: string[];
+                            signals: {
+                                name: string;
+                                stable: string;
+                                canary: string;
+                                /** @enum {string} */
+                                verdict: "ok" | "bad" | "not enough data";
+                                note?: string;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiAdminReleasesUpstreamCanary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upstream: "catalog" | "order" | "payment" | "delivery" | "review";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the upstream without a canary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        upstream: "catalog" | "order" | "payment" | "delivery" | "review";
+                        stable: {
+                            url: string;
+                            version: string | null;
+                            /** @enum {string} */
+                            state: "closed" | "open" | "halfOpen";
+                            calls: number;
+                            failures: number;
+                            timeouts: number;
+                            rejected: number;
+                            opened: number;
+                            latencyP99Ms: number;
+                        };
+                        canary: {
+                            url: string;
+                            version: string | null;
+                            /** @enum {string} */
+                            state: "closed" | "open" | "halfOpen";
+                            calls: number;
+                            failures: number;
+                            timeouts: number;
+                            rejected: number;
+                            opened: number;
+                            latencyP99Ms: number;
+                            weight: number;
+                            since: string;
+                        } | null;
+                        report: {
+                            version: string;
+                            stableVersion?: string;
+                            /** @enum {string} */
+                            phase: "judging" | "promoting" | "promoted" | "rolling-back" | "rolled-back" | "failed";
+                            weight: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            windowSeconds: number;
+                            elapsedSeconds: number;
+                            /** @enum {string} */
+                            verdict?: "promote" | "rollback";
+                            reasons: string[];
+                            signals: {
+                                name: string;
+                                stable: string;
+                                canary: string;
+                                /** @enum {string} */
+                                verdict: "ok" | "bad" | "not enough data";
+                                note?: string;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiAdminReleasesUpstreamReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upstream: "catalog" | "order" | "payment" | "delivery" | "review";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: string;
+                    stableVersion?: string;
+                    /** @enum {string} */
+                    phase: "judging" | "promoting" | "promoted" | "rolling-back" | "rolled-back" | "failed";
+                    weight: number;
+                    /** Format: date-time */
+                    startedAt: string;
+                    windowSeconds: number;
+                    elapsedSeconds: number;
+                    /** @enum {string} */
+                    verdict?: "promote" | "rollback";
+                    reasons: string[];
+                    signals: {
+                        name: string;
+                        stable: string;
+                        canary: string;
+                        /** @enum {string} */
+                        verdict: "ok" | "bad" | "not enough data";
+                        note?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description the upstream with the report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        upstream: "catalog" | "order" | "payment" | "delivery" | "review";
+                        stable: {
+                            url: string;
+                            version: string | null;
+                            /** @enum {string} */
+                            state: "closed" | "open" | "halfOpen";
+                            calls: number;
+                            failures: number;
+                            timeouts: number;
+                            rejected: number;
+                            opened: number;
+                            latencyP99Ms: number;
+                        };
+                        canary: {
+                            url: string;
+                            version: string | null;
+                            /** @enum {string} */
+                            state: "closed" | "open" | "halfOpen";
+                            calls: number;
+                            failures: number;
+                            timeouts: number;
+                            rejected: number;
+                            opened: number;
+                            latencyP99Ms: number;
+                            weight: number;
+                            since: string;
+                        } | null;
+                        report: {
+                            version: string;
+                            stableVersion?: string;
+                            /** @enum {string} */
+                            phase: "judging" | "promoting" | "promoted" | "rolling-back" | "rolled-back" | "failed";
+                            weight: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            windowSeconds: number;
+                            elapsedSeconds: number;
+                            /** @enum {string} */
+                            verdict?: "promote" | "rollback";
+                            reasons: string[];
+                            signals: {
+                                name: string;
+                                stable: string;
+                                canary: string;
+                                /** @enum {string} */
+                                verdict: "ok" | "bad" | "not enough data";
+                                note?: string;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description no bearer token, or not a valid one (refused at the gateway) */

@@ -18,6 +18,8 @@ export const storefrontConfigSchema = z.object({
   GATEWAY_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
   /** How long a proxied call may take before the browser gets a 504. */
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** The trace UI (Zipkin's, `…/zipkin/`) that orders link to; unset: no links. */
+  TRACE_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -37,7 +37,7 @@ describe('storefront server', () => {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-    const config = loadStorefrontConfig({ PORT: '0', GATEWAY_URL: upstreamUrl, GATEWAY_TIMEOUT_MS: '500' });
+    const config = loadStorefrontConfig({ PORT: '0', GATEWAY_URL: upstreamUrl, GATEWAY_TIMEOUT_MS: '500', TRACE_UI_URL: 'http://127.0.0.1:9411/zipkin/' });
     storefront = createStorefront(config, join(dir, 'public'), pino({ level: 'silent' }));
     const ports = await listen(storefront, { port: 0, host: '127.0.0.1', metricsPort: 0, metricsHost: '127.0.0.1' }, join(dir, 'public'));
     base = `http://127.0.0.1:${ports.port}`;
@@ -203,6 +203,12 @@ describe('storefront server', () => {
       const down = await raw('/health/ready');
       expect(down.status).toBe(503);
       expect(JSON.parse(down.body.toString())).toMatchObject({ status: 'unavailable', checks: { gateway: { status: 'down' } } });
+    });
+
+    it('tells the pages where the trace UI is', async () => {
+      const res = await raw('/ui-config.json');
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body.toString())).toEqual({ traceUiUrl: 'http://127.0.0.1:9411/zipkin/' });
     });
 
     it('counts what it served, at /metrics on its own listener and never on the public one', async () => {

@@ -20,8 +20,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /**
  * The storefront's server: the built app (static files with SPA fallback),
  * `/api/*` proxied to the gateway, `/health/live`, `/health/ready` (the
- * gateway's readiness); `/metrics` on a second listener. node:http and
- * undici only.
+ * gateway's readiness), `/ui-config.json` (what the pages link to: the
+ * trace UI); `/metrics` on a second listener. node:http and undici only.
  */
 export function createStorefront(config: StorefrontConfig, staticDir: string, logger: Logger): Storefront {
   const files = new StaticFiles(staticDir);
@@ -55,6 +55,9 @@ export function createStorefront(config: StorefrontConfig, staticDir: string, lo
         status: gateway.ok ? 'ok' : 'unavailable',
         checks: { gateway: gateway.ok ? { status: 'ok' } : { status: 'down', error: gateway.error } },
       });
+    }
+    if (pathname === '/ui-config.json') {
+      return json(res, 200, { traceUiUrl: config.TRACE_UI_URL ?? null });
     }
     if (pathname.startsWith('/assets/')) kind = 'asset';
     files.serve(req, res, pathname);

@@ -19,8 +19,8 @@ export interface HttpAppOptions {
   host?: string;
   logLevel?: string;
   httpDuration?: Histogram<string>;
-  /** Whose X-Forwarded-For to believe (Fastify's trustProxy: addresses, CIDRs, `loopback`...); nobody's by default. */
-  trustProxy?: string;
+  /** Whose X-Forwarded-For to believe (Fastify's trustProxy: addresses, CIDRs, `loopback`..., or a function of the address); nobody's by default. */
+  trustProxy?: string | ((address: string, hop: number) => boolean);
   /**
    * Runs on the new app before its modules are initialised and their routes
    * registered: Fastify-level hooks every route must get (the gateway's edge).

@@ -87,13 +87,34 @@ async function alignConfigs(admin: Admin, topics: string[]): Promise<void> {
   });
 }
 
-/** Retries an operation while kafkajs reports retriable errors (no leader yet, coordinator loading), up to about 30 s. */
+/**
+ * Waits until the broker coordinates these consumer groups. On a broker
+ * formatted moments ago the offsets topic is still being created and loaded
+ * ("the group coordinator is not available", "the coordinator is loading"),
+ * and a consumer that joins then crashes and restarts; asking for the groups
+ * first lets kafkajs find and wait for their coordinator instead.
+ */
+export async function waitForGroupCoordinators(kafka: Kafka, groupIds: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await withKafkaRetries(() => admin.describeGroups(groupIds));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Retries an operation while kafkajs reports retriable errors (no leader yet, coordinator loading or not found yet), up to about 30 s. */
 export async function withKafkaRetries<T>(operation: () => Promise<T>, attempts = 15): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test((err as Error).message);
+      // kafkajs gives up finding a group's coordinator as not retriable; on a broker's first seconds it is.
+      const retriable =
+        (err as { retriable?: boolean }).retriable === true ||
+        (err as Error).name === 'KafkaJSGroupCoordinatorNotFound' ||
+        /does not host this topic-partition|leader/i.test((err as Error).message);
       if (!retriable || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2_000)));
     }

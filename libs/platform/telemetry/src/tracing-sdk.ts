@@ -5,10 +5,12 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
+import { platformSampler } from './batch-poll-sampler';
 
-/** The SDK with the platform's instrumentations, started. */
+/** The SDK with the platform's instrumentations, started; a sampler the user names (OTEL_TRACES_SAMPLER) replaces the platform's. */
 export function createTracingSdk(): NodeSDK {
   const sdk = new NodeSDK({
+    ...(process.env.OTEL_TRACES_SAMPLER ? {} : { sampler: platformSampler() }),
     instrumentations: [
       new HttpInstrumentation({
         // Probes and scrapes are not requests anyone traces.

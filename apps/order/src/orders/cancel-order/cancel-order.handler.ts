@@ -3,6 +3,7 @@ import { OrderError, OrderRepository } from '@shop/order/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { OrderView } from '@shop/shared/contracts';
 import { integrationEvents, toOrderView } from '../order.mapper';
+import { OrderLifecycleMetrics } from '../order-lifecycle.metrics';
 
 /**
  * A customer asks to cancel. Before payment is confirmed the order is
@@ -17,6 +18,7 @@ export class CancelOrderHandler {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly orders: OrderRepository<UnitTx>,
+    private readonly metrics: OrderLifecycleMetrics,
   ) {}
 
   execute(customerId: string, orderId: string): Promise<OrderView> {
@@ -26,7 +28,9 @@ export class CancelOrderHandler {
       if (!order || order.snapshot.customerId !== customerId) throw new OrderError('NOT_FOUND', `no order with id ${orderId}`);
       order.requestCancel(new Date());
       this.orders.save(tx, order);
-      tx.publish(...integrationEvents(order, order.pullEvents()));
+      const events = order.pullEvents();
+      tx.publish(...integrationEvents(order, events));
+      this.metrics.afterCommit(tx, order.snapshot, events);
       return toOrderView(order.snapshot);
     });
   }

@@ -3,6 +3,7 @@ import { OrderEntity, OrderError, OrderRepository } from '@shop/order/domain';
 import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope } from '@shop/shared/contracts';
 import { integrationEvents } from '../order.mapper';
+import { OrderLifecycleMetrics } from '../order-lifecycle.metrics';
 
 /**
  * Moves an order one step on an event from another service, in the unit of
@@ -15,7 +16,10 @@ import { integrationEvents } from '../order.mapper';
 export class AdvanceOrderHandler {
   private readonly log = new Logger('AdvanceOrder');
 
-  constructor(private readonly orders: OrderRepository<UnitTx>) {}
+  constructor(
+    private readonly orders: OrderRepository<UnitTx>,
+    private readonly metrics: OrderLifecycleMetrics,
+  ) {}
 
   async execute(event: Envelope, context: EventContext, orderId: string, step: (order: OrderEntity, now: Date) => void): Promise<void> {
     const tx = context.tx as UnitTx;
@@ -34,6 +38,8 @@ export class AdvanceOrderHandler {
       throw err;
     }
     this.orders.save(tx, order);
-    tx.publish(...integrationEvents(order, order.pullEvents()));
+    const events = order.pullEvents();
+    tx.publish(...integrationEvents(order, events));
+    this.metrics.afterCommit(tx, order.snapshot, events);
   }
 }

@@ -5,6 +5,7 @@ import { IdempotencyKeyRepository, OrderEntity, OrderError, OrderRepository, Pro
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { OrderView, PlaceOrderRequest } from '@shop/shared/contracts';
 import { integrationEvents, toOrderView } from '../order.mapper';
+import { OrderLifecycleMetrics } from '../order-lifecycle.metrics';
 
 /** Same key, same JSON: the same request, whatever the key order of the body. */
 function requestHash(request: PlaceOrderRequest): string {
@@ -32,6 +33,7 @@ export class PlaceOrderHandler {
     private readonly products: ProductSnapshotRepository<UnitTx>,
     private readonly keys: IdempotencyKeyRepository<UnitTx>,
     private readonly queries: OrderQueries,
+    private readonly metrics: OrderLifecycleMetrics,
   ) {}
 
   async execute(customerId: string, request: PlaceOrderRequest, idempotencyKey?: string): Promise<OrderView> {
@@ -71,7 +73,9 @@ export class PlaceOrderHandler {
         }
       }
       this.orders.add(tx, order);
-      tx.publish(...integrationEvents(order, order.pullEvents()));
+      const events = order.pullEvents();
+      tx.publish(...integrationEvents(order, events));
+      this.metrics.afterCommit(tx, order.snapshot, events);
       return undefined;
     });
     if (existingId) {

@@ -1,4 +1,4 @@
-import { age, count, describeCounts, isUuid, READ_MODELS, SERVICES } from './console.model';
+import { age, count, describeCounts, isUuid, READ_MODELS, type Release, releaseInProgress, releasesToShow, SERVICES } from './console.model';
 
 describe('the console model', () => {
   it('names every service the admin routes take, and the read models each keeps', () => {
@@ -21,5 +21,15 @@ describe('the console model', () => {
     expect(isUuid(' 0b6f5c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f ')).toBe(true);
     expect(isUuid('0b6f5c1e')).toBe(false);
     expect(isUuid('')).toBe(false);
+  });
+
+  it('shows the releases in progress and the last one that ended, and tells which are still deciding', () => {
+    const track = { url: 'http://127.0.0.1:3003', version: null, state: 'closed' as const, calls: 0, failures: 0, timeouts: 0, rejected: 0, opened: 0, latencyP99Ms: 0 };
+    const report = { version: 'b', phase: 'rolled-back' as const, weight: 25, startedAt: '2026-12-01T10:00:00.000Z', windowSeconds: 60, elapsedSeconds: 14, reasons: [], signals: [] };
+    const none: Release = { upstream: 'catalog', stable: track, canary: null, report: null };
+    const judging: Release = { upstream: 'payment', stable: track, canary: { ...track, version: 'b', weight: 25, since: '2026-12-01T10:00:00.000Z' }, report: { ...report, phase: 'judging' } };
+    const ended: Release = { upstream: 'order', stable: track, canary: null, report };
+    expect(releasesToShow([none, judging, ended]).map((r) => r.upstream)).toEqual(['payment', 'order']);
+    expect([releaseInProgress(judging), releaseInProgress(ended)]).toEqual([true, false]);
   });
 });

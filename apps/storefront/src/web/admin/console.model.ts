@@ -4,7 +4,8 @@ import type { operations } from '../../api/schema';
 export type ServiceName = NonNullable<operations['getApiAdminDlq']['parameters']['query']>['service'];
 export const SERVICES: readonly ServiceName[] = ['catalog', 'order', 'payment', 'delivery', 'review'] satisfies readonly ServiceName[];
 
-type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
+/** The JSON body an operation answers with that status. */
+export type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
   ? T
   : never;
 export type Breakers = Json<'getApiAdminBreakers', 200>;
@@ -19,6 +20,28 @@ export const READ_MODELS: ReadonlyArray<{ name: ReadModelName; label: string; se
 ];
 
 export const BREAKER_LABELS: Record<Breaker['state'], string> = { closed: 'Closed', open: 'Open', halfOpen: 'Half-open' };
+
+export type Release = Json<'getApiAdminReleases', 200>['releases'][number];
+export type ReleaseReport = NonNullable<Release['report']>;
+
+export const PHASE_LABELS: Record<ReleaseReport['phase'], string> = {
+  judging: 'Judging the canary',
+  promoting: 'Promoting',
+  promoted: 'Promoted',
+  'rolling-back': 'Rolling back',
+  'rolled-back': 'Rolled back',
+  failed: 'Failed',
+};
+
+/** The releases worth a card: one in progress (a canary set, or a report not ended), or the last one that ended. */
+export function releasesToShow(releases: readonly Release[]): Release[] {
+  return releases.filter((r) => r.canary !== null || r.report !== null);
+}
+
+/** Whether a release is still deciding (the console keeps an eye on those). */
+export function releaseInProgress(release: Release): boolean {
+  return release.canary !== null || ['judging', 'promoting', 'rolling-back'].includes(release.report?.phase ?? '');
+}
 
 /** "1 dead letter", "3 events". */
 export function count(n: number, one: string, many = `${one}s`): string {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, unwrap } from '../../api/api-client';
 import { ProblemAlert } from '../components/problem-alert.component';
+import { TraceLink } from '../components/trace-link.component';
 import { ConfirmAction } from './confirm-action.component';
 import { count, describeCounts, isUuid, READ_MODELS } from './console.model';
 import { adminApi } from './operator.store';
@@ -122,7 +123,8 @@ function CourierStep() {
       {delivery ? (
         <>
           <p role="status">
-            Delivery {delivery.id.slice(0, 8)}: <strong data-testid="courier-delivery-status">{delivery.status}</strong>
+            Delivery {delivery.id.slice(0, 8)}: <strong data-testid="courier-delivery-status">{delivery.status}</strong>{' '}
+            <TraceLink orderId={delivery.orderId} />
           </p>
           {/* Rendered at the last step too (disabled), so the result of the step that got there stays on the page. */}
           <ConfirmAction

@@ -1,17 +1,20 @@
 import { useState } from 'preact/hooks';
 import { ApiError, unwrap } from '../../api/api-client';
 import { BreakersPanel } from '../admin/breakers.panel';
+import { ChartsPanel } from '../admin/charts.panel';
 import { DeadLettersPanel } from '../admin/dead-letters.panel';
 import { MessagingPanel } from '../admin/messaging.panel';
 import { OperationsPanel } from '../admin/operations.panel';
+import { ReleasesPanel } from '../admin/releases.panel';
 import { adminApi, operatorExpiredStore, operatorSignedIn, operatorSignOut, operatorStore } from '../admin/operator.store';
 import { PageTitle } from '../components/page-title.component';
 import { ProblemAlert } from '../components/problem-alert.component';
 import { newSession } from '../session/session.model';
 import { useStore } from '../state/use-store.hook';
 
-/** How often the panels read the gateway again. */
+/** How often the panels read the gateway again; the charts, an hour wide, less often. */
 const REFRESH_MS = 3_000;
+const CHARTS_REFRESH_MS = 15_000;
 
 function OperatorSignIn() {
   const expired = useStore(operatorExpiredStore);
@@ -60,8 +63,9 @@ function OperatorSignIn() {
 
 /**
  * `/admin`: the operator console, over the gateway's public admin routes
- * only: breakers, outbox backlog and consumer lag per service, dead letters
- * and their replay, republish, read-model rebuilds, the courier by hand.
+ * only: the last hour's charts, breakers, canary releases and their verdicts, outbox backlog and
+ * consumer lag per service, dead letters and their replay, republish, read-model rebuilds, the
+ * courier by hand.
  */
 export function AdminPage() {
   const operator = useStore(operatorStore);
@@ -76,8 +80,12 @@ export function AdminPage() {
               Leave the console
             </button>
           </p>
-          <p class="hint">Every panel reads the gateway again every {REFRESH_MS / 1000} seconds.</p>
+          <p class="hint">
+            Every panel reads the gateway again every {REFRESH_MS / 1000} seconds, the charts every {CHARTS_REFRESH_MS / 1000}.
+          </p>
+          <ChartsPanel everyMs={CHARTS_REFRESH_MS} />
           <BreakersPanel everyMs={REFRESH_MS} />
+          <ReleasesPanel everyMs={REFRESH_MS} />
           <MessagingPanel everyMs={REFRESH_MS} />
           <DeadLettersPanel everyMs={REFRESH_MS} />
           <OperationsPanel />

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type OrderSummary, type Review, unwrap } from '../../api/api-client';
 import { OrderTimeline } from '../components/order-timeline.component';
+import { TraceLink } from '../components/trace-link.component';
 import { PageTitle } from '../components/page-title.component';
 import { ProblemAlert } from '../components/problem-alert.component';
 import { ReviewForm } from '../components/review-form.component';
@@ -125,6 +126,9 @@ export function OrderPage({ id }: { id: string }) {
         <section aria-labelledby="history-title">
           <h2 id="history-title">Progress</h2>
           <OrderTimeline order={order} />
+          <p>
+            <TraceLink orderId={order.id} placedAt={order.createdAt} />
+          </p>
         </section>
 
         <section aria-labelledby="details-title" class="stack">

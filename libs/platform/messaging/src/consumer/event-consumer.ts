@@ -3,7 +3,7 @@ import { lockShared } from '@shop/platform/database';
 import { ContractViolation, Envelope, EventCatalog, isEventType, parseEnvelope } from '@shop/shared/contracts';
 import { claimEvents } from '../inbox/inbox';
 import type { MessageSender } from '../producer';
-import { ensureTopics, withKafkaRetries as withRetries } from '../topics';
+import { ensureTopics, waitForGroupCoordinators, withKafkaRetries as withRetries } from '../topics';
 import type { UnitOfWork, UnitTx } from '../unit-of-work/unit-of-work';
 import { deadLetterTopic, DltHeaders, headerString, parkedMessage, retryTopic } from './dead-letter';
 import { isRetryable } from './errors';
@@ -67,7 +67,7 @@ export interface EventConsumerOptions {
   /** The same for the retry-tier consumer, which is mostly idle (default 2). */
   retryPartitionsConsumedConcurrently?: number;
   /** Runs the handling of one record, e.g. inside a span that continues the record's trace. */
-  wrapRecord?: <T>(record: { topic: string; headers: KafkaMessage['headers'] }, work: () => Promise<T>) => Promise<T>;
+  wrapRecord?: <T>(record: { topic: string; key: KafkaMessage['key']; headers: KafkaMessage['headers'] }, work: () => Promise<T>) => Promise<T>;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: object) => void;
   onOutcome?: (outcome: ConsumerOutcome, topic: string) => void;
 }
@@ -137,6 +137,7 @@ export class EventConsumer {
         { topic: deadLetterTopic(source, groupId), sameAs: source },
       ]),
     );
+    await waitForGroupCoordinators(kafka, this.delays.length ? [groupId, `${groupId}.retry`] : [groupId]);
     // Topics another service has just created may have no leader yet: retry what the broker calls retriable.
     const main = this.supervised(groupId, topics, this.options.partitionsConsumedConcurrently ?? 8, (payload, run) => this.onSource(payload, run));
     this.main = main;
@@ -374,7 +375,7 @@ export class EventConsumer {
   }
 
   private wrap<T>(topic: string, message: KafkaMessage, work: () => Promise<T>): Promise<T> {
-    return this.options.wrapRecord ? this.options.wrapRecord({ topic, headers: message.headers }, work) : work();
+    return this.options.wrapRecord ? this.options.wrapRecord({ topic, key: message.key, headers: message.headers }, work) : work();
   }
 
   private finished(payload: EachBatchPayload, run: ConsumerRun, message: KafkaMessage): void {

@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 
 /**
- * Module boundaries are enforced, not just tagged (STYLE.md habit 10):
+ * Module boundaries are enforced, not just tagged:
  * a service scope may use only itself, shared and platform; domain code
  * may not import a framework, an ORM or a broker client.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the quality bars of DESIGN.md section 8, each measured
+ * `npm run bench`: the quality bars of docs/contract.md, each measured
  * beside its baseline in the same run, repeated to show the spread. Writes
  * bench/results/<date>.json, .md and .svg (the headline figures against their
  * targets, drawn). BENCH_ONLY=<parts> runs some parts only

@@ -1,7 +1,7 @@
 /**
  * `npm run chaos`: each scenario kills (-9) a part of the platform during a
  * load of orders through the gateway, starts it again, waits for the
- * platform to settle and checks the invariants of DESIGN.md section 8. All
+ * platform to settle and checks the invariants of docs/contract.md. All
  * on a private Kafka broker, so the shared one is never disturbed. Exits
  * non-zero on any violation.
  */

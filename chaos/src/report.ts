@@ -4,7 +4,7 @@ import { ScenarioResult, scenarioPassed } from './scenario-result';
 
 const MAX_PROBLEMS = 15;
 
-/** Invariant numbers as DESIGN.md section 8 and the chaos brief list them. */
+/** Invariant numbers as docs/contract.md lists them. */
 const NUMBER: Record<InvariantKey, string> = {
   terminal: '1',
   'no-duplicates': '2',

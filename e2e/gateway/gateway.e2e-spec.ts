@@ -15,7 +15,7 @@ interface Summary {
   degraded: string[];
 }
 
-/** Every route of DESIGN.md section 4, plus the demo issuer, as the OpenAPI document must list them. */
+/** Every route of docs/contract.md, plus the demo issuer, as the OpenAPI document must list them. */
 const CONTRACT = [
   ['get', '/api/products'],
   ['get', '/api/products/{id}'],

@@ -5,7 +5,7 @@ import { Api, counts } from './api';
 
 /**
  * The order lifecycle across the five services, as real processes on the
- * real Postgres and Kafka (DESIGN.md section 3). The courier is driven by the
+ * real Postgres and Kafka (docs/contract.md). The courier is driven by the
  * admin advance route (delays -1), so each test decides when a parcel leaves.
  */
 describe('order lifecycle (five services, real Postgres and Kafka)', () => {

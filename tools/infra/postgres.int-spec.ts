@@ -3,7 +3,7 @@ import { createTestDatabase, TestDatabase } from '@shop/testing';
 
 const SERVICES = ['catalog', 'order', 'payment', 'delivery', 'review'] as const;
 
-/** DESIGN.md section 2: each service's role can use only its own schema. */
+/** docs/contract.md: each service's role can use only its own schema. */
 describe('schema isolation between service roles', () => {
   let db: TestDatabase;
 

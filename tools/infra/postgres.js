@@ -5,7 +5,7 @@
  * Uses the server at DATABASE_ADMIN_URL when it answers; otherwise creates and
  * starts a private cluster under .local/postgres with Debian's initdb. Then it
  * provisions the platform database: one schema per service, each owned by its
- * own login role that has no rights anywhere else (DESIGN.md section 2).
+ * own login role that has no rights anywhere else (docs/contract.md).
  */
 const fs = require('node:fs');
 const path = require('node:path');

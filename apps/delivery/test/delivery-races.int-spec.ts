@@ -13,7 +13,7 @@ import { CourierService } from '../src/courier/courier.service';
 import { deliveryService } from '../src/delivery.service';
 
 /**
- * DESIGN.md section 8: "A customer's cancel racing the lifecycle never leaves
+ * docs/contract.md: "A customer's cancel racing the lifecycle never leaves
  * a parcel behind." Scheduling (order.confirmed, late from a retry tier) and
  * cancelling (order.cancelled) of one order, interleaved on purpose: a test
  * session holds a SHARE lock on the deliveries table, so the scheduling

@@ -58,7 +58,7 @@ class LatchedProvider implements PaymentProvider {
 }
 
 /**
- * DESIGN.md section 8: "A customer's cancel racing the lifecycle never leaves
+ * docs/contract.md: "A customer's cancel racing the lifecycle never leaves
  * a charge behind." The authorization and the refund of one order, run side
  * by side in every order that matters, many times.
  */

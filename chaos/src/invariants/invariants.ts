@@ -15,7 +15,7 @@ export interface InvariantResult {
 const TERMINAL = new Set(['DELIVERED', 'CANCELLED']);
 const HAPPY_PATH = ['PENDING', 'AWAITING_PAYMENT', 'CONFIRMED', 'SHIPPED', 'DELIVERED'];
 
-/** Evaluates the fault invariants of DESIGN.md section 8 on what the run left behind. */
+/** Evaluates the fault invariants of docs/contract.md on what the run left behind. */
 export function evaluateInvariants(facts: ChaosFacts, expect: Expectations = {}): InvariantResult[] {
   return [terminal(facts), noDuplicates(facts), noEventLost(facts), statesAgree(facts), retryDrained(facts), deadLetters(facts, expect)];
 }

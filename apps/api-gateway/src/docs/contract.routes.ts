@@ -58,7 +58,7 @@ export interface ContractRoute {
 }
 
 /**
- * DESIGN.md section 4, route by route: what the OpenAPI document says and
+ * docs/contract.md, route by route: what the OpenAPI document says and
  * what the gateway must serve. A unit test holds the gateway's controllers to
  * this table, so neither can change without the other.
  */

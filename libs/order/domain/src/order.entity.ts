@@ -58,7 +58,7 @@ export type OrderDomainEvent =
 const MAX_TOTAL_CENTS = 10_000_000_000;
 
 /**
- * The order aggregate and its lifecycle (DESIGN.md section 3). It changes
+ * The order aggregate and its lifecycle (docs/contract.md). It changes
  * only through named actions; each checks the transition, records it in the
  * history with its time, bumps the version and notes what happened. No step
  * can be skipped or applied twice.

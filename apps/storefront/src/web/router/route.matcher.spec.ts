@@ -1,7 +1,7 @@
 import { matchRoute, safeNext, signInHref } from './route.matcher';
 
 describe('matchRoute', () => {
-  it('maps every page of DESIGN.md section 4 to its route', () => {
+  it('maps every page of docs/contract.md to its route', () => {
     expect(matchRoute('/', '')).toEqual({ name: 'products', query: '' });
     expect(matchRoute('/', '?q=%20kettle%20')).toEqual({ name: 'products', query: 'kettle' });
     expect(matchRoute('/products/abc', '')).toEqual({ name: 'product', id: 'abc' });

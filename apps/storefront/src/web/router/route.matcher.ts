@@ -1,4 +1,4 @@
-/** The storefront's pages (DESIGN.md section 4): every one has a URL that can be shared. */
+/** The storefront's pages (docs/contract.md): every one has a URL that can be shared. */
 export type Route =
   | { name: 'products'; query: string }
   | { name: 'product'; id: string }

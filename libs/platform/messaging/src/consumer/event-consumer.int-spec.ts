@@ -23,7 +23,7 @@ const foreignAssigner: PartitionAssigner = () => ({
 
 /**
  * Retry tiers, dead letters and replay against the real broker
- * (DESIGN.md section 5). Tiers of 300 ms and 600 ms keep the suite short.
+ * (docs/contract.md). Tiers of 300 ms and 600 ms keep the suite short.
  */
 describe('event consumer: retry tiers, dead-letter topics, replay', () => {
   let kafka: TestKafka;

@@ -82,7 +82,7 @@ interface Item {
 
 /**
  * Consumes events batch by batch and never lets one record block its
- * partition (DESIGN.md section 5).
+ * partition (docs/contract.md).
  *
  * A partition's fetched records whose handlers can share a transaction are
  * applied in one unit of work: one inbox statement decides which are new,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Every event on the bus (DESIGN.md section 5). The key is `aggregateId`, so
+ * Every event on the bus (docs/contract.md). The key is `aggregateId`, so
  * all events of one aggregate share a partition and keep their order.
  */
 export const envelopeSchema = z.object({

@@ -81,7 +81,7 @@ describe('chaos: kill -9 mid-load, restart, invariants (private broker)', () => 
     expect(violations(results).map((r) => r.key)).toEqual(['no-event-lost', 'states-agree']);
     const [eventLost] = violations(results);
     expect(eventLost.problems).toEqual([expect.stringMatching(new RegExp(`^payment never processed 1 of \\d+ order.awaiting-payment \\(e\\.g\\. event ${lost},`))]);
-    expect(violations(results)[1].problems).toEqual([expect.stringMatching(new RegExp(`^product ${product}: stock \\d+, expected 1000000 − \\d+ delivered = \\d+$`))]);
+    expect(violations(results)[1].problems).toEqual([expect.stringMatching(new RegExp(`^product ${product}: stock \\d+, expected 1000000 − \\d+ shipped = \\d+$`))]);
     expect(scenarioTable({ scenario: { name: 'tampered', description: 'x' }, options, faults: [], invariants: results }).trimEnd().endsWith('FAIL')).toBe(true);
   });
 });

@@ -44,7 +44,6 @@ function scheduleCheckPendingRequests(this: RequestQueueState): void {
 /** The request queue class of the kafkajs that this process loads. */
 export function kafkajsRequestQueue(): RequestQueueClass {
   // Not part of kafkajs's typed API: the path is fixed in the pinned 2.2.4.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('kafkajs/src/network/requestQueue') as RequestQueueClass;
 }
 

@@ -19,6 +19,8 @@ import { ImportProductSnapshotsHandler } from './products/rebuild-product-snapsh
 import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
 import { RebuildProductSnapshotsHttpController } from './products/rebuild-product-snapshots/rebuild-product-snapshots.http.controller';
 import { RecordProductSnapshotEventController } from './products/record-product-snapshot/record-product-snapshot.event.controller';
+import { WaitingRoomAdminHttpController, WaitingRoomTicketsHttpController } from './waiting-room/waiting-room.http.controller';
+import { WAITING_ROOM_OPTIONS, WaitingRoomOptions, WaitingRoomService } from './waiting-room/waiting-room.service';
 
 @Module({})
 export class AppModule {
@@ -32,7 +34,10 @@ export class AppModule {
           config,
           registry,
           // A retried POST is answered from its key for this long (MESSAGING_RETENTION_HOURS).
-          prune: [{ table: 'idempotency_keys', column: 'created_at' }],
+          prune: [
+            { table: 'idempotency_keys', column: 'created_at' },
+            { table: 'waiting_room_tickets', column: 'ended_at' },
+          ],
         }),
       ],
       controllers: [
@@ -43,6 +48,8 @@ export class AppModule {
         FollowLifecycleEventController,
         RecordProductSnapshotEventController,
         RebuildProductSnapshotsHttpController,
+        WaitingRoomTicketsHttpController,
+        WaitingRoomAdminHttpController,
       ],
       providers: [
         OrderLifecycleMetrics,
@@ -51,6 +58,17 @@ export class AppModule {
         AdvanceOrderHandler,
         RebuildProductSnapshotsHandler,
         ImportProductSnapshotsHandler,
+        WaitingRoomService,
+        {
+          provide: WAITING_ROOM_OPTIONS,
+          useValue: {
+            targetSeconds: config.WAITING_ROOM_TARGET_MS / 1000,
+            closeAfterSeconds: config.WAITING_ROOM_CLOSE_AFTER_MS / 1000,
+            ticketTtlSeconds: config.WAITING_ROOM_TICKET_TTL_MS / 1000,
+            tickMs: config.WAITING_ROOM_TICK_MS,
+            minLimit: 2,
+          } satisfies WaitingRoomOptions,
+        },
         {
           provide: CatalogProductExport,
           useFactory: () =>

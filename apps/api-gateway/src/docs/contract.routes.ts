@@ -9,6 +9,7 @@ import {
   placeOrderSchema,
   productListQuerySchema,
   updateProductSchema,
+  waitingRoomChangeSchema,
 } from '@shop/shared/contracts';
 import { dlqListQuerySchema, dlqReplayBodySchema, messagingStatusQuerySchema, readModelParamSchema, rebuildBodySchema, republishBodySchema } from '../admin/operations/operations.schemas';
 import { chartsQuerySchema, chartsView } from '../admin/charts/charts.schemas';
@@ -28,6 +29,8 @@ import {
   productView,
   rebuildResult,
   reviewView,
+  waitingRoomTicketView,
+  waitingRoomView,
 } from './response.schemas';
 
 /**
@@ -112,12 +115,41 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     path: '/api/orders',
     upstream: 'order',
     access: 'customer',
-    summary: 'Place an order',
-    description: 'Accepted as PENDING; the lifecycle continues through events. The same Idempotency-Key and body return the same order.',
+    summary: 'Place an order, or take a place in the waiting room',
+    description:
+      'Accepted as PENDING; the lifecycle continues through events. The same Idempotency-Key and body return the same order. ' +
+      'While the waiting room is open (the lifecycle is saturated, or an operator opened it) the answer is a ticket instead (it has `ticketId`; `Location` and `Retry-After` point to it): ' +
+      'a place in a first-come, first-served line, turned into the order, with the same Idempotency-Key, when its turn comes. ' +
+      'One place per customer: the same key while waiting returns the same ticket; another checkout while waiting is a 409.',
     body: placeOrderSchema,
     headers: [{ name: 'Idempotency-Key', schema: idempotencyKeySchema, description: 'same key and body: same order; same key, other body: 422' }],
-    success: { status: 202, description: 'accepted', schema: orderView, headers: { Location: '/api/orders/{id}' } },
-    errors: [400, 413, 422],
+    success: {
+      status: 202,
+      description: 'accepted: the order, or a waiting-room ticket',
+      schema: z.union([orderView, waitingRoomTicketView]),
+      headers: { Location: '/api/orders/{id} or /api/waiting-room/tickets/{ticketId}', 'Retry-After': 'a ticket: seconds until it is worth looking again' },
+    },
+    errors: [400, 409, 413, 422],
+  },
+  {
+    method: 'GET',
+    path: '/api/waiting-room/tickets/:id',
+    upstream: 'order',
+    access: 'token',
+    summary: 'A waiting-room ticket (owner or admin)',
+    description:
+      "Its place in line and the estimated wait while WAITING, the order once ADMITTED. Each look by its owner keeps it alive; one nobody looked at for the room's ticket TTL expires. Someone else's ticket is a 404.",
+    success: { status: 200, description: 'the ticket', schema: waitingRoomTicketView, headers: { 'Retry-After': 'while WAITING: seconds until it is worth looking again' } },
+    errors: [404],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/waiting-room/tickets/:id',
+    upstream: 'order',
+    access: 'customer',
+    summary: 'Leave the waiting room (owner)',
+    success: { status: 200, description: 'the ticket, LEFT (or as it ended before)', schema: waitingRoomTicketView },
+    errors: [404],
   },
   {
     method: 'GET',
@@ -178,6 +210,26 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     query: deliveryQuerySchema,
     success: { status: 200, description: 'the deliveries', schema: z.array(deliveryView) },
     errors: [400, 404],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/waiting-room',
+    upstream: 'order',
+    access: 'admin',
+    summary: "The waiting room's state, its line and the lifecycle it protects",
+    success: { status: 200, description: 'the room', schema: waitingRoomView },
+    errors: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/waiting-room',
+    upstream: 'order',
+    access: 'admin',
+    summary: 'Open or close the waiting room, or give it back to itself (auto), optionally at a fixed admission rate',
+    description: 'Closing lets everybody waiting through at once.',
+    body: waitingRoomChangeSchema,
+    success: { status: 200, description: 'the room after the change', schema: waitingRoomView },
+    errors: [400],
   },
   {
     method: 'POST',

@@ -12,6 +12,10 @@ import {
   placeOrderSchema,
   ProductView,
   ReviewView,
+  ticketStatuses,
+  waitingRoomModes,
+  WaitingRoomTicketView,
+  WaitingRoomView,
 } from '@shop/shared/contracts';
 import type { OrderSummary } from '../orders/order-summary/order-summary.handler';
 import type { IssuedToken } from '../auth/issue-token/issue-token.schemas';
@@ -61,6 +65,39 @@ export const orderView = z.object({
   updatedAt: timestamp,
 });
 same<z.infer<typeof orderView>, OrderView>(true);
+
+export const waitingRoomTicketView = z
+  .object({
+    ticketId: z.uuid(),
+    status: z.enum(ticketStatuses),
+    position: z.number().int().min(1).optional().describe('1 for the next in line (WAITING only)'),
+    estimatedWaitSeconds: z.number().int().min(0).optional().describe('the tickets ahead and this one, at the rate the line has been moving'),
+    retryAfterSeconds: z.number().int().min(1).optional().describe('when to look again (also the Retry-After header)'),
+    expiresAt: timestamp.optional().describe('a ticket nobody looks at by then expires and frees its place'),
+    orderId: z.uuid().optional().describe('ADMITTED: the order the ticket became'),
+    problem: z.object({ code: z.string(), detail: z.string() }).optional().describe('FAILED: why the order could not be placed when its turn came'),
+    createdAt: timestamp,
+    endedAt: timestamp.optional(),
+  })
+  .describe('A place in the waiting room: WAITING, then ADMITTED (orderId), EXPIRED, LEFT or FAILED');
+same<z.infer<typeof waitingRoomTicketView>, WaitingRoomTicketView>(true);
+
+export const waitingRoomView = z.object({
+  mode: z.enum(waitingRoomModes).describe('auto: opens and closes by itself; open or closed: an operator decided'),
+  open: z.boolean(),
+  ratePerSecond: z.number().nullable().describe("an operator's fixed admission rate; null: as fast as the lifecycle completes orders"),
+  reason: z.string(),
+  changedAt: timestamp,
+  waiting: z.number().int(),
+  inFlight: z.number().int().describe('orders placed and not yet confirmed or cancelled'),
+  inFlightLimit: z.number().int(),
+  admittedPerSecond: z.number(),
+  completedPerSecond: z.number(),
+  confirmP90Seconds: z.number().nullable(),
+  oldestInFlightSeconds: z.number(),
+  targetSeconds: z.number(),
+});
+same<z.infer<typeof waitingRoomView>, WaitingRoomView>(true);
 
 export const paymentView = z.object({
   id: z.uuid(),

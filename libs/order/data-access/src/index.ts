@@ -3,3 +3,4 @@ export * from './order-data-access.module';
 export * from './order.queries';
 export * from './pg-order.repository';
 export { PrismaClient as OrderPrismaClient, Prisma as OrderPrisma } from './generated/prisma/client';
+export * from './pg-waiting-room.repository';

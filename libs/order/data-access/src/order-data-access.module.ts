@@ -1,10 +1,11 @@
 import type { DynamicModule } from '@nestjs/common';
-import { IdempotencyKeyRepository, OrderRepository, ProductSnapshotRepository } from '@shop/order/domain';
+import { IdempotencyKeyRepository, OrderRepository, ProductSnapshotRepository, WaitingRoomRepository } from '@shop/order/domain';
 import { databaseModule, DatabaseOptions } from '@shop/platform/database';
 import { MIGRATIONS } from './generated/migrations';
 import { OrderPrismaService } from './order-prisma.service';
 import { OrderQueries } from './order.queries';
 import { PgIdempotencyKeyRepository, PgOrderRepository, PgProductSnapshotRepository } from './pg-order.repository';
+import { PgWaitingRoomRepository } from './pg-waiting-room.repository';
 
 export const OrderDataAccessModule = {
   forRoot: (options: DatabaseOptions): DynamicModule =>
@@ -12,6 +13,7 @@ export const OrderDataAccessModule = {
       { provide: OrderRepository, useClass: PgOrderRepository },
       { provide: ProductSnapshotRepository, useClass: PgProductSnapshotRepository },
       { provide: IdempotencyKeyRepository, useClass: PgIdempotencyKeyRepository },
+      { provide: WaitingRoomRepository, useClass: PgWaitingRoomRepository },
       OrderQueries,
     ]),
 };

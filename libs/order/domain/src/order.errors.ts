@@ -7,7 +7,8 @@ export type OrderErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'NOT_FOUND'
   | 'NOT_CANCELLABLE'
-  | 'ILLEGAL_TRANSITION';
+  | 'ILLEGAL_TRANSITION'
+  | 'ALREADY_IN_LINE';
 
 const KINDS: Record<OrderErrorCode, DomainErrorKind> = {
   INVALID_ORDER: 'unprocessable',
@@ -17,6 +18,7 @@ const KINDS: Record<OrderErrorCode, DomainErrorKind> = {
   NOT_FOUND: 'not-found',
   NOT_CANCELLABLE: 'conflict',
   ILLEGAL_TRANSITION: 'conflict',
+  ALREADY_IN_LINE: 'conflict',
 };
 
 /** Expected failures of ordering; the HTTP edge maps their kind to a status, the consumers treat a stale step as nothing to do. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { OrderQueries } from '@shop/order/data-access';
-import { IdempotencyKeyRepository, OrderEntity, OrderError, OrderRepository, ProductSnapshotRepository } from '@shop/order/domain';
+import { IdempotencyKeyRepository, OrderEntity, OrderError, OrderRepository, ProductSnapshot, ProductSnapshotRepository } from '@shop/order/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { OrderView, PlaceOrderRequest } from '@shop/shared/contracts';
 import { integrationEvents, toOrderView } from '../order.mapper';
@@ -36,7 +36,11 @@ export class PlaceOrderHandler {
     private readonly metrics: OrderLifecycleMetrics,
   ) {}
 
-  async execute(customerId: string, request: PlaceOrderRequest, idempotencyKey?: string): Promise<OrderView> {
+  /**
+   * What placing `request` would refuse now (an unknown product, mixed currencies), without placing it: a
+   * checkout that must wait in line is checked before it gets a ticket.
+   */
+  async check(request: PlaceOrderRequest): Promise<{ snapshots: Map<string, ProductSnapshot>; currency: string }> {
     const ids = request.items.map((i) => i.productId);
     const snapshots = await this.products.findMany(ids);
     const unknown = request.items.map((item, index) => ({ item, index })).filter(({ item }) => !snapshots.has(item.productId));
@@ -49,7 +53,11 @@ export class PlaceOrderHandler {
     }
     const currencies = new Set(ids.map((id) => snapshots.get(id)?.currency));
     if (currencies.size > 1) throw new OrderError('MIXED_CURRENCIES', 'all items of an order must be priced in one currency');
+    return { snapshots, currency: [...currencies][0] ?? 'EUR' };
+  }
 
+  async execute(customerId: string, request: PlaceOrderRequest, idempotencyKey?: string): Promise<OrderView> {
+    const { snapshots, currency } = await this.check(request);
     const order = OrderEntity.place({
       id: randomUUID(),
       customerId,
@@ -57,7 +65,7 @@ export class PlaceOrderHandler {
         const product = snapshots.get(item.productId);
         return { productId: item.productId, name: product?.name ?? '', unitPriceCents: product?.priceCents ?? 0, quantity: item.quantity };
       }),
-      currency: [...currencies][0] ?? 'EUR',
+      currency,
       shippingAddress: request.shippingAddress,
       paymentToken: request.paymentToken,
       now: new Date(),

@@ -1,0 +1,219 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  admissions,
+  decideWaitingRoom,
+  estimateWaitSeconds,
+  INITIAL_WAITING_ROOM,
+  LifecycleLoad,
+  OrderError,
+  WaitingRoomMode,
+  WaitingRoomRepository,
+  WaitingRoomState,
+  WaitingRoomTicket,
+  WaitingRoomTuning,
+} from '@shop/order/domain';
+import { DomainError } from '@shop/shared/kernel';
+import type { PlaceOrderRequest } from '@shop/shared/contracts';
+import { PlaceOrderHandler } from '../orders/place-order/place-order.handler';
+
+export const WAITING_ROOM_OPTIONS = Symbol('WAITING_ROOM_OPTIONS');
+
+export interface WaitingRoomOptions extends WaitingRoomTuning {
+  /** How often every replica reads the room's state and the leader admits from the line. */
+  tickMs: number;
+  /** A waiting ticket nobody has looked at for this long is abandoned: it expires and frees its place. */
+  ticketTtlSeconds: number;
+}
+
+/** How far back the lifecycle is measured, and how often. */
+const WINDOW_SECONDS = 2;
+const MEASURE_EVERY_MS = 1000;
+/** Orders placed side by side in one admission round. */
+const PLACING_CONCURRENCY = 4;
+
+/** What a customer sees of a ticket. */
+export interface TicketView {
+  ticket: WaitingRoomTicket;
+  position: number | null;
+  estimatedWaitSeconds: number | null;
+  /** When to look again (seconds); the ticket expires after ticketTtlSeconds without a look. */
+  retryAfterSeconds: number | null;
+  expiresAt: Date | null;
+}
+
+export interface WaitingRoomStatus {
+  state: WaitingRoomState;
+  load: LifecycleLoad;
+  /** Tickets admitted per second over the last measurements. */
+  admittedPerSecond: number;
+  targetSeconds: number;
+}
+
+/**
+ * The waiting room in the order service (rules in `@shop/order/domain`
+ * waiting-room.ts). Every replica reads the room's state each tick, so
+ * checkout knows whether to place or to hand out a ticket; one replica at a
+ * time (an advisory lock) measures the lifecycle, decides, expires abandoned
+ * tickets and admits the next ones in line by placing their orders with the
+ * ticket's Idempotency-Key: a crash halfway places nothing twice.
+ */
+@Injectable()
+export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('WaitingRoom');
+  private state: WaitingRoomState = { ...INITIAL_WAITING_ROOM, changedAt: new Date() };
+  private load: LifecycleLoad = { inFlight: 0, oldestInFlightSeconds: 0, confirmP90Seconds: null, completedPerSecond: 0, waiting: 0 };
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private lastMeasure = 0;
+  private lastTick = Date.now();
+  private tokens = 0;
+  private admittedSinceMeasure = 0;
+  private admittedPerSecond = 0;
+
+  constructor(
+    private readonly room: WaitingRoomRepository,
+    private readonly placeOrder: PlaceOrderHandler,
+    @Inject(WAITING_ROOM_OPTIONS) private readonly options: WaitingRoomOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const loop = () => {
+      this.ticking = this.tick()
+        .catch((err) => this.log.warn(`waiting room round failed, retrying at the next: ${(err as Error).message}`))
+        .finally(() => {
+          this.ticking = undefined;
+          if (this.timer) this.timer = setTimeout(loop, this.options.tickMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  /** Whether a checkout now waits in line (as this replica last read the room). */
+  get open(): boolean {
+    return this.state.open;
+  }
+
+  /** A place in line for this checkout, or the customer's existing one when they already wait with the same key. */
+  async join(customerId: string, request: PlaceOrderRequest, idempotencyKey: string | undefined): Promise<TicketView> {
+    await this.placeOrder.check(request);
+    const id = randomUUID();
+    const waiting = this.load.waiting + 1;
+    const { ticket, created } = await this.room.join({
+      id,
+      customerId,
+      idempotencyKey: idempotencyKey ?? `waiting-room:${id}`,
+      request,
+      estimatedWaitSeconds: estimateWaitSeconds(waiting, this.state, this.load.completedPerSecond),
+      createdAt: new Date(),
+      lastSeenAt: new Date(),
+    });
+    if (!created && (idempotencyKey === undefined || ticket.idempotencyKey !== idempotencyKey)) {
+      throw new OrderError('ALREADY_IN_LINE', `you already wait in line with ticket ${ticket.id}; one place per customer`);
+    }
+    return this.view(ticket);
+  }
+
+  /** The customer's (or, for an admin, anybody's) ticket, marking the customer as still there. */
+  async ticket(id: string, viewer: { sub: string; admin: boolean }): Promise<TicketView> {
+    const ticket = await this.room.find(id);
+    if (!ticket || (ticket.customerId !== viewer.sub && !viewer.admin)) throw new OrderError('NOT_FOUND', `ticket ${id} not found`);
+    if (ticket.status === 'WAITING' && ticket.customerId === viewer.sub) await this.room.touch(id);
+    return this.view(ticket);
+  }
+
+  /** The customer gives up their place. */
+  async leave(id: string, customerId: string): Promise<TicketView> {
+    const ticket = await this.room.find(id);
+    if (!ticket || ticket.customerId !== customerId) throw new OrderError('NOT_FOUND', `ticket ${id} not found`);
+    if (ticket.status === 'WAITING' && (await this.room.end(id, 'LEFT'))) return this.view({ ...ticket, status: 'LEFT', endedAt: new Date() });
+    return this.view((await this.room.find(id)) ?? ticket);
+  }
+
+  async status(): Promise<WaitingRoomStatus> {
+    const [state, load] = await Promise.all([this.room.loadState(), this.room.measure(WINDOW_SECONDS)]);
+    return { state, load, admittedPerSecond: this.admittedPerSecond || state.admitRate, targetSeconds: this.options.targetSeconds };
+  }
+
+  /** An operator opens or closes the room, or gives it back to itself (auto), with or without a fixed rate. */
+  async configure(change: { mode: WaitingRoomMode; ratePerSecond: number | null }): Promise<WaitingRoomStatus> {
+    const current = await this.room.loadState();
+    const load = await this.room.measure(WINDOW_SECONDS);
+    const next = decideWaitingRoom({ ...current, ...change }, load, this.options, new Date());
+    await this.room.saveState(next);
+    this.state = next;
+    this.log.log(`waiting room set to ${change.mode}${change.ratePerSecond ? ` at ${change.ratePerSecond}/s` : ''} by an operator: ${next.open ? 'open' : 'closed'}`);
+    return this.status();
+  }
+
+  private async view(ticket: WaitingRoomTicket): Promise<TicketView> {
+    if (ticket.status !== 'WAITING') return { ticket, position: null, estimatedWaitSeconds: null, retryAfterSeconds: null, expiresAt: null };
+    const position = await this.room.position(ticket.seq);
+    const estimate = position === null ? 0 : estimateWaitSeconds(position, this.state, this.load.completedPerSecond);
+    // Look again about five times over the wait, never rarer than a quarter of the time to expiry.
+    const retryAfterSeconds = Math.max(1, Math.min(Math.ceil(estimate / 5), Math.floor(this.options.ticketTtlSeconds / 4)));
+    return { ticket, position, estimatedWaitSeconds: estimate, retryAfterSeconds, expiresAt: new Date(Date.now() + this.options.ticketTtlSeconds * 1000) };
+  }
+
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    const elapsed = (now - this.lastTick) / 1000;
+    this.lastTick = now;
+    const led = await this.room.asLeader(() => this.lead(now, elapsed));
+    if (!led) {
+      this.state = await this.room.loadState();
+      if (now - this.lastMeasure >= MEASURE_EVERY_MS) {
+        this.lastMeasure = now;
+        this.load = await this.room.measure(WINDOW_SECONDS);
+      }
+    }
+  }
+
+  /** One round of the replica holding the room: measure and decide (each second), expire, admit. */
+  private async lead(now: number, elapsed: number): Promise<void> {
+    let state = await this.room.loadState();
+    if (now - this.lastMeasure >= MEASURE_EVERY_MS) {
+      const seconds = this.lastMeasure ? (now - this.lastMeasure) / 1000 : 1;
+      this.lastMeasure = now;
+      await this.room.expire(new Date(now - this.options.ticketTtlSeconds * 1000));
+      this.load = await this.room.measure(WINDOW_SECONDS);
+      this.admittedPerSecond = this.admittedSinceMeasure / seconds;
+      this.admittedSinceMeasure = 0;
+      const decided = decideWaitingRoom(state, this.load, this.options, new Date(now));
+      // The estimates divide by the rate the line moved at lately (a moving average over about five seconds).
+      const admitRate = decided.open ? (state.open ? 0.8 * state.admitRate + 0.2 * this.admittedPerSecond : this.load.completedPerSecond) : 0;
+      state = { ...decided, admitRate };
+      if (state.open !== this.state.open) this.log.log(`waiting room ${state.open ? 'opened' : 'closed'}: ${state.reason}`);
+      await this.room.saveState(state);
+    }
+    this.state = state;
+    const rate = state.ratePerSecond;
+    this.tokens = state.open && rate !== null ? Math.min(rate, this.tokens + rate * elapsed) : 0;
+    const counts = await this.room.counts();
+    const n = admissions(state, counts, this.tokens);
+    if (n <= 0) return;
+    const next = await this.room.nextInLine(Math.min(n, 200));
+    for (let i = 0; i < next.length; i += PLACING_CONCURRENCY) {
+      await Promise.all(next.slice(i, i + PLACING_CONCURRENCY).map((ticket) => this.admit(ticket)));
+    }
+    this.tokens = Math.max(0, this.tokens - next.length);
+  }
+
+  /** Places the ticket's order with its key (a second attempt after a crash finds the same order), then ends the ticket. */
+  private async admit(ticket: WaitingRoomTicket): Promise<void> {
+    try {
+      const order = await this.placeOrder.execute(ticket.customerId, ticket.request, ticket.idempotencyKey);
+      if (await this.room.end(ticket.id, 'ADMITTED', { orderId: order.id })) this.admittedSinceMeasure++;
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      // The order cannot be placed as it stands (a product withdrawn while the customer waited): the ticket says why.
+      await this.room.end(ticket.id, 'FAILED', { problem: { code: err.code, detail: err.message } });
+    }
+  }
+}

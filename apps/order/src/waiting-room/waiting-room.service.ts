@@ -194,7 +194,8 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     }
     this.state = state;
     const rate = state.ratePerSecond;
-    this.tokens = state.open && rate !== null ? Math.min(rate, this.tokens + rate * elapsed) : 0;
+    // At most a second's worth (and at least one ticket) is saved up while nobody waits.
+    this.tokens = state.open && rate !== null ? Math.min(Math.max(1, rate), this.tokens + rate * elapsed) : 0;
     const counts = await this.room.counts();
     const n = admissions(state, counts, this.tokens);
     if (n <= 0) return;

@@ -56,11 +56,32 @@ export interface paths {
         get: operations["getApiOrders"];
         put?: never;
         /**
-         * Place an order
-         * @description Accepted as PENDING; the lifecycle continues through events. The same Idempotency-Key and body return the same order.
+         * Place an order, or take a place in the waiting room
+         * @description Accepted as PENDING; the lifecycle continues through events. The same Idempotency-Key and body return the same order. While the waiting room is open (the lifecycle is saturated, or an operator opened it) the answer is a ticket instead (it has `ticketId`; `Location` and `Retry-After` point to it): a place in a first-come, first-served line, turned into the order, with the same Idempotency-Key, when its turn comes. One place per customer: the same key while waiting returns the same ticket; another checkout while waiting is a 409.
          */
         post: operations["postApiOrders"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/waiting-room/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A waiting-room ticket (owner or admin)
+         * @description Its place in line and the estimated wait while WAITING, the order once ADMITTED. Each look by its owner keeps it alive; one nobody looked at for the room's ticket TTL expires. Someone else's ticket is a 404.
+         */
+        get: operations["getApiWaitingroomTicketsId"];
+        put?: never;
+        post?: never;
+        /** Leave the waiting room (owner) */
+        delete: operations["deleteApiWaitingroomTicketsId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -150,6 +171,27 @@ export interface paths {
         /** An order's delivery (owner or admin) */
         get: operations["getApiDeliveries"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/waiting-room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The waiting room's state, its line and the lifecycle it protects */
+        get: operations["getApiAdminWaitingroom"];
+        /**
+         * Open or close the waiting room, or give it back to itself (auto), optionally at a fixed admission rate
+         * @description Closing lets everybody waiting through at once.
+         */
+        put: operations["putApiAdminWaitingroom"];
         post?: never;
         delete?: never;
         options?: never;
@@ -990,11 +1032,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description accepted */
+            /** @description accepted: the order, or a waiting-room ticket */
             202: {
                 headers: {
-                    /** @description /api/orders/{id} */
+                    /** @description /api/orders/{id} or /api/waiting-room/tickets/{ticketId} */
                     Location?: string;
+                    /** @description a ticket: seconds until it is worth looking again */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1041,6 +1085,33 @@ export interface operations {
                         createdAt: string;
                         /** @description ISO 8601 date-time */
                         updatedAt: string;
+                    } | {
+                        /** Format: uuid */
+                        ticketId: string;
+                        /** @enum {string} */
+                        status: "WAITING" | "ADMITTED" | "EXPIRED" | "LEFT" | "FAILED";
+                        /** @description 1 for the next in line (WAITING only) */
+                        position?: number;
+                        /** @description the tickets ahead and this one, at the rate the line has been moving */
+                        estimatedWaitSeconds?: number;
+                        /** @description when to look again (also the Retry-After header) */
+                        retryAfterSeconds?: number;
+                        /** @description a ticket nobody looks at by then expires and frees its place */
+                        expiresAt?: string;
+                        /**
+                         * Format: uuid
+                         * @description ADMITTED: the order the ticket became
+                         */
+                        orderId?: string;
+                        /** @description FAILED: why the order could not be placed when its turn came */
+                        problem?: {
+                            code: string;
+                            detail: string;
+                        };
+                        /** @description ISO 8601 date-time */
+                        createdAt: string;
+                        /** @description ISO 8601 date-time */
+                        endedAt?: string;
                     };
                 };
             };
@@ -1071,6 +1142,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description the body is larger than 1 MiB */
             413: {
                 headers: {
@@ -1082,6 +1162,213 @@ export interface operations {
             };
             /** @description well-formed but not acceptable (unknown product, Idempotency-Key reused with another body) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiWaitingroomTicketsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the ticket */
+            200: {
+                headers: {
+                    /** @description while WAITING: seconds until it is worth looking again */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        ticketId: string;
+                        /** @enum {string} */
+                        status: "WAITING" | "ADMITTED" | "EXPIRED" | "LEFT" | "FAILED";
+                        /** @description 1 for the next in line (WAITING only) */
+                        position?: number;
+                        /** @description the tickets ahead and this one, at the rate the line has been moving */
+                        estimatedWaitSeconds?: number;
+                        /** @description when to look again (also the Retry-After header) */
+                        retryAfterSeconds?: number;
+                        /** @description a ticket nobody looks at by then expires and frees its place */
+                        expiresAt?: string;
+                        /**
+                         * Format: uuid
+                         * @description ADMITTED: the order the ticket became
+                         */
+                        orderId?: string;
+                        /** @description FAILED: why the order could not be placed when its turn came */
+                        problem?: {
+                            code: string;
+                            detail: string;
+                        };
+                        /** @description ISO 8601 date-time */
+                        createdAt: string;
+                        /** @description ISO 8601 date-time */
+                        endedAt?: string;
+                    };
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not found (someone else's order is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiWaitingroomTicketsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the ticket, LEFT (or as it ended before) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        ticketId: string;
+                        /** @enum {string} */
+                        status: "WAITING" | "ADMITTED" | "EXPIRED" | "LEFT" | "FAILED";
+                        /** @description 1 for the next in line (WAITING only) */
+                        position?: number;
+                        /** @description the tickets ahead and this one, at the rate the line has been moving */
+                        estimatedWaitSeconds?: number;
+                        /** @description when to look again (also the Retry-After header) */
+                        retryAfterSeconds?: number;
+                        /** @description a ticket nobody looks at by then expires and frees its place */
+                        expiresAt?: string;
+                        /**
+                         * Format: uuid
+                         * @description ADMITTED: the order the ticket became
+                         */
+                        orderId?: string;
+                        /** @description FAILED: why the order could not be placed when its turn came */
+                        problem?: {
+                            code: string;
+                            detail: string;
+                        };
+                        /** @description ISO 8601 date-time */
+                        createdAt: string;
+                        /** @description ISO 8601 date-time */
+                        endedAt?: string;
+                    };
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not found (someone else's order is not found either) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1657,6 +1944,203 @@ export interface operations {
             };
             /** @description not found (someone else's order is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminWaitingroom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the room */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description auto: opens and closes by itself; open or closed: an operator decided
+                         * @enum {string}
+                         */
+                        mode: "auto" | "open" | "closed";
+                        open: boolean;
+                        /** @description an operator's fixed admission rate; null: as fast as the lifecycle completes orders */
+                        ratePerSecond: number | null;
+                        reason: string;
+                        /** @description ISO 8601 date-time */
+                        changedAt: string;
+                        waiting: number;
+                        /** @description orders placed and not yet confirmed or cancelled */
+                        inFlight: number;
+                        inFlightLimit: number;
+                        admittedPerSecond: number;
+                        completedPerSecond: number;
+                        confirmP90Seconds: number | null;
+                        oldestInFlightSeconds: number;
+                        targetSeconds: number;
+                    };
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiAdminWaitingroom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    mode: "auto" | "open" | "closed";
+                    ratePerSecond?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description the room after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description auto: opens and closes by itself; open or closed: an operator decided
+                         * @enum {string}
+                         */
+                        mode: "auto" | "open" | "closed";
+                        open: boolean;
+                        /** @description an operator's fixed admission rate; null: as fast as the lifecycle completes orders */
+                        ratePerSecond: number | null;
+                        reason: string;
+                        /** @description ISO 8601 date-time */
+                        changedAt: string;
+                        waiting: number;
+                        /** @description orders placed and not yet confirmed or cancelled */
+                        inFlight: number;
+                        inFlightLimit: number;
+                        admittedPerSecond: number;
+                        completedPerSecond: number;
+                        confirmP90Seconds: number | null;
+                        oldestInFlightSeconds: number;
+                        targetSeconds: number;
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import { OrdersPage } from './pages/orders.page';
 import { ProductPage } from './pages/product.page';
 import { ProductListPage } from './pages/product-list.page';
 import { SignInPage } from './pages/sign-in.page';
+import { WaitingRoomPage } from './pages/waiting-room.page';
 import { Link } from './router/link.component';
 import { locationStore, navigate } from './router/location.store';
 import { matchRoute, type Route, signInHref } from './router/route.matcher';
@@ -32,6 +33,8 @@ function Page({ route }: { route: Route }) {
       return <OrdersPage />;
     case 'order':
       return <OrderPage id={route.id} />;
+    case 'waiting-room':
+      return <WaitingRoomPage ticketId={route.ticketId} />;
     case 'sign-in':
       return <SignInPage next={route.next} />;
     case 'admin':

@@ -6,6 +6,7 @@ import { DeadLettersPanel } from '../admin/dead-letters.panel';
 import { MessagingPanel } from '../admin/messaging.panel';
 import { OperationsPanel } from '../admin/operations.panel';
 import { ReleasesPanel } from '../admin/releases.panel';
+import { WaitingRoomPanel } from '../admin/waiting-room.panel';
 import { adminApi, operatorExpiredStore, operatorSignedIn, operatorSignOut, operatorStore } from '../admin/operator.store';
 import { PageTitle } from '../components/page-title.component';
 import { ProblemAlert } from '../components/problem-alert.component';
@@ -85,6 +86,7 @@ export function AdminPage() {
           </p>
           <ChartsPanel everyMs={CHARTS_REFRESH_MS} />
           <BreakersPanel everyMs={REFRESH_MS} />
+          <WaitingRoomPanel everyMs={REFRESH_MS} />
           <ReleasesPanel everyMs={REFRESH_MS} />
           <MessagingPanel everyMs={REFRESH_MS} />
           <DeadLettersPanel everyMs={REFRESH_MS} />

@@ -74,14 +74,15 @@ export function CheckoutPage() {
     setBusy(true);
     setError(null);
     try {
-      const order = await unwrap(
+      const answer = await unwrap(
         api.POST('/api/orders', {
           body: { items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), paymentToken, shippingAddress: address },
           params: { header: { 'Idempotency-Key': idempotencyKey.current } },
         }),
       );
       cart.clear();
-      navigate(`/orders/${order.id}`);
+      // While the shop is busy the order waits in line: the ticket's page follows it until it is placed.
+      navigate('ticketId' in answer ? `/waiting-room/${answer.ticketId}` : `/orders/${answer.id}`);
     } catch (err) {
       const apiError = err as ApiError;
       // The shop answered: this attempt is settled, the next one is a new order.

@@ -6,6 +6,7 @@ export type Route =
   | { name: 'checkout' }
   | { name: 'orders' }
   | { name: 'order'; id: string }
+  | { name: 'waiting-room'; ticketId: string }
   | { name: 'sign-in'; next: string }
   | { name: 'admin' }
   | { name: 'not-found' };
@@ -28,6 +29,8 @@ export function matchRoute(pathname: string, search: string): Route {
   if (product) return { name: 'product', id: decodeURIComponent(product[1]) };
   const order = /^\/orders\/([^/]+)$/.exec(path);
   if (order) return { name: 'order', id: decodeURIComponent(order[1]) };
+  const ticket = /^\/waiting-room\/([^/]+)$/.exec(path);
+  if (ticket) return { name: 'waiting-room', ticketId: decodeURIComponent(ticket[1]) };
   return { name: 'not-found' };
 }
 

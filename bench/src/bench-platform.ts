@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ServiceName, ServiceNames } from '@shop/shared/contracts';
-import { AppProcess, TestPlatform } from '@shop/testing';
+import { AppProcess, TestPlatform, tokenFor } from '@shop/testing';
 
 export const SERVICES: ServiceName[] = [...ServiceNames];
 
@@ -9,6 +9,13 @@ export interface BenchPlatformOptions {
   instantCourier?: boolean;
   /** Services to run (default all five); the gateway's routes to the others then answer 503. */
   apps?: ServiceName[];
+  /** Extra environment per service. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * The waiting room in front of checkout: held closed by an operator (the default: a bench of the lifecycle's
+   * own cost and latency places every order at once, as before the room existed), or deciding by itself.
+   */
+  waitingRoom?: 'closed' | 'auto';
 }
 
 /**
@@ -37,7 +44,7 @@ export class BenchPlatform {
       const profile = profiled.has(app) ? ['--cpu-prof', `--cpu-prof-dir=${join(process.cwd(), '.local', 'bench-profiles', app)}`] : [];
       nodeArgs[app] = [...common, ...profile];
     }
-    const platform = await TestPlatform.start({ apps, env: { delivery: courier }, nodeArgs });
+    const platform = await TestPlatform.start({ apps, env: { ...options.env, delivery: { ...options.env?.delivery, ...courier } }, nodeArgs });
     try {
       const gateway = await AppProcess.start('api-gateway', {
         readyTimeoutMs: 30_000,
@@ -47,11 +54,23 @@ export class BenchPlatform {
           LOG_LEVEL: 'warn',
         },
       });
-      return new BenchPlatform(platform, gateway, (performance.now() - started) / 1000);
+      const bench = new BenchPlatform(platform, gateway, (performance.now() - started) / 1000);
+      if (apps.includes('order')) await bench.setWaitingRoom(options.waitingRoom ?? 'closed');
+      return bench;
     } catch (err) {
       await platform.stop();
       throw err;
     }
+  }
+
+  /** As an operator would, through the gateway's admin route. */
+  async setWaitingRoom(mode: 'closed' | 'auto'): Promise<void> {
+    const res = await fetch(`${this.gateway.url}/api/admin/waiting-room`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await tokenFor('bench-operator', 'admin')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode, ratePerSecond: null }),
+    });
+    if (res.status !== 200) throw new Error(`bench: setting the waiting room to ${mode}: ${res.status} ${await res.text()}`);
   }
 
   get gatewayUrl(): string {

@@ -58,6 +58,8 @@ export interface LoadResult {
   /** The first answer body of each kind of refusal, to tell a planned 503 from a bug's 500. */
   samples: Record<string, string>;
   cancels: { sent: number; accepted: number; tooLate: number; refused: number };
+  /** Checkouts that waited in the waiting room before becoming their order (or not: then a refusal). */
+  tickets: number;
   durationMs: number;
 }
 
@@ -107,7 +109,7 @@ export class OrderLoad {
   }
 
   async run(): Promise<LoadResult> {
-    const result: LoadResult = { sent: 0, acceptedOrderIds: [], refused: {}, samples: {}, cancels: { sent: 0, accepted: 0, tooLate: 0, refused: 0 }, durationMs: 0 };
+    const result: LoadResult = { sent: 0, acceptedOrderIds: [], refused: {}, samples: {}, cancels: { sent: 0, accepted: 0, tooLate: 0, refused: 0 }, tickets: 0, durationMs: 0 };
     const inFlight: Array<Promise<void>> = [];
     this.started = Date.now();
     const interval = 1000 / this.options.rate;
@@ -133,7 +135,10 @@ export class OrderLoad {
     const res = await this.post('/api/orders', order.customer, { items: order.items, paymentToken: order.paymentToken, shippingAddress: ADDRESS });
     if (typeof res === 'string') return refusal(result, res);
     if (res.status < 200 || res.status >= 300) return refusal(result, `HTTP ${res.status}`, res.body);
-    const id = (res.body as { id?: string } | undefined)?.id;
+    const answer = res.body as { id?: string; ticketId?: string } | undefined;
+    // The waiting room was open: the customer keeps the page open until the ticket becomes the order.
+    const id = answer?.ticketId ? await this.waitInLine(answer.ticketId, order.customer, result) : answer?.id;
+    if (answer?.ticketId && !id) return;
     if (!id) return refusal(result, `HTTP ${res.status} without an order id`, res.body);
     result.acceptedOrderIds.push(id);
     if (!order.cancel) return;
@@ -145,12 +150,34 @@ export class OrderLoad {
     else result.cancels.refused++;
   }
 
+  /**
+   * Follows a waiting-room ticket as the storefront's page does (when its Retry-After says; an unanswered look is
+   * tried again a second later) until it is the order (its id) or ended without one (counted as a refusal).
+   */
+  private async waitInLine(ticketId: string, customer: string, result: LoadResult): Promise<string | undefined> {
+    result.tickets++;
+    for (;;) {
+      const res = await this.send('GET', `/api/waiting-room/tickets/${ticketId}`, customer);
+      const ticket = typeof res === 'string' || res.status !== 200 ? undefined : (res.body as { status: string; orderId?: string; retryAfterSeconds?: number });
+      if (ticket?.status === 'ADMITTED' && ticket.orderId) return ticket.orderId;
+      if (ticket && ticket.status !== 'WAITING') {
+        refusal(result, `ticket ${ticket.status}`, res);
+        return undefined;
+      }
+      await new Promise((r) => setTimeout(r, 1000 * (ticket?.retryAfterSeconds ?? 1)));
+    }
+  }
+
+  private post(path: string, customer: string, body?: unknown): Promise<{ status: number; body: unknown } | string> {
+    return this.send('POST', path, customer, body);
+  }
+
   /** The answer, or why there was none. */
-  private async post(path: string, customer: string, body?: unknown): Promise<{ status: number; body: unknown } | string> {
+  private async send(method: 'GET' | 'POST', path: string, customer: string, body?: unknown): Promise<{ status: number; body: unknown } | string> {
     const token = this.tokens.get(customer);
     try {
       const res = await fetch(`${this.gatewayUrl}${path}`, {
-        method: 'POST',
+        method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),

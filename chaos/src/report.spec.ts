@@ -8,7 +8,7 @@ function passing(): ScenarioResult {
   return {
     scenario: { name: 'payment', description: 'kill -9 the payment service at 30% of the load, start it again' },
     options: { orders: 1000, rate: 50, downMs: 3000 },
-    load: { sent: 1000, acceptedOrderIds: Array.from({ length: 990 }, (_, i) => `o${i}`), refused: { 'HTTP 503': 7, 'connection error': 3 }, samples: { 'HTTP 503': 'order is overloaded: too many calls in flight' }, cancels: { sent: 30, accepted: 26, tooLate: 4, refused: 0 }, durationMs: 20_040 },
+    load: { sent: 1000, acceptedOrderIds: Array.from({ length: 990 }, (_, i) => `o${i}`), refused: { 'HTTP 503': 7, 'connection error': 3 }, samples: { 'HTTP 503': 'order is overloaded: too many calls in flight' }, cancels: { sent: 30, accepted: 26, tooLate: 4, refused: 0 }, tickets: 0, durationMs: 20_040 },
     faults: [{ target: 'payment', struckAtS: 6.02, backAtS: 12.31 }],
     settle: { settled: true, ms: 14_250, last: { openOrders: 0, movingDeliveries: 0, unpublished: 0, lag: 0 } },
     invariants: [

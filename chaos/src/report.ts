@@ -35,7 +35,7 @@ export function scenarioTable(r: ScenarioResult): string {
   if (r.load) {
     const refused = r.load.sent - r.load.acceptedOrderIds.length;
     lines.push(
-      `orders    ${r.load.sent} sent at ${r.options.rate}/s in ${seconds(r.load.durationMs)}: ${r.load.acceptedOrderIds.length} accepted, ${refused} refused${refusedLine(r.load.refused)}${r.warmUpOrders ? ` (after ${r.warmUpOrders} warm-up orders, checked too)` : ''}`,
+      `orders    ${r.load.sent} sent at ${r.options.rate}/s in ${seconds(r.load.durationMs)}: ${r.load.acceptedOrderIds.length} accepted, ${refused} refused${refusedLine(r.load.refused)}${r.load.tickets ? `; ${r.load.tickets} waited in the waiting room first` : ''}${r.warmUpOrders ? ` (after ${r.warmUpOrders} warm-up orders, checked too)` : ''}`,
       ...Object.keys(r.load.samples)
         .filter(expectedRefusal)
         .map((kind) => `          ${kind}, e.g. ${r.load?.samples[kind]}`),

@@ -67,6 +67,7 @@ export class AppModule {
             ticketTtlSeconds: config.WAITING_ROOM_TICKET_TTL_MS / 1000,
             tickMs: config.WAITING_ROOM_TICK_MS,
             minLimit: 2,
+            minSample: 10,
           } satisfies WaitingRoomOptions,
         },
         {

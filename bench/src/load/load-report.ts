@@ -45,7 +45,8 @@ export function formatSummary(s: LoadSummary): string {
     '',
     `orders: ${s.orders.placed} placed, ${ended} reached a terminal status (${counts(s.orders.terminal)}), ` +
       `${s.orders.placed - ended} still open (${counts(s.orders.open)})` +
-      (s.drainSeconds > 0 ? ` after following them ${s.drainSeconds.toFixed(1)} s more` : ''),
+      (s.drainSeconds > 0 ? ` after following them ${s.drainSeconds.toFixed(1)} s more` : '') +
+      (s.orders.tickets ? `; ${s.orders.tickets} checkouts were given a waiting-room ticket instead (not followed)` : ''),
     `reviews: ${s.reviewsPosted} posted`,
   );
   return lines.join('\n');

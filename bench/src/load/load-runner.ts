@@ -39,6 +39,11 @@ export interface OrdersSummary {
   terminal: Record<string, number>;
   /** Orders not seen in a terminal status, by the last status seen. */
   open: Record<string, number>;
+  /**
+   * Checkouts answered with a waiting-room ticket (the room was open). The load does not wait in line: it goes on
+   * at its rate, and those tickets expire (docs/waiting-room.md); the waiting-room bench follows them instead.
+   */
+  tickets: number;
 }
 
 export interface LoadSummary {
@@ -212,7 +217,7 @@ class LoadRun {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly toFollow: TrackedOrder[] = [];
   private readonly reviewable: Array<{ customer: Customer; orderId: string; productId: string; eligibleAt: number }> = [];
-  private readonly orders: OrdersSummary = { placed: 0, terminal: {}, open: {} };
+  private readonly orders: OrdersSummary = { placed: 0, terminal: {}, open: {}, tickets: 0 };
   private readonly tracked = new Map<string, TrackedOrder>();
   private readonly weights: number[];
   private dropped = 0;
@@ -346,6 +351,7 @@ class LoadRun {
     const paymentToken = Math.random() < this.options.declineShare ? 'tok_decline_load' : 'tok_visa';
     const answer = await this.client.placeOrder(customer.token, items, paymentToken);
     this.record('order', answer, customer);
+    if (answer.ok && answer.body && 'ticketId' in answer.body) this.orders.tickets++;
     if (!answer.ok || !answer.body?.id) return;
     this.orders.placed++;
     const order: TrackedOrder = {

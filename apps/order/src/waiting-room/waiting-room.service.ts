@@ -62,7 +62,7 @@ export interface WaitingRoomStatus {
 export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('WaitingRoom');
   private state: WaitingRoomState = { ...INITIAL_WAITING_ROOM, changedAt: new Date() };
-  private load: LifecycleLoad = { inFlight: 0, oldestInFlightSeconds: 0, confirmP90Seconds: null, completedPerSecond: 0, waiting: 0 };
+  private load: LifecycleLoad = { inFlight: 0, oldestInFlightSeconds: 0, confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, waiting: 0 };
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private lastMeasure = 0;

@@ -58,6 +58,7 @@ const MEASURE = statement(`with done as (
     (select count(*)::int from orders where status in ('PENDING', 'AWAITING_PAYMENT')) as in_flight,
     (select coalesce(extract(epoch from now() - min(created_at)), 0) from orders where status in ('PENDING', 'AWAITING_PAYMENT')) as oldest,
     (select percentile_cont(0.9) within group (order by seconds) from done where status = 'CONFIRMED') as p90,
+    (select count(*)::int from done where status = 'CONFIRMED') as confirmed,
     (select count(*)::int from done) as completed,
     (select count(*)::int from waiting_room_tickets where status = 'WAITING') as waiting`);
 const TRY_LEAD = statement(`select pg_try_advisory_xact_lock(hashtext('orders.waiting_room')) as leader`);
@@ -142,11 +143,14 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
   }
 
   async measure(windowSeconds: number): Promise<LifecycleLoad> {
-    const [row] = await this.db.query<{ in_flight: number; oldest: string; p90: number | null; completed: number; waiting: number }>(MEASURE, [windowSeconds]);
+    const [row] = await this.db.query<{ in_flight: number; oldest: string; p90: number | null; confirmed: number; completed: number; waiting: number }>(MEASURE, [
+      windowSeconds,
+    ]);
     return {
       inFlight: row?.in_flight ?? 0,
       oldestInFlightSeconds: Number(row?.oldest ?? 0),
       confirmP90Seconds: row?.p90 ?? null,
+      confirmed: row?.confirmed ?? 0,
       completedPerSecond: (row?.completed ?? 0) / windowSeconds,
       waiting: row?.waiting ?? 0,
     };

@@ -1,10 +1,10 @@
 import { admissions, decideWaitingRoom, estimateWaitSeconds, INITIAL_WAITING_ROOM, LifecycleLoad, WaitingRoomState } from './waiting-room';
 
-const tuning = { targetSeconds: 0.5, closeAfterSeconds: 10, minLimit: 2 };
+const tuning = { targetSeconds: 0.5, closeAfterSeconds: 10, minLimit: 2, minSample: 10 };
 const t0 = new Date('2026-12-05T10:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
 const closed: WaitingRoomState = { ...INITIAL_WAITING_ROOM, changedAt: t0 };
-const load = (l: Partial<LifecycleLoad>): LifecycleLoad => ({ inFlight: 0, oldestInFlightSeconds: 0, confirmP90Seconds: 0.1, completedPerSecond: 20, waiting: 0, ...l });
+const load = (l: Partial<LifecycleLoad>): LifecycleLoad => ({ inFlight: 0, oldestInFlightSeconds: 0, confirmP90Seconds: 0.1, confirmed: 40, completedPerSecond: 20, waiting: 0, ...l });
 
 describe('the waiting room', () => {
   it('stays closed while the lifecycle meets its target', () => {
@@ -18,9 +18,14 @@ describe('the waiting room', () => {
   });
 
   it('opens when orders pile up and none completes (stuck, not slow)', () => {
-    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, completedPerSecond: 0, inFlight: 5, oldestInFlightSeconds: 3 }), tuning, at(1)).open).toBe(true);
-    // one old order alone, with nothing else in flight, does not open it
-    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, completedPerSecond: 0, inFlight: 1, oldestInFlightSeconds: 30 }), tuning, at(1)).open).toBe(false);
+    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 10, oldestInFlightSeconds: 3 }), tuning, at(1)).open).toBe(true);
+    // a few old orders held by an outage do not open it
+    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 9, oldestInFlightSeconds: 30 }), tuning, at(1)).open).toBe(false);
+  });
+
+  it('does not take a few slow confirmations for load', () => {
+    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: 4, confirmed: 9, completedPerSecond: 4.5 }), tuning, at(1)).open).toBe(false);
+    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: 4, confirmed: 10, completedPerSecond: 5 }), tuning, at(1)).open).toBe(true);
   });
 
   it('shrinks its limit while the target is missed and grows it while the limit binds and the target is met', () => {

@@ -36,6 +36,8 @@ export interface LifecycleLoad {
   oldestInFlightSeconds: number;
   /** Placed → CONFIRMED, 90th percentile over the orders confirmed in the window; null when none was. */
   confirmP90Seconds: number | null;
+  /** How many were confirmed in the window (what the percentile is of). */
+  confirmed: number;
   /** Orders that left flight (confirmed or cancelled by the lifecycle) per second in the window. */
   completedPerSecond: number;
   /** Tickets waiting in line. */
@@ -49,6 +51,12 @@ export interface WaitingRoomTuning {
   closeAfterSeconds: number;
   /** The in-flight limit never goes below this, so the line always moves. */
   minLimit: number;
+  /**
+   * What counts as load rather than a few slow orders: the percentile counts once this many were confirmed in
+   * the window, and "stuck" needs this many in flight (an order waiting on a slow consumer at start-up, or a
+   * handful held by an outage, never shut the shop).
+   */
+  minSample: number;
 }
 
 export const INITIAL_WAITING_ROOM: Omit<WaitingRoomState, 'changedAt'> = {
@@ -65,11 +73,11 @@ const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
 /** Why the lifecycle counts as saturated now, or null when it keeps up. */
 export function saturation(load: LifecycleLoad, tuning: WaitingRoomTuning): string | null {
-  if (load.confirmP90Seconds !== null && load.confirmP90Seconds > tuning.targetSeconds) {
+  if (load.confirmP90Seconds !== null && load.confirmed >= tuning.minSample && load.confirmP90Seconds > tuning.targetSeconds) {
     return `placed → confirmed p90 is ${round(load.confirmP90Seconds)} s, over the ${tuning.targetSeconds} s target`;
   }
-  // Nothing confirmed lately while orders pile up: the lifecycle is stuck rather than slow.
-  if (load.inFlight >= tuning.minLimit && load.oldestInFlightSeconds > 2 * tuning.targetSeconds && load.completedPerSecond === 0) {
+  // Nothing completed lately while orders pile up: the lifecycle is stuck rather than slow.
+  if (load.inFlight >= tuning.minSample && load.oldestInFlightSeconds > 2 * tuning.targetSeconds && load.completedPerSecond === 0) {
     return `${load.inFlight} orders in flight and none completed; the oldest waited ${round(load.oldestInFlightSeconds)} s`;
   }
   return null;

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { ServiceName } from '@shop/shared/contracts';
+import { tokenFor } from '@shop/testing';
+import { BenchPlatform } from './bench-platform';
+import { ShopClient, seedProducts } from './load';
+import { percentile, round } from './stats';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
+
+export interface WaitingRoomBenchOptions {
+  /** Orders per second the platform carries with a low placed → confirmed (the lifecycle report's 25/s). */
+  sustainableRate: number;
+  sustainableSeconds: number;
+  /** The spike: this many times the sustainable rate, for spikeSeconds. */
+  spikeMultiple: number;
+  spikeSeconds: number;
+  /** Share of the customers given a ticket who close the page at once (their tickets must expire). */
+  abandonShare: number;
+  /** The room's target, placed → confirmed p90 (WAITING_ROOM_TARGET_MS). */
+  targetMs: number;
+}
+
+/** What one phase's checkouts came to. */
+export interface PhaseResult {
+  phase: 'sustainable' | 'spike without the room' | 'spike with the room';
+  rate: number;
+  seconds: number;
+  checkouts: number;
+  /** Answered other than 202 (or not at all). */
+  refused: number;
+  /** Placed at once (the room closed), and given a ticket. */
+  direct: number;
+  tickets: number;
+  /** The room's openings seen in the phase (from the admin view, sampled each second). */
+  roomOpenSeconds: number;
+  /** Placed → CONFIRMED (the order's creation to its CONFIRMED history entry, both the order service's clock), every order of the phase. */
+  confirmMs: number[];
+  /** The same, only for orders that came through a ticket. */
+  confirmFromTicketMs: number[];
+  /** Tickets: how each ended. */
+  ticketEnds: Record<string, number>;
+  /** Admitted tickets: the wait promised when issued and the real one (issued → admitted), in seconds. */
+  waits: Array<{ estimate: number; real: number }>;
+  /** Every order of the phase that reached DELIVERED or CANCELLED, of all; and what could not be accounted for. */
+  terminal: number;
+  orders: number;
+  problems: string[];
+}
+
+interface Checkout {
+  orderId?: string;
+  ticketId?: string;
+  refused?: string;
+}
+
+/**
+ * A flash sale on the whole platform (five services, the gateway): a steady
+ * sustainable rate first (the baseline), then a spike of several times that
+ * rate with the waiting room held closed by an operator (today's behaviour
+ * without it), then the same spike with the room deciding by itself. Every
+ * checkout is a different customer, who follows a ticket as the storefront
+ * does (when its Retry-After says), except a share who close the page at once.
+ */
+export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (line: string) => void): Promise<PhaseResult[]> {
+  const env: Partial<Record<ServiceName, Record<string, string>>> = { order: { WAITING_ROOM_TARGET_MS: String(options.targetMs) } };
+  const bench = await BenchPlatform.start({ instantCourier: true, env, waitingRoom: 'auto' });
+  const client = new ShopClient(bench.gatewayUrl, 8);
+  const orderDb = new Client({ connectionString: bench.platform.db.urlFor('order') });
+  const others = { payment: bench.platform.db.urlFor('payment'), catalog: bench.platform.db.urlFor('catalog') };
+  await orderDb.connect();
+  try {
+    const admin = await tokenFor('bench-ops', 'admin');
+    const seedCustomer = { id: 'bench-seed', token: await tokenFor('bench-seed') };
+    const products = await seedProducts(client, 4, 1_000_000, seedCustomer);
+    const stockBefore = await stock(others.catalog);
+    const setRoom = (mode: 'auto' | 'closed') => bench.setWaitingRoom(mode);
+    const roomOpen = async () => {
+      const res = await fetch(`${bench.gatewayUrl}/api/admin/waiting-room`, { headers: { authorization: `Bearer ${admin}` } });
+      return ((await res.json()) as { open: boolean }).open;
+    };
+    let customerSeq = 0;
+    const phase = async (name: PhaseResult['phase'], rate: number, seconds: number): Promise<PhaseResult> => {
+      const count = Math.round(rate * seconds);
+      const tokens = await Promise.all(Array.from({ length: count }, () => tokenFor(`sale-${++customerSeq}-${randomUUID().slice(0, 6)}`)));
+      let openSeconds = 0;
+      const watch = setInterval(() => void roomOpen().then((open) => (openSeconds += open ? 1 : 0), () => undefined), 1_000);
+      const started = Date.now();
+      const checkouts: Array<Promise<Checkout>> = [];
+      let done: Checkout[];
+      try {
+        for (let i = 0; i < count; i++) {
+          const wait = started + (i * 1000) / rate - Date.now();
+          if (wait > 0) await sleep(wait);
+          const product = products[i % products.length];
+          const abandons = options.abandonShare > 0 && i % Math.round(1 / options.abandonShare) === 0;
+          checkouts.push(checkout(bench.gatewayUrl, tokens[i], product.id, abandons));
+        }
+        done = await Promise.all(checkouts);
+      } finally {
+        clearInterval(watch);
+      }
+      log(`${name}: ${count} checkouts at ${rate}/s in ${round((Date.now() - started) / 1000, 1)} s (tickets followed to their end)`);
+      return measure(name, rate, seconds, done, openSeconds);
+    };
+
+    const measure = async (name: PhaseResult['phase'], rate: number, seconds: number, done: Checkout[], roomOpenSeconds: number): Promise<PhaseResult> => {
+      const problems: string[] = [];
+      const ticketIds = done.filter((c) => c.ticketId).map((c) => c.ticketId as string);
+      const orderIds = done.filter((c) => c.orderId).map((c) => c.orderId as string);
+      // Settle: every order of the phase terminal (instant courier), or two minutes.
+      const deadline = Date.now() + 120_000;
+      let terminal = 0;
+      for (;;) {
+        const { rows } = await orderDb.query<{ n: number }>(`select count(*)::int as n from orders where id = any($1::uuid[]) and status in ('DELIVERED', 'CANCELLED')`, [orderIds]);
+        terminal = rows[0].n;
+        if (terminal === orderIds.length || Date.now() > deadline) break;
+        await sleep(1_000);
+      }
+      if (terminal !== orderIds.length) problems.push(`${orderIds.length - terminal} orders not terminal two minutes after the phase`);
+      const { rows: confirms } = await orderDb.query<{ id: string; ms: number | null }>(
+        `select o.id, extract(epoch from h.at - o.created_at) * 1000 as ms from orders o
+           left join order_status_history h on h.order_id = o.id and h.status = 'CONFIRMED' where o.id = any($1::uuid[])`,
+        [orderIds],
+      );
+      if (confirms.length !== orderIds.length) problems.push(`${orderIds.length - confirms.length} accepted orders missing from the order service`);
+      const fromTicket = new Set(done.filter((c) => c.ticketId && c.orderId).map((c) => c.orderId));
+      const ms = (r: { ms: number | string | null }) => (r.ms === null ? Number.POSITIVE_INFINITY : Number(r.ms));
+      const { rows: tickets } = await orderDb.query<{ status: string; order_id: string | null; estimate: number; real: number | null }>(
+        `select status, order_id, estimated_wait_seconds as estimate, extract(epoch from ended_at - created_at)::float8 as real
+           from waiting_room_tickets where id = any($1::uuid[])`,
+        [ticketIds],
+      );
+      const ticketEnds: Record<string, number> = {};
+      for (const t of tickets) ticketEnds[t.status] = (ticketEnds[t.status] ?? 0) + 1;
+      if (tickets.length !== ticketIds.length) problems.push(`${ticketIds.length - tickets.length} tickets missing`);
+      const waiting = ticketEnds.WAITING ?? 0;
+      if (waiting) problems.push(`${waiting} tickets still waiting`);
+      // Each admitted ticket's order is one of the phase's orders; no order from an expired one.
+      const admittedWithoutOrder = tickets.filter((t) => t.status === 'ADMITTED' && !(t.order_id && fromTicket.has(t.order_id))).length;
+      if (admittedWithoutOrder) problems.push(`${admittedWithoutOrder} admitted tickets whose order the customer never saw`);
+      const expiredWithOrder = tickets.filter((t) => t.status !== 'ADMITTED' && t.order_id).length;
+      if (expiredWithOrder) problems.push(`${expiredWithOrder} tickets ended without admission but with an order`);
+      return {
+        phase: name,
+        rate,
+        seconds,
+        checkouts: done.length,
+        refused: done.filter((c) => c.refused).length,
+        direct: done.filter((c) => c.orderId && !c.ticketId).length,
+        tickets: ticketIds.length,
+        roomOpenSeconds,
+        confirmMs: confirms.map(ms),
+        confirmFromTicketMs: confirms.filter((r) => fromTicket.has(r.id)).map(ms),
+        ticketEnds,
+        waits: tickets.filter((t) => t.status === 'ADMITTED' && t.real !== null).map((t) => ({ estimate: t.estimate, real: t.real as number })),
+        terminal,
+        orders: orderIds.length,
+        problems,
+      };
+    };
+
+    const quiet = () => sleep(10_000);
+    const results: PhaseResult[] = [];
+    await setRoom('auto');
+    results.push(await phase('sustainable', options.sustainableRate, options.sustainableSeconds));
+    await quiet();
+    await setRoom('closed');
+    results.push(await phase('spike without the room', options.sustainableRate * options.spikeMultiple, options.spikeSeconds));
+    await quiet();
+    await setRoom('auto');
+    results.push(await phase('spike with the room', options.sustainableRate * options.spikeMultiple, options.spikeSeconds));
+    // Nothing charged twice, nothing sold beyond stock, across all phases.
+    const paymentProblems = await chargedTwice(others.payment);
+    const stockAfter = await stock(others.catalog);
+    const { rows: kept } = await orderDb.query<{ product_id: string; n: number }>(
+      `select i.product_id, sum(i.quantity)::int as n from order_items i join orders o on o.id = i.order_id where o.status <> 'CANCELLED' group by i.product_id`,
+    );
+    const stockProblems = kept
+      .filter((k) => (stockBefore.get(k.product_id) ?? 0) - (stockAfter.get(k.product_id) ?? 0) !== k.n)
+      .map((k) => `product ${k.product_id}: stock went down by ${(stockBefore.get(k.product_id) ?? 0) - (stockAfter.get(k.product_id) ?? 0)}, orders kept ${k.n}`);
+    results[results.length - 1].problems.push(...paymentProblems, ...stockProblems);
+    return results;
+  } finally {
+    await orderDb.end();
+    await client.close();
+    await bench.stop();
+  }
+}
+
+/** One customer's checkout: the order at once, or a ticket followed (when Retry-After says) until it ends. */
+async function checkout(gateway: string, token: string, productId: string, abandons: boolean): Promise<Checkout> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+  let res: Response;
+  try {
+    res = await fetch(`${gateway}/api/orders`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ items: [{ productId, quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: ADDRESS }),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (err) {
+    return { refused: (err as Error).name };
+  }
+  const body = (await res.json().catch(() => undefined)) as { id?: string; ticketId?: string } | undefined;
+  if (res.status !== 202 || !body) return { refused: `HTTP ${res.status}` };
+  if (!body.ticketId) return { orderId: body.id };
+  if (abandons) return { ticketId: body.ticketId };
+  for (;;) {
+    await sleep(1000 * Number(res.headers.get('retry-after') ?? 1));
+    try {
+      res = await fetch(`${gateway}/api/waiting-room/tickets/${body.ticketId}`, { headers: { authorization: headers.authorization }, signal: AbortSignal.timeout(30_000) });
+    } catch {
+      continue;
+    }
+    if (res.status !== 200) continue; // a busy gateway's 503: look again
+    const ticket = (await res.json()) as { status: string; orderId?: string };
+    if (ticket.status === 'WAITING') continue;
+    return { ticketId: body.ticketId, orderId: ticket.orderId };
+  }
+}
+
+async function stock(url: string): Promise<Map<string, number>> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ id: string; stock: number }>('select id, stock from products');
+    return new Map(rows.map((r) => [r.id, r.stock]));
+  } finally {
+    await db.end();
+  }
+}
+
+async function chargedTwice(url: string): Promise<string[]> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ order_id: string; n: number }>('select order_id, count(*)::int as n from payments group by order_id having count(*) > 1');
+    return rows.map((r) => `order ${r.order_id} has ${r.n} payments`);
+  } finally {
+    await db.end();
+  }
+}
+
+/** p90 of |estimate − real| / max(real, 1 s): estimates are whole seconds, so a wait under a second counts as one. */
+export function estimateErrorP90(waits: Array<{ estimate: number; real: number }>): number {
+  return percentile(
+    waits.map((w) => Math.abs(w.estimate - w.real) / Math.max(w.real, 1)),
+    90,
+  );
+}

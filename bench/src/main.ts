@@ -292,7 +292,7 @@ async function main(): Promise<void> {
         spikeMultiple: num('BENCH_ROOM_SPIKE_MULTIPLE', 3),
         spikeSeconds: num('BENCH_ROOM_SPIKE_SECONDS', 60),
         abandonShare: num('BENCH_ROOM_ABANDON_SHARE', 0.05),
-        targetMs: num('BENCH_ROOM_TARGET_MS', 100),
+        targetMs: num('BENCH_ROOM_TARGET_MS', 150),
       };
       const runs: PhaseResult[][] = [];
       for (let i = 0; i < REPEATS; i++) runs.push(await waitingRoomBench(roomOptions, (line) => log(`waiting room run ${i + 1}: ${line}`)));

@@ -108,7 +108,25 @@ export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (l
     const measure = async (name: PhaseResult['phase'], rate: number, seconds: number, done: Checkout[], roomOpenSeconds: number): Promise<PhaseResult> => {
       const problems: string[] = [];
       const ticketIds = done.filter((c) => c.ticketId).map((c) => c.ticketId as string);
-      const orderIds = done.filter((c) => c.orderId).map((c) => c.orderId as string);
+      // How each ticket ended, from the line itself: a customer who closed the page may still have been admitted
+      // before the ticket's TTL ran out (their order is placed, as if they had waited), or it expired.
+      const { rows: tickets } = await orderDb.query<{ status: string; order_id: string | null; estimate: number; real: number | null }>(
+        `select status, order_id, estimated_wait_seconds as estimate, extract(epoch from ended_at - created_at)::float8 as real
+           from waiting_room_tickets where id = any($1::uuid[])`,
+        [ticketIds],
+      );
+      if (tickets.length !== ticketIds.length) problems.push(`${ticketIds.length - tickets.length} tickets missing`);
+      const ticketEnds: Record<string, number> = {};
+      for (const t of tickets) ticketEnds[t.status] = (ticketEnds[t.status] ?? 0) + 1;
+      if (ticketEnds.WAITING) problems.push(`${ticketEnds.WAITING} tickets still waiting`);
+      const admittedWithoutOrder = tickets.filter((t) => t.status === 'ADMITTED' && !t.order_id).length;
+      if (admittedWithoutOrder) problems.push(`${admittedWithoutOrder} admitted tickets without an order`);
+      const endedWithOrder = tickets.filter((t) => t.status !== 'ADMITTED' && t.order_id).length;
+      if (endedWithOrder) problems.push(`${endedWithOrder} tickets ended without admission but with an order`);
+      const seenWrong = done.filter((c) => c.ticketId && c.orderId && !tickets.some((t) => t.order_id === c.orderId)).length;
+      if (seenWrong) problems.push(`${seenWrong} customers were shown an order their ticket does not name`);
+      const fromTicket = new Set(tickets.filter((t) => t.status === 'ADMITTED' && t.order_id).map((t) => t.order_id as string));
+      const orderIds = [...done.filter((c) => c.orderId && !c.ticketId).map((c) => c.orderId as string), ...fromTicket];
       // Settle: every order of the phase terminal (instant courier), or two minutes.
       const deadline = Date.now() + 120_000;
       let terminal = 0;
@@ -119,29 +137,13 @@ export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (l
         await sleep(1_000);
       }
       if (terminal !== orderIds.length) problems.push(`${orderIds.length - terminal} orders not terminal two minutes after the phase`);
-      const { rows: confirms } = await orderDb.query<{ id: string; ms: number | null }>(
+      const { rows: confirms } = await orderDb.query<{ id: string; ms: number | string | null }>(
         `select o.id, extract(epoch from h.at - o.created_at) * 1000 as ms from orders o
            left join order_status_history h on h.order_id = o.id and h.status = 'CONFIRMED' where o.id = any($1::uuid[])`,
         [orderIds],
       );
       if (confirms.length !== orderIds.length) problems.push(`${orderIds.length - confirms.length} accepted orders missing from the order service`);
-      const fromTicket = new Set(done.filter((c) => c.ticketId && c.orderId).map((c) => c.orderId));
       const ms = (r: { ms: number | string | null }) => (r.ms === null ? Number.POSITIVE_INFINITY : Number(r.ms));
-      const { rows: tickets } = await orderDb.query<{ status: string; order_id: string | null; estimate: number; real: number | null }>(
-        `select status, order_id, estimated_wait_seconds as estimate, extract(epoch from ended_at - created_at)::float8 as real
-           from waiting_room_tickets where id = any($1::uuid[])`,
-        [ticketIds],
-      );
-      const ticketEnds: Record<string, number> = {};
-      for (const t of tickets) ticketEnds[t.status] = (ticketEnds[t.status] ?? 0) + 1;
-      if (tickets.length !== ticketIds.length) problems.push(`${ticketIds.length - tickets.length} tickets missing`);
-      const waiting = ticketEnds.WAITING ?? 0;
-      if (waiting) problems.push(`${waiting} tickets still waiting`);
-      // Each admitted ticket's order is one of the phase's orders; no order from an expired one.
-      const admittedWithoutOrder = tickets.filter((t) => t.status === 'ADMITTED' && !(t.order_id && fromTicket.has(t.order_id))).length;
-      if (admittedWithoutOrder) problems.push(`${admittedWithoutOrder} admitted tickets whose order the customer never saw`);
-      const expiredWithOrder = tickets.filter((t) => t.status !== 'ADMITTED' && t.order_id).length;
-      if (expiredWithOrder) problems.push(`${expiredWithOrder} tickets ended without admission but with an order`);
       return {
         phase: name,
         rate,

@@ -13,7 +13,7 @@ import { GetOrderHttpController } from './orders/get-order/get-order.http.contro
 import { ListOrdersHttpController } from './orders/list-orders/list-orders.http.controller';
 import { OrderLifecycleMetrics } from './orders/order-lifecycle.metrics';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
-import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
+import { CheckoutHttpController } from './checkout/checkout.http.controller';
 import { CatalogProductExport } from './products/rebuild-product-snapshots/catalog-product-export';
 import { ImportProductSnapshotsHandler } from './products/rebuild-product-snapshots/import-product-snapshots.handler';
 import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
@@ -41,7 +41,7 @@ export class AppModule {
         }),
       ],
       controllers: [
-        PlaceOrderHttpController,
+        CheckoutHttpController,
         ListOrdersHttpController,
         GetOrderHttpController,
         CancelOrderHttpController,
@@ -66,7 +66,7 @@ export class AppModule {
             closeAfterSeconds: config.WAITING_ROOM_CLOSE_AFTER_MS / 1000,
             ticketTtlSeconds: config.WAITING_ROOM_TICKET_TTL_MS / 1000,
             tickMs: config.WAITING_ROOM_TICK_MS,
-            minLimit: 2,
+            minRate: 1,
             minSample: 10,
           } satisfies WaitingRoomOptions,
         },

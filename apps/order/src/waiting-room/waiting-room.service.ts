@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   admissions,
   decideWaitingRoom,
+  earnTokens,
   estimateWaitSeconds,
   INITIAL_WAITING_ROOM,
   LifecycleLoad,
@@ -27,8 +28,8 @@ export interface WaitingRoomOptions extends WaitingRoomTuning {
 }
 
 /** How far back the lifecycle is measured, and how often. */
-const WINDOW_SECONDS = 2;
-const MEASURE_EVERY_MS = 1000;
+const WINDOW_SECONDS = 1;
+const MEASURE_EVERY_MS = 500;
 /** Orders placed side by side in one admission round. */
 const PLACING_CONCURRENCY = 4;
 
@@ -68,8 +69,12 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
   private lastMeasure = 0;
   private lastTick = Date.now();
   private tokens = 0;
+  /** The operator's setting the tokens were earned under: a new one starts from none. */
+  private earnedUnder = '';
   private admittedSinceMeasure = 0;
   private admittedPerSecond = 0;
+  /** Bumped by an operator's change here, so a read of the room begun before it cannot replace it. */
+  private changes = 0;
 
   constructor(
     private readonly room: WaitingRoomRepository,
@@ -143,11 +148,14 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
 
   /** An operator opens or closes the room, or gives it back to itself (auto), with or without a fixed rate. */
   async configure(change: { mode: WaitingRoomMode; ratePerSecond: number | null }): Promise<WaitingRoomStatus> {
-    const current = await this.room.loadState();
-    const load = await this.room.measure(WINDOW_SECONDS);
-    const next = decideWaitingRoom({ ...current, ...change }, load, this.options, new Date());
-    await this.room.saveState(next);
+    const next = await this.room.exclusively(async () => {
+      const current = await this.room.loadState();
+      const decided = decideWaitingRoom({ ...current, ...change }, await this.room.measure(WINDOW_SECONDS), this.options, new Date(), 0);
+      await this.room.saveState(decided);
+      return decided;
+    });
     this.state = next;
+    this.changes++;
     this.log.log(`waiting room set to ${change.mode}${change.ratePerSecond ? ` at ${change.ratePerSecond}/s` : ''} by an operator: ${next.open ? 'open' : 'closed'}`);
     return this.status();
   }
@@ -167,7 +175,9 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     this.lastTick = now;
     const led = await this.room.asLeader(() => this.lead(now, elapsed));
     if (!led) {
-      this.state = await this.room.loadState();
+      const changes = this.changes;
+      const state = await this.room.loadState();
+      if (changes === this.changes) this.state = state;
       if (now - this.lastMeasure >= MEASURE_EVERY_MS) {
         this.lastMeasure = now;
         this.load = await this.room.measure(WINDOW_SECONDS);
@@ -175,29 +185,26 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  /** One round of the replica holding the room: measure and decide (each second), expire, admit. */
+  /** One round of the replica holding the room: measure and decide (twice a second), expire, admit what the rate has earned. */
   private async lead(now: number, elapsed: number): Promise<void> {
     let state = await this.room.loadState();
     if (now - this.lastMeasure >= MEASURE_EVERY_MS) {
-      const seconds = this.lastMeasure ? (now - this.lastMeasure) / 1000 : 1;
+      const seconds = this.lastMeasure ? (now - this.lastMeasure) / 1000 : MEASURE_EVERY_MS / 1000;
       this.lastMeasure = now;
       await this.room.expire(new Date(now - this.options.ticketTtlSeconds * 1000));
       this.load = await this.room.measure(WINDOW_SECONDS);
       this.admittedPerSecond = this.admittedSinceMeasure / seconds;
       this.admittedSinceMeasure = 0;
-      const decided = decideWaitingRoom(state, this.load, this.options, new Date(now));
-      // The estimates divide by the rate the line moved at lately (a moving average over about five seconds).
-      const admitRate = decided.open ? (state.open ? 0.8 * state.admitRate + 0.2 * this.admittedPerSecond : this.load.completedPerSecond) : 0;
-      state = { ...decided, admitRate };
+      state = decideWaitingRoom(state, this.load, this.options, new Date(now), seconds);
       if (state.open !== this.state.open) this.log.log(`waiting room ${state.open ? 'opened' : 'closed'}: ${state.reason}`);
       await this.room.saveState(state);
     }
     this.state = state;
-    const rate = state.ratePerSecond;
-    // At most a second's worth (and at least one ticket) is saved up while nobody waits.
-    this.tokens = state.open && rate !== null ? Math.min(Math.max(1, rate), this.tokens + rate * elapsed) : 0;
-    const counts = await this.room.counts();
-    const n = admissions(state, counts, this.tokens);
+    const setting = `${state.mode}/${state.ratePerSecond}`;
+    if (setting !== this.earnedUnder) this.tokens = 0;
+    this.earnedUnder = setting;
+    this.tokens = earnTokens(state, this.tokens, elapsed);
+    const n = admissions(state, await this.room.waiting(), this.tokens);
     if (n <= 0) return;
     const next = await this.room.nextInLine(Math.min(n, 200));
     for (let i = 0; i < next.length; i += PLACING_CONCURRENCY) {

@@ -2006,15 +2006,16 @@ export interface operations {
                          */
                         mode: "auto" | "open" | "closed";
                         open: boolean;
-                        /** @description an operator's fixed admission rate; null: as fast as the lifecycle completes orders */
+                        /** @description an operator's fixed admission rate; null: the room finds the rate the lifecycle keeps its target at */
                         ratePerSecond: number | null;
+                        /** @description tickets admitted per second while open */
+                        admitRate: number;
                         reason: string;
                         /** @description ISO 8601 date-time */
                         changedAt: string;
                         waiting: number;
                         /** @description orders placed and not yet confirmed or cancelled */
                         inFlight: number;
-                        inFlightLimit: number;
                         admittedPerSecond: number;
                         completedPerSecond: number;
                         confirmP90Seconds: number | null;
@@ -2104,15 +2105,16 @@ export interface operations {
                          */
                         mode: "auto" | "open" | "closed";
                         open: boolean;
-                        /** @description an operator's fixed admission rate; null: as fast as the lifecycle completes orders */
+                        /** @description an operator's fixed admission rate; null: the room finds the rate the lifecycle keeps its target at */
                         ratePerSecond: number | null;
+                        /** @description tickets admitted per second while open */
+                        admitRate: number;
                         reason: string;
                         /** @description ISO 8601 date-time */
                         changedAt: string;
                         waiting: number;
                         /** @description orders placed and not yet confirmed or cancelled */
                         inFlight: number;
-                        inFlightLimit: number;
                         admittedPerSecond: number;
                         completedPerSecond: number;
                         confirmP90Seconds: number | null;

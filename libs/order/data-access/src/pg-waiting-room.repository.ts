@@ -8,7 +8,6 @@ interface StateRow {
   mode: WaitingRoomMode;
   rate_per_second: number | null;
   open: boolean;
-  in_flight_limit: number;
   admit_rate: number;
   reason: string;
   changed_at: Date;
@@ -32,9 +31,9 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `seq, id, customer_id, idempotency_key, request, status, order_id, problem, estimated_wait_seconds, created_at, last_seen_at, ended_at`;
 
-const LOAD_STATE = statement(`select mode, rate_per_second, open, in_flight_limit, admit_rate, reason, changed_at, calm_since from waiting_room`);
-const SAVE_STATE = statement(`update waiting_room set mode = $1, rate_per_second = $2, open = $3, in_flight_limit = $4, admit_rate = $5, reason = $6,
-  changed_at = $7, calm_since = $8`);
+const LOAD_STATE = statement(`select mode, rate_per_second, open, admit_rate, reason, changed_at, calm_since from waiting_room`);
+const SAVE_STATE = statement(`update waiting_room set mode = $1, rate_per_second = $2, open = $3, admit_rate = $4, reason = $5, changed_at = $6,
+  calm_since = $7`);
 const JOIN = statement(`insert into waiting_room_tickets (id, customer_id, idempotency_key, request, estimated_wait_seconds, created_at, last_seen_at)
   values ($1, $2, $3, $4::jsonb, $5, $6, $6)
   on conflict (customer_id) where status = 'WAITING' do nothing returning ${TICKET_COLUMNS}`);
@@ -45,9 +44,7 @@ const TOUCH = statement(`update waiting_room_tickets set last_seen_at = now() wh
 const NEXT = statement(`select ${TICKET_COLUMNS} from waiting_room_tickets where status = 'WAITING' order by seq limit $1`);
 const END = statement(`update waiting_room_tickets set status = $2, order_id = $3, problem = $4::jsonb, ended_at = now() where id = $1 and status = 'WAITING'`);
 const EXPIRE = statement(`update waiting_room_tickets set status = 'EXPIRED', ended_at = now() where status = 'WAITING' and last_seen_at < $1`);
-const COUNTS = statement(`select
-    (select count(*)::int from orders where status in ('PENDING', 'AWAITING_PAYMENT')) as in_flight,
-    (select count(*)::int from waiting_room_tickets where status = 'WAITING') as waiting`);
+const WAITING = statement(`select count(*)::int as n from waiting_room_tickets where status = 'WAITING'`);
 /** Orders leave flight when confirmed, or cancelled before that (out of stock, payment declined, the customer). */
 const MEASURE = statement(`with done as (
     select h.status, extract(epoch from h.at - o.created_at) as seconds
@@ -62,6 +59,7 @@ const MEASURE = statement(`with done as (
     (select count(*)::int from done) as completed,
     (select count(*)::int from waiting_room_tickets where status = 'WAITING') as waiting`);
 const TRY_LEAD = statement(`select pg_try_advisory_xact_lock(hashtext('orders.waiting_room')) as leader`);
+const LOCK = statement(`select pg_advisory_xact_lock(hashtext('orders.waiting_room'))`);
 
 function toTicket(row: TicketRow): WaitingRoomTicket {
   return {
@@ -94,7 +92,6 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
       mode: row.mode,
       ratePerSecond: row.rate_per_second,
       open: row.open,
-      limit: row.in_flight_limit,
       admitRate: row.admit_rate,
       reason: row.reason,
       changedAt: row.changed_at,
@@ -103,7 +100,7 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
   }
 
   async saveState(s: WaitingRoomState): Promise<void> {
-    await this.db.execute(SAVE_STATE, [s.mode, s.ratePerSecond, s.open, s.limit, s.admitRate, s.reason, s.changedAt, s.calmSince]);
+    await this.db.execute(SAVE_STATE, [s.mode, s.ratePerSecond, s.open, s.admitRate, s.reason, s.changedAt, s.calmSince]);
   }
 
   async join(t: Omit<WaitingRoomTicket, 'seq' | 'status' | 'orderId' | 'problem' | 'endedAt'>): Promise<{ ticket: WaitingRoomTicket; created: boolean }> {
@@ -156,9 +153,9 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
     };
   }
 
-  async counts(): Promise<{ inFlight: number; waiting: number }> {
-    const [row] = await this.db.query<{ in_flight: number; waiting: number }>(COUNTS);
-    return { inFlight: row?.in_flight ?? 0, waiting: row?.waiting ?? 0 };
+  async waiting(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(WAITING);
+    return row?.n ?? 0;
   }
 
   asLeader(work: () => Promise<void>): Promise<boolean> {
@@ -167,6 +164,13 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
       if (!row?.leader) return false;
       await work();
       return true;
+    });
+  }
+
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(LOCK);
+      return work();
     });
   }
 }

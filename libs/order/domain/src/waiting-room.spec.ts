@@ -1,70 +1,89 @@
-import { admissions, decideWaitingRoom, estimateWaitSeconds, INITIAL_WAITING_ROOM, LifecycleLoad, WaitingRoomState } from './waiting-room';
+import { admissions, decideWaitingRoom, earnTokens, estimateWaitSeconds, INITIAL_WAITING_ROOM, LifecycleLoad, WaitingRoomState } from './waiting-room';
 
-const tuning = { targetSeconds: 0.5, closeAfterSeconds: 10, minLimit: 2, minSample: 10 };
+const tuning = { targetSeconds: 0.5, closeAfterSeconds: 10, minRate: 1, minSample: 10 };
 const t0 = new Date('2026-12-05T10:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
 const closed: WaitingRoomState = { ...INITIAL_WAITING_ROOM, changedAt: t0 };
-const load = (l: Partial<LifecycleLoad>): LifecycleLoad => ({ inFlight: 0, oldestInFlightSeconds: 0, confirmP90Seconds: 0.1, confirmed: 40, completedPerSecond: 20, waiting: 0, ...l });
+const open: WaitingRoomState = { ...closed, open: true, admitRate: 20 };
+const load = (l: Partial<LifecycleLoad>): LifecycleLoad => ({ inFlight: 2, oldestInFlightSeconds: 0.1, confirmP90Seconds: 0.1, confirmed: 40, completedPerSecond: 20, waiting: 0, ...l });
 
 describe('the waiting room', () => {
   it('stays closed while the lifecycle meets its target', () => {
-    expect(decideWaitingRoom(closed, load({ inFlight: 30 }), tuning, at(1)).open).toBe(false);
+    expect(decideWaitingRoom(closed, load({ inFlight: 8 }), tuning, at(1)).open).toBe(false);
   });
 
-  it('opens when placed → confirmed p90 is over the target, letting through what completes in one target', () => {
-    const open = decideWaitingRoom(closed, load({ confirmP90Seconds: 1.2, completedPerSecond: 40, inFlight: 200 }), tuning, at(1));
-    expect(open).toMatchObject({ open: true, limit: 20, changedAt: at(1) });
-    expect(open.reason).toMatch(/p90 is 1.2 s, over the 0.5 s target/);
+  it('opens when placed → confirmed p90 is over the target, admitting at the rate orders were completed', () => {
+    const room = decideWaitingRoom(closed, load({ confirmP90Seconds: 1.2, completedPerSecond: 40 }), tuning, at(1));
+    expect(room).toMatchObject({ open: true, admitRate: 40, changedAt: at(1) });
+    expect(room.reason).toMatch(/p90 is 1.2 s, over the 0.5 s target/);
+  });
+
+  it('opens when the orders in flight would take longer than the target (Little), before they are late', () => {
+    const room = decideWaitingRoom(closed, load({ inFlight: 60, oldestInFlightSeconds: 0.8, completedPerSecond: 40 }), tuning, at(1));
+    expect(room.open).toBe(true);
+    expect(room.reason).toMatch(/60 orders in flight at 40 completed\/s: 1.5 s each/);
   });
 
   it('opens when orders pile up and none completes (stuck, not slow)', () => {
     expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 10, oldestInFlightSeconds: 3 }), tuning, at(1)).open).toBe(true);
-    // a few old orders held by an outage do not open it
-    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 9, oldestInFlightSeconds: 30 }), tuning, at(1)).open).toBe(false);
   });
 
-  it('does not take a few slow confirmations for load', () => {
+  it('does not take a few slow orders, or a burst just placed, for load', () => {
+    // a few held by an outage
+    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 9, oldestInFlightSeconds: 30 }), tuning, at(1)).open).toBe(false);
+    // a few slow confirmations
     expect(decideWaitingRoom(closed, load({ confirmP90Seconds: 4, confirmed: 9, completedPerSecond: 4.5 }), tuning, at(1)).open).toBe(false);
     expect(decideWaitingRoom(closed, load({ confirmP90Seconds: 4, confirmed: 10, completedPerSecond: 5 }), tuning, at(1)).open).toBe(true);
+    // thirty orders placed a moment ago on an idle shop
+    expect(decideWaitingRoom(closed, load({ inFlight: 30, oldestInFlightSeconds: 0.2, completedPerSecond: 0, confirmed: 0, confirmP90Seconds: null }), tuning, at(1)).open).toBe(false);
   });
 
-  it('shrinks its limit while the target is missed and grows it while the limit binds and the target is met', () => {
-    const open = { ...closed, open: true, limit: 20 };
-    expect(decideWaitingRoom(open, load({ confirmP90Seconds: 0.9, inFlight: 20, waiting: 50 }), tuning, at(1)).limit).toBe(15);
-    expect(decideWaitingRoom(open, load({ confirmP90Seconds: 0.2, inFlight: 19, waiting: 50 }), tuning, at(1)).limit).toBe(22);
-    expect(decideWaitingRoom({ ...open, limit: 2 }, load({ confirmP90Seconds: 5, inFlight: 2, waiting: 50 }), tuning, at(1)).limit).toBe(2);
+  it('slows admission while the target is missed and speeds it up while people wait and the target is met', () => {
+    expect(decideWaitingRoom(open, load({ confirmP90Seconds: 0.9, waiting: 50 }), tuning, at(1)).admitRate).toBeCloseTo(20 * (5 / 6));
+    expect(decideWaitingRoom(open, load({ confirmP90Seconds: 0.2, waiting: 50 }), tuning, at(1)).admitRate).toBeCloseTo(23);
+    // half a second later, half the step
+    expect(decideWaitingRoom(open, load({ confirmP90Seconds: 0.9, waiting: 50 }), tuning, at(1), 0.5).admitRate).toBeCloseTo(20 * Math.sqrt(5 / 6));
+    // nobody waits: nothing to learn, the rate stays
+    expect(decideWaitingRoom(open, load({ confirmP90Seconds: 0.2 }), tuning, at(1)).admitRate).toBe(20);
+    // never below the floor, so the line always moves
+    expect(decideWaitingRoom({ ...open, admitRate: 1 }, load({ confirmP90Seconds: 5, waiting: 50 }), tuning, at(1)).admitRate).toBe(1);
   });
 
   it('closes only once demand has fitted for closeAfterSeconds (hysteresis)', () => {
-    let room: WaitingRoomState = { ...closed, open: true, limit: 20 };
-    room = decideWaitingRoom(room, load({ inFlight: 3 }), tuning, at(0));
+    let room = decideWaitingRoom(open, load({}), tuning, at(0));
     expect(room).toMatchObject({ open: true, calmSince: at(0) });
-    room = decideWaitingRoom(room, load({ inFlight: 3 }), tuning, at(9));
+    room = decideWaitingRoom(room, load({}), tuning, at(9));
     expect(room.open).toBe(true);
     // somebody waited: the calm starts again
-    room = decideWaitingRoom(room, load({ inFlight: 3, waiting: 1 }), tuning, at(9.5));
+    room = decideWaitingRoom(room, load({ waiting: 1 }), tuning, at(9.5));
     expect(room.calmSince).toBeNull();
-    room = decideWaitingRoom(room, load({ inFlight: 3 }), tuning, at(10));
-    room = decideWaitingRoom(room, load({ inFlight: 3 }), tuning, at(19.9));
+    room = decideWaitingRoom(room, load({}), tuning, at(10));
+    room = decideWaitingRoom(room, load({}), tuning, at(19.9));
     expect(room.open).toBe(true);
-    room = decideWaitingRoom(room, load({ inFlight: 3 }), tuning, at(20));
+    room = decideWaitingRoom(room, load({}), tuning, at(20));
     expect(room).toMatchObject({ open: false, changedAt: at(20) });
   });
 
-  it('obeys an operator whatever it measures', () => {
+  it('obeys an operator whatever it measures, at the rate the operator sets', () => {
     expect(decideWaitingRoom({ ...closed, mode: 'open' }, load({}), tuning, at(1))).toMatchObject({ open: true, reason: 'opened by an operator' });
-    expect(decideWaitingRoom({ ...closed, open: true, mode: 'closed' }, load({ confirmP90Seconds: 9 }), tuning, at(1))).toMatchObject({ open: false });
+    expect(decideWaitingRoom({ ...closed, mode: 'open', ratePerSecond: 3 }, load({ confirmP90Seconds: 9 }), tuning, at(1))).toMatchObject({ open: true, admitRate: 3 });
+    expect(decideWaitingRoom({ ...open, mode: 'closed' }, load({ confirmP90Seconds: 9 }), tuning, at(1))).toMatchObject({ open: false });
   });
 
-  it('admits up to the free in-flight places, at an operator rate, or the whole line once closed', () => {
-    const open = { ...closed, open: true, limit: 10 };
-    expect(admissions(open, { inFlight: 7, waiting: 50 }, 0)).toBe(3);
-    expect(admissions(open, { inFlight: 12, waiting: 50 }, 0)).toBe(0);
-    expect(admissions({ ...open, ratePerSecond: 4 }, { inFlight: 0, waiting: 50 }, 2.5)).toBe(2);
-    expect(admissions(closed, { inFlight: 99, waiting: 7 }, 0)).toBe(7);
+  it('admits what its rate has earned, and the whole line once closed', () => {
+    const tokens = earnTokens(open, 0, 0.25);
+    expect(tokens).toBe(5);
+    expect(admissions(open, 50, tokens)).toBe(5);
+    expect(admissions(open, 3, tokens)).toBe(3);
+    // saved up while nobody waits: at most half a second's worth (at least one ticket)
+    expect(earnTokens(open, 0, 60)).toBe(10);
+    expect(earnTokens({ ...open, admitRate: 0.1 }, 0, 60)).toBe(1);
+    expect(earnTokens({ ...open, ratePerSecond: 4 }, 0, 0.25)).toBe(1);
+    expect(admissions(closed, 7, 0)).toBe(7);
+    expect(earnTokens(closed, 3, 1)).toBe(0);
   });
 
-  it('estimates the wait from the place and the rate the line moved at', () => {
+  it('estimates the wait from the place and the rate the line moves at', () => {
     expect(estimateWaitSeconds(30, { admitRate: 10, ratePerSecond: null }, 5)).toBe(3);
     expect(estimateWaitSeconds(30, { admitRate: 0, ratePerSecond: null }, 5)).toBe(6);
     expect(estimateWaitSeconds(30, { admitRate: 10, ratePerSecond: 2 }, 5)).toBe(15);

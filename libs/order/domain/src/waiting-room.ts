@@ -14,12 +14,10 @@ export type WaitingRoomMode = 'auto' | 'open' | 'closed';
 export interface WaitingRoomState {
   /** auto: the room opens and closes by itself; open or closed: an operator decided. */
   mode: WaitingRoomMode;
-  /** An operator's fixed admission rate (orders per second) while open; null: as fast as the lifecycle completes orders. */
+  /** An operator's fixed admission rate (orders per second) while open; null: the room finds the rate itself. */
   ratePerSecond: number | null;
   open: boolean;
-  /** Orders in flight (placed, not yet confirmed or cancelled) the room lets through at once. */
-  limit: number;
-  /** Orders admitted from the line per second lately: what the wait estimates divide by. */
+  /** Tickets admitted per second while open: what the lifecycle completes within its target, as found lately. */
   admitRate: number;
   /** Why the room is as it is, in words for the console. */
   reason: string;
@@ -29,7 +27,7 @@ export interface WaitingRoomState {
   calmSince: Date | null;
 }
 
-/** What the order service measured of its lifecycle, one window ago to now. */
+/** What the order service measured of its lifecycle over the last window. */
 export interface LifecycleLoad {
   /** Orders placed and not yet confirmed or cancelled. */
   inFlight: number;
@@ -49,11 +47,11 @@ export interface WaitingRoomTuning {
   targetSeconds: number;
   /** How long demand must fit before the room closes by itself (hysteresis). */
   closeAfterSeconds: number;
-  /** The in-flight limit never goes below this, so the line always moves. */
-  minLimit: number;
+  /** The admission rate never goes below this (orders per second), so the line always moves. */
+  minRate: number;
   /**
    * What counts as load rather than a few slow orders: the percentile counts once this many were confirmed in
-   * the window, and "stuck" needs this many in flight (an order waiting on a slow consumer at start-up, or a
+   * the window, and a pile-up needs this many in flight (an order waiting on a slow consumer at start-up, or a
    * handful held by an outage, never shut the shop).
    */
   minSample: number;
@@ -63,7 +61,6 @@ export const INITIAL_WAITING_ROOM: Omit<WaitingRoomState, 'changedAt'> = {
   mode: 'auto',
   ratePerSecond: null,
   open: false,
-  limit: 0,
   admitRate: 0,
   reason: 'the lifecycle keeps up',
   calmSince: null,
@@ -71,61 +68,79 @@ export const INITIAL_WAITING_ROOM: Omit<WaitingRoomState, 'changedAt'> = {
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
-/** Why the lifecycle counts as saturated now, or null when it keeps up. */
+/**
+ * Why the lifecycle counts as saturated now, or null when it keeps up: the
+ * orders confirmed lately took longer than the target, or the orders in
+ * flight would (by Little's law, in flight ÷ completed per second is the time
+ * each spends in flight): the second sees a spike within one measurement,
+ * before its orders are late, and sees a lifecycle that completes nothing.
+ */
 export function saturation(load: LifecycleLoad, tuning: WaitingRoomTuning): string | null {
   if (load.confirmP90Seconds !== null && load.confirmed >= tuning.minSample && load.confirmP90Seconds > tuning.targetSeconds) {
     return `placed → confirmed p90 is ${round(load.confirmP90Seconds)} s, over the ${tuning.targetSeconds} s target`;
   }
-  // Nothing completed lately while orders pile up: the lifecycle is stuck rather than slow.
-  if (load.inFlight >= tuning.minSample && load.oldestInFlightSeconds > 2 * tuning.targetSeconds && load.completedPerSecond === 0) {
-    return `${load.inFlight} orders in flight and none completed; the oldest waited ${round(load.oldestInFlightSeconds)} s`;
+  const expected = load.completedPerSecond > 0 ? load.inFlight / load.completedPerSecond : Number.POSITIVE_INFINITY;
+  if (load.inFlight >= tuning.minSample && load.oldestInFlightSeconds > tuning.targetSeconds && expected > tuning.targetSeconds) {
+    return load.completedPerSecond > 0
+      ? `${load.inFlight} orders in flight at ${round(load.completedPerSecond)} completed/s: ${round(expected)} s each, over the ${tuning.targetSeconds} s target`
+      : `${load.inFlight} orders in flight and none completed; the oldest waited ${round(load.oldestInFlightSeconds)} s`;
   }
   return null;
 }
 
 /**
- * The room after one measurement. In auto mode it opens when the lifecycle is
- * saturated, with an in-flight limit of what it completes in one target's
- * time; while open the limit shrinks by a quarter each time the target is
- * missed and grows by a tenth while it binds and the target is met; it closes
- * once nobody has waited and the target has been met for closeAfterSeconds.
+ * The room after one measurement, `elapsedSeconds` after the previous one. In
+ * auto mode it opens when the lifecycle is saturated, admitting at the rate
+ * orders were completed; while open the rate drops by a sixth each second the
+ * target is missed and grows by a tenth each second people wait and the
+ * target is met (so it settles where the lifecycle keeps its target); it
+ * closes once nobody has waited and the target has been met for
+ * closeAfterSeconds.
  */
-export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, tuning: WaitingRoomTuning, now: Date): WaitingRoomState {
+export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, tuning: WaitingRoomTuning, now: Date, elapsedSeconds = 1): WaitingRoomState {
   const saturated = saturation(load, tuning);
-  const limit = adaptLimit(state, load, tuning, saturated !== null);
   if (state.mode !== 'auto') {
     const open = state.mode === 'open';
-    const changed = open !== state.open;
-    return { ...state, open, limit, calmSince: null, reason: open ? 'opened by an operator' : 'closed by an operator', changedAt: changed ? now : state.changedAt };
+    const admitRate = state.ratePerSecond ?? (open ? adaptRate(state, load, tuning, saturated !== null, elapsedSeconds) : 0);
+    return { ...state, open, admitRate, calmSince: null, reason: open ? 'opened by an operator' : 'closed by an operator', changedAt: open !== state.open ? now : state.changedAt };
   }
   if (!state.open) {
-    if (!saturated) return { ...state, limit: 0, calmSince: null, reason: INITIAL_WAITING_ROOM.reason };
-    const first = Math.max(tuning.minLimit, Math.round(load.completedPerSecond * tuning.targetSeconds));
-    return { ...state, open: true, limit: first, calmSince: null, reason: saturated, changedAt: now };
+    if (!saturated) return { ...state, admitRate: 0, calmSince: null, reason: INITIAL_WAITING_ROOM.reason };
+    return { ...state, open: true, admitRate: Math.max(tuning.minRate, load.completedPerSecond), calmSince: null, reason: saturated, changedAt: now };
   }
-  const calm = !saturated && load.waiting === 0 && load.inFlight < limit;
+  const calm = !saturated && load.waiting === 0;
   const calmSince = calm ? (state.calmSince ?? now) : null;
   if (calmSince && now.getTime() - calmSince.getTime() >= tuning.closeAfterSeconds * 1000) {
-    return { ...state, open: false, limit: 0, calmSince: null, reason: INITIAL_WAITING_ROOM.reason, changedAt: now };
+    return { ...state, open: false, admitRate: 0, calmSince: null, reason: INITIAL_WAITING_ROOM.reason, changedAt: now };
   }
-  return { ...state, limit, calmSince, reason: saturated ?? (calm ? 'the lifecycle keeps up; closing once that lasts' : 'admitting as fast as orders complete') };
+  const admitRate = adaptRate(state, load, tuning, saturated !== null, elapsedSeconds);
+  return { ...state, admitRate, calmSince, reason: saturated ?? (calm ? 'the lifecycle keeps up; closing once that lasts' : 'admitting as fast as orders complete within the target') };
 }
 
-function adaptLimit(state: WaitingRoomState, load: LifecycleLoad, tuning: WaitingRoomTuning, saturated: boolean): number {
-  if (!state.open) return state.limit;
-  if (saturated) return Math.max(tuning.minLimit, Math.floor(state.limit * 0.75));
-  if (load.inFlight >= state.limit - 1) return state.limit + Math.max(1, Math.round(state.limit * 0.1));
-  return state.limit;
+function adaptRate(state: WaitingRoomState, load: LifecycleLoad, tuning: WaitingRoomTuning, saturated: boolean, elapsedSeconds: number): number {
+  const rate = Math.max(state.admitRate, tuning.minRate);
+  if (saturated) return Math.max(tuning.minRate, rate * Math.pow(5 / 6, elapsedSeconds));
+  if (load.waiting > 0) return rate * Math.pow(1.1, elapsedSeconds) + elapsedSeconds;
+  return rate;
 }
 
-/** How many tickets one admission round may turn into orders. */
-export function admissions(state: WaitingRoomState, load: { inFlight: number; waiting: number }, tokens: number): number {
-  if (!state.open) return load.waiting; // closed (by itself or an operator): the line is let through.
-  if (state.ratePerSecond !== null) return Math.min(load.waiting, Math.floor(tokens));
-  return Math.min(load.waiting, Math.max(0, state.limit - load.inFlight));
+/**
+ * How many tickets one admission round may turn into orders: the tokens the
+ * rate has earned (a closed room lets the whole line through).
+ */
+export function admissions(state: WaitingRoomState, waiting: number, tokens: number): number {
+  if (!state.open) return waiting;
+  return Math.min(waiting, Math.floor(tokens));
 }
 
-/** The honest estimate: the tickets ahead of this one and this one, at the rate the line has been moving. */
+/** The tokens an admission round has after `elapsedSeconds` at the room's rate: at most half a second's worth, and at least one ticket, saved up. */
+export function earnTokens(state: WaitingRoomState, tokens: number, elapsedSeconds: number): number {
+  if (!state.open) return 0;
+  const rate = state.ratePerSecond ?? state.admitRate;
+  return Math.min(Math.max(1, rate / 2), tokens + rate * elapsedSeconds);
+}
+
+/** The honest estimate: the tickets ahead of this one and this one, at the rate the line moves. */
 export function estimateWaitSeconds(position: number, state: Pick<WaitingRoomState, 'admitRate' | 'ratePerSecond'>, completedPerSecond: number): number {
   const rate = state.ratePerSecond ?? (state.admitRate > 0 ? state.admitRate : completedPerSecond);
   return Math.ceil(position / Math.max(rate, 0.5));
@@ -167,8 +182,10 @@ export abstract class WaitingRoomRepository {
   /** Waiting tickets not seen since `before` become EXPIRED; how many did. */
   abstract expire(before: Date): Promise<number>;
   abstract measure(windowSeconds: number): Promise<LifecycleLoad>;
-  /** Cheap: orders in flight and tickets waiting, for each admission round. */
-  abstract counts(): Promise<{ inFlight: number; waiting: number }>;
+  /** Tickets waiting, for each admission round. */
+  abstract waiting(): Promise<number>;
   /** Runs `work` only on the one replica that holds the room's lock (true when it did). */
   abstract asLeader(work: () => Promise<void>): Promise<boolean>;
+  /** Runs `work` holding the room's lock, waiting for the leader's round to end (an operator's change is never lost to it). */
+  abstract exclusively<T>(work: () => Promise<T>): Promise<T>;
 }

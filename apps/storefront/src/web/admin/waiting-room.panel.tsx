@@ -45,11 +45,11 @@ export function WaitingRoomPanel({ everyMs }: { everyMs: number }) {
             <dt>In line</dt>
             <dd data-testid="waiting-room-line">{r.waiting}</dd>
             <dt>Admitted</dt>
-            <dd data-testid="waiting-room-admitted">{`${r.admittedPerSecond} orders/s`}</dd>
+            <dd data-testid="waiting-room-admitted">{r.open ? `${r.admittedPerSecond} orders/s, at a rate of ${r.admitRate}/s` : `${r.admittedPerSecond} orders/s`}</dd>
             <dt>Completed</dt>
             <dd>{`${r.completedPerSecond} orders/s`}</dd>
             <dt>In flight</dt>
-            <dd>{r.open && r.ratePerSecond === null ? `${r.inFlight} of ${r.inFlightLimit} allowed` : String(r.inFlight)}</dd>
+            <dd>{String(r.inFlight)}</dd>
             <dt>Placed → confirmed p90</dt>
             <dd>{r.confirmP90Seconds === null ? 'none confirmed lately' : `${Math.round(r.confirmP90Seconds * 1000)} ms (target ${Math.round(r.targetSeconds * 1000)} ms)`}</dd>
             {r.ratePerSecond !== null ? (

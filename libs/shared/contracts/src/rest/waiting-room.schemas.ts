@@ -32,13 +32,14 @@ export const waitingRoomModes = ['auto', 'open', 'closed'] as const;
 export interface WaitingRoomView {
   mode: (typeof waitingRoomModes)[number];
   open: boolean;
-  /** An operator's fixed admission rate, or null: as fast as the lifecycle completes orders. */
+  /** An operator's fixed admission rate, or null: the room finds the rate the lifecycle keeps its target at. */
   ratePerSecond: number | null;
+  /** Tickets admitted per second while open (the operator's rate, or the one the room found). */
+  admitRate: number;
   reason: string;
   changedAt: string;
   waiting: number;
   inFlight: number;
-  inFlightLimit: number;
   admittedPerSecond: number;
   completedPerSecond: number;
   confirmP90Seconds: number | null;

@@ -5,7 +5,6 @@ CREATE TABLE "waiting_room" (
     "mode" TEXT NOT NULL DEFAULT 'auto',
     "rate_per_second" DOUBLE PRECISION,
     "open" BOOLEAN NOT NULL DEFAULT FALSE,
-    "in_flight_limit" INTEGER NOT NULL DEFAULT 0,
     "admit_rate" DOUBLE PRECISION NOT NULL DEFAULT 0,
     "reason" TEXT NOT NULL DEFAULT '',
     "changed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),

@@ -3,12 +3,17 @@ import type { FastifyReply } from 'fastify';
 import { CurrentUser, Principal, Roles } from '@shop/platform/auth';
 import { ProblemException, ZodValidationPipe } from '@shop/platform/http';
 import { idempotencyKeySchema, OrderView, PlaceOrderRequest, placeOrderSchema, WaitingRoomTicketView } from '@shop/shared/contracts';
-import { toTicketView } from '../../waiting-room/waiting-room.mapper';
-import { WaitingRoomService } from '../../waiting-room/waiting-room.service';
-import { PlaceOrderHandler } from './place-order.handler';
+import { PlaceOrderHandler } from '../orders/place-order/place-order.handler';
+import { toTicketView } from '../waiting-room/waiting-room.mapper';
+import { WaitingRoomService } from '../waiting-room/waiting-room.service';
 
+/**
+ * Checkout: the door in front of placing an order. While the waiting room is
+ * closed the order is placed at once; while it is open the checkout takes a
+ * place in line instead (docs/waiting-room.md).
+ */
 @Controller('api/orders')
-export class PlaceOrderHttpController {
+export class CheckoutHttpController {
   constructor(
     private readonly handler: PlaceOrderHandler,
     private readonly room: WaitingRoomService,

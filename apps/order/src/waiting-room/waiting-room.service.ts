@@ -164,8 +164,9 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     if (ticket.status !== 'WAITING') return { ticket, position: null, estimatedWaitSeconds: null, retryAfterSeconds: null, expiresAt: null };
     const position = await this.room.position(ticket.seq);
     const estimate = position === null ? 0 : estimateWaitSeconds(position, this.state, this.load.completedPerSecond);
-    // Look again about five times over the wait, never rarer than a quarter of the time to expiry.
-    const retryAfterSeconds = Math.max(1, Math.min(Math.ceil(estimate / 5), Math.floor(this.options.ticketTtlSeconds / 4)));
+    // Look again about four times over the wait (each look costs the shop a request while it is busiest), and at
+    // least three times within the time to expiry, so a customer who follows Retry-After never loses their place.
+    const retryAfterSeconds = Math.max(1, Math.min(Math.ceil(estimate / 4), Math.floor(this.options.ticketTtlSeconds / 3)));
     return { ticket, position, estimatedWaitSeconds: estimate, retryAfterSeconds, expiresAt: new Date(Date.now() + this.options.ticketTtlSeconds * 1000) };
   }
 

@@ -6,8 +6,8 @@ import { Link } from '../router/link.component';
 import { navigate } from '../router/location.store';
 import { api } from '../shop.api';
 
-/** The page looks again when the shop says (Retry-After), but at least this often, so the place in line reads live. */
-const LIVE_MS = 2_000;
+/** After an error, the page looks again this soon; otherwise when the shop says (its Retry-After, shorter as the turn nears). */
+const RETRY_MS = 2_000;
 
 const ENDED: Record<'EXPIRED' | 'LEFT' | 'FAILED', string> = {
   EXPIRED: 'Your place in line expired because this page was closed for too long. Your order was not placed.',
@@ -35,12 +35,12 @@ export function WaitingRoomPage({ ticketId }: { ticketId: string }) {
           setTicket(next);
           setError(null);
           if (next.status === 'ADMITTED' && next.orderId) return navigate(`/orders/${next.orderId}`, { replace: true });
-          if (next.status === 'WAITING') timer.current = setTimeout(look, Math.min((next.retryAfterSeconds ?? 1) * 1000, LIVE_MS));
+          if (next.status === 'WAITING') timer.current = setTimeout(look, (next.retryAfterSeconds ?? 1) * 1000);
         },
         (err: unknown) => {
           if (!live) return;
           setError(err as ApiError);
-          timer.current = setTimeout(look, LIVE_MS);
+          timer.current = setTimeout(look, RETRY_MS);
         },
       );
     };

@@ -520,7 +520,7 @@ function waitingRoomRows(runs: PhaseResult[][], o: { sustainableRate: number; sp
     ...runs.flatMap((phases, i) =>
       phases.map(
         (p) =>
-          `| ${i + 1} | ${p.phase} | ${p.checkouts} | ${p.refused} | ${p.direct} | ${p.tickets} | ${Object.entries(p.ticketEnds).map(([k, v]) => `${k} ${v}`).join(', ') || '-'} | ${p.roomOpenSeconds} | ${round(percentile(p.confirmMs, 50))} / ${round(p99(p.confirmMs))} | ${p.confirmFromTicketMs.length ? `${round(percentile(p.confirmFromTicketMs, 50))} / ${round(p99(p.confirmFromTicketMs))}` : '-'} | ${p.waits.length ? `${round(estimateErrorP90(p.waits) * 100)} %` : '-'} | ${p.waits.length ? round(Math.max(...p.waits.map((w) => w.real)), 1) : '-'} | ${p.terminal} / ${p.orders} | ${p.problems.join('; ') || 'none'} |`,
+          `| ${i + 1} | ${p.phase} | ${p.checkouts} | ${p.refused ? `${p.refused} (${Object.entries(p.refusals).map(([k, v]) => `${k} ${v}`).join(', ')})` : 0} | ${p.direct} | ${p.tickets} | ${Object.entries(p.ticketEnds).map(([k, v]) => `${k} ${v}`).join(', ') || '-'} | ${p.roomOpenSeconds} | ${round(percentile(p.confirmMs, 50))} / ${round(p99(p.confirmMs))} | ${p.confirmFromTicketMs.length ? `${round(percentile(p.confirmFromTicketMs, 50))} / ${round(p99(p.confirmFromTicketMs))}` : '-'} | ${p.waits.length ? `${round(estimateErrorP90(p.waits) * 100)} %` : '-'} | ${p.waits.length ? round(Math.max(...p.waits.map((w) => w.real)), 1) : '-'} | ${p.terminal} / ${p.orders} | ${p.problems.join('; ') || 'none'} |`,
       ),
     ),
   ];

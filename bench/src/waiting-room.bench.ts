@@ -30,6 +30,8 @@ export interface PhaseResult {
   checkouts: number;
   /** Answered other than 202 (or not at all). */
   refused: number;
+  /** Why, by kind (HTTP status, or the error of a call that got no answer). */
+  refusals: Record<string, number>;
   /** Placed at once (the room closed), and given a ticket. */
   direct: number;
   tickets: number;
@@ -150,6 +152,7 @@ export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (l
         seconds,
         checkouts: done.length,
         refused: done.filter((c) => c.refused).length,
+        refusals: done.reduce<Record<string, number>>((kinds, c) => (c.refused ? { ...kinds, [c.refused]: (kinds[c.refused] ?? 0) + 1 } : kinds), {}),
         direct: done.filter((c) => c.orderId && !c.ticketId).length,
         tickets: ticketIds.length,
         roomOpenSeconds,

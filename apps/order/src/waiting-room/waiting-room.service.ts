@@ -5,6 +5,7 @@ import {
   decideWaitingRoom,
   earnTokens,
   estimateWaitSeconds,
+  lineRate,
   INITIAL_WAITING_ROOM,
   LifecycleLoad,
   OrderError,
@@ -72,7 +73,6 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
   /** The operator's setting the tokens were earned under: a new one starts from none. */
   private earnedUnder = '';
   private admittedSinceMeasure = 0;
-  private admittedPerSecond = 0;
   /** Bumped by an operator's change here, so a read of the room begun before it cannot replace it. */
   private changes = 0;
 
@@ -129,7 +129,9 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
   async ticket(id: string, viewer: { sub: string; admin: boolean }): Promise<TicketView> {
     const ticket = await this.room.find(id);
     if (!ticket || (ticket.customerId !== viewer.sub && !viewer.admin)) throw new OrderError('NOT_FOUND', `ticket ${id} not found`);
-    if (ticket.status === 'WAITING' && ticket.customerId === viewer.sub) await this.room.touch(id);
+    // A write only every quarter of the TTL: looks come at most every third of it (Retry-After), so a customer who
+    // follows Retry-After is always seen in time, and most looks cost no write.
+    if (ticket.status === 'WAITING' && ticket.customerId === viewer.sub) await this.room.touch(id, this.options.ticketTtlSeconds / 4);
     return this.view(ticket);
   }
 
@@ -143,7 +145,7 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
 
   async status(): Promise<WaitingRoomStatus> {
     const [state, load] = await Promise.all([this.room.loadState(), this.room.measure(WINDOW_SECONDS)]);
-    return { state, load, admittedPerSecond: this.admittedPerSecond || state.admitRate, targetSeconds: this.options.targetSeconds };
+    return { state, load, admittedPerSecond: state.lineRate, targetSeconds: this.options.targetSeconds };
   }
 
   /** An operator opens or closes the room, or gives it back to itself (auto), with or without a fixed rate. */
@@ -194,9 +196,10 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
       this.lastMeasure = now;
       await this.room.expire(new Date(now - this.options.ticketTtlSeconds * 1000));
       this.load = await this.room.measure(WINDOW_SECONDS);
-      this.admittedPerSecond = this.admittedSinceMeasure / seconds;
+      const admitted = this.admittedSinceMeasure;
       this.admittedSinceMeasure = 0;
-      state = decideWaitingRoom(state, this.load, this.options, new Date(now), seconds);
+      const decided = decideWaitingRoom(state, this.load, this.options, new Date(now), seconds);
+      state = { ...decided, lineRate: lineRate({ ...decided, lineRate: state.open ? state.lineRate : 0 }, admitted, seconds) };
       if (state.open !== this.state.open) this.log.log(`waiting room ${state.open ? 'opened' : 'closed'}: ${state.reason}`);
       await this.room.saveState(state);
     }

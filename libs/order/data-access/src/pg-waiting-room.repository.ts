@@ -9,6 +9,7 @@ interface StateRow {
   rate_per_second: number | null;
   open: boolean;
   admit_rate: number;
+  line_rate: number;
   reason: string;
   changed_at: Date;
   calm_since: Date | null;
@@ -31,16 +32,16 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `seq, id, customer_id, idempotency_key, request, status, order_id, problem, estimated_wait_seconds, created_at, last_seen_at, ended_at`;
 
-const LOAD_STATE = statement(`select mode, rate_per_second, open, admit_rate, reason, changed_at, calm_since from waiting_room`);
-const SAVE_STATE = statement(`update waiting_room set mode = $1, rate_per_second = $2, open = $3, admit_rate = $4, reason = $5, changed_at = $6,
-  calm_since = $7`);
+const LOAD_STATE = statement(`select mode, rate_per_second, open, admit_rate, line_rate, reason, changed_at, calm_since from waiting_room`);
+const SAVE_STATE = statement(`update waiting_room set mode = $1, rate_per_second = $2, open = $3, admit_rate = $4, line_rate = $5, reason = $6,
+  changed_at = $7, calm_since = $8`);
 const JOIN = statement(`insert into waiting_room_tickets (id, customer_id, idempotency_key, request, estimated_wait_seconds, created_at, last_seen_at)
   values ($1, $2, $3, $4::jsonb, $5, $6, $6)
   on conflict (customer_id) where status = 'WAITING' do nothing returning ${TICKET_COLUMNS}`);
 const WAITING_OF = statement(`select ${TICKET_COLUMNS} from waiting_room_tickets where customer_id = $1 and status = 'WAITING'`);
 const FIND = statement(`select ${TICKET_COLUMNS} from waiting_room_tickets where id = $1`);
 const POSITION = statement(`select count(*)::int as n from waiting_room_tickets where status = 'WAITING' and seq <= $1`);
-const TOUCH = statement(`update waiting_room_tickets set last_seen_at = now() where id = $1 and status = 'WAITING' and last_seen_at < now() - interval '2 seconds'`);
+const TOUCH = statement(`update waiting_room_tickets set last_seen_at = now() where id = $1 and status = 'WAITING' and last_seen_at < now() - make_interval(secs => $2)`);
 const NEXT = statement(`select ${TICKET_COLUMNS} from waiting_room_tickets where status = 'WAITING' order by seq limit $1`);
 const END = statement(`update waiting_room_tickets set status = $2, order_id = $3, problem = $4::jsonb, ended_at = now() where id = $1 and status = 'WAITING'`);
 const EXPIRE = statement(`update waiting_room_tickets set status = 'EXPIRED', ended_at = now() where status = 'WAITING' and last_seen_at < $1`);
@@ -93,6 +94,7 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
       ratePerSecond: row.rate_per_second,
       open: row.open,
       admitRate: row.admit_rate,
+      lineRate: row.line_rate,
       reason: row.reason,
       changedAt: row.changed_at,
       calmSince: row.calm_since,
@@ -100,7 +102,7 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
   }
 
   async saveState(s: WaitingRoomState): Promise<void> {
-    await this.db.execute(SAVE_STATE, [s.mode, s.ratePerSecond, s.open, s.admitRate, s.reason, s.changedAt, s.calmSince]);
+    await this.db.execute(SAVE_STATE, [s.mode, s.ratePerSecond, s.open, s.admitRate, s.lineRate, s.reason, s.changedAt, s.calmSince]);
   }
 
   async join(t: Omit<WaitingRoomTicket, 'seq' | 'status' | 'orderId' | 'problem' | 'endedAt'>): Promise<{ ticket: WaitingRoomTicket; created: boolean }> {
@@ -122,8 +124,8 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
     return row && row.n > 0 ? row.n : null;
   }
 
-  async touch(id: string): Promise<void> {
-    await this.db.execute(TOUCH, [id]);
+  async touch(id: string, olderThanSeconds: number): Promise<void> {
+    await this.db.execute(TOUCH, [id, olderThanSeconds]);
   }
 
   async nextInLine(limit: number): Promise<WaitingRoomTicket[]> {

@@ -1,4 +1,4 @@
-import { admissions, decideWaitingRoom, earnTokens, estimateWaitSeconds, INITIAL_WAITING_ROOM, LifecycleLoad, WaitingRoomState } from './waiting-room';
+import { admissions, decideWaitingRoom, earnTokens, estimateWaitSeconds, INITIAL_WAITING_ROOM, LifecycleLoad, lineRate, WaitingRoomState } from './waiting-room';
 
 const tuning = { targetSeconds: 0.5, closeAfterSeconds: 10, minRate: 1, minSample: 10 };
 const t0 = new Date('2026-12-05T10:00:00Z');
@@ -83,9 +83,20 @@ describe('the waiting room', () => {
     expect(earnTokens(closed, 3, 1)).toBe(0);
   });
 
-  it('estimates the wait from the place and the rate the line moves at', () => {
-    expect(estimateWaitSeconds(30, { admitRate: 10, ratePerSecond: null }, 5)).toBe(3);
-    expect(estimateWaitSeconds(30, { admitRate: 0, ratePerSecond: null }, 5)).toBe(6);
-    expect(estimateWaitSeconds(30, { admitRate: 10, ratePerSecond: 2 }, 5)).toBe(15);
+  it('estimates the wait from the place and the pace the line has moved at', () => {
+    expect(estimateWaitSeconds(30, { admitRate: 10, lineRate: 15, ratePerSecond: null }, 5)).toBe(2);
+    // before the line has moved: the rate it admits at, or what completes
+    expect(estimateWaitSeconds(30, { admitRate: 10, lineRate: 0, ratePerSecond: null }, 5)).toBe(3);
+    expect(estimateWaitSeconds(30, { admitRate: 0, lineRate: 0, ratePerSecond: null }, 5)).toBe(6);
+    expect(estimateWaitSeconds(30, { admitRate: 10, lineRate: 15, ratePerSecond: 2 }, 5)).toBe(15);
+  });
+
+  it("keeps the line's pace as a moving average of about ten seconds", () => {
+    expect(lineRate({ ...open, lineRate: 0 }, 10, 0.5)).toBe(20);
+    // one slow half second moves it a little, not to the half second's pace
+    const after = lineRate({ ...open, lineRate: 20 }, 0, 0.5);
+    expect(after).toBeGreaterThan(18.9);
+    expect(after).toBeLessThan(19.1);
+    expect(lineRate(closed, 10, 0.5)).toBe(0);
   });
 });

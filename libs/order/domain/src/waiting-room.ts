@@ -19,6 +19,8 @@ export interface WaitingRoomState {
   open: boolean;
   /** Tickets admitted per second while open: what the lifecycle completes within its target, as found lately. */
   admitRate: number;
+  /** Tickets actually admitted per second, a moving average over about ten seconds: what the wait estimates divide by. */
+  lineRate: number;
   /** Why the room is as it is, in words for the console. */
   reason: string;
   /** When it last opened or closed. */
@@ -62,6 +64,7 @@ export const INITIAL_WAITING_ROOM: Omit<WaitingRoomState, 'changedAt'> = {
   ratePerSecond: null,
   open: false,
   admitRate: 0,
+  lineRate: 0,
   reason: 'the lifecycle keeps up',
   calmSince: null,
 };
@@ -140,9 +143,25 @@ export function earnTokens(state: WaitingRoomState, tokens: number, elapsedSecon
   return Math.min(Math.max(1, rate / 2), tokens + rate * elapsedSeconds);
 }
 
-/** The honest estimate: the tickets ahead of this one and this one, at the rate the line moves. */
-export function estimateWaitSeconds(position: number, state: Pick<WaitingRoomState, 'admitRate' | 'ratePerSecond'>, completedPerSecond: number): number {
-  const rate = state.ratePerSecond ?? (state.admitRate > 0 ? state.admitRate : completedPerSecond);
+/**
+ * The line's pace after `admitted` tickets in `elapsedSeconds`: a moving average over about ten seconds, so the
+ * estimates follow the rate the line really moves at, not each step of the admission rate around it.
+ */
+export function lineRate(state: WaitingRoomState, admitted: number, elapsedSeconds: number): number {
+  if (!state.open || elapsedSeconds <= 0) return 0;
+  const now = admitted / elapsedSeconds;
+  if (state.lineRate <= 0) return now;
+  const weight = 1 - Math.exp(-elapsedSeconds / 10);
+  return state.lineRate + weight * (now - state.lineRate);
+}
+
+/** The honest estimate: the tickets ahead of this one and this one, at the pace the line has moved at lately. */
+export function estimateWaitSeconds(
+  position: number,
+  state: Pick<WaitingRoomState, 'admitRate' | 'lineRate' | 'ratePerSecond'>,
+  completedPerSecond: number,
+): number {
+  const rate = state.ratePerSecond ?? (state.lineRate > 0 ? state.lineRate : state.admitRate > 0 ? state.admitRate : completedPerSecond);
   return Math.ceil(position / Math.max(rate, 0.5));
 }
 
@@ -174,8 +193,8 @@ export abstract class WaitingRoomRepository {
   abstract find(id: string): Promise<WaitingRoomTicket | null>;
   /** 1 for the first ticket in line; null when it no longer waits. */
   abstract position(seq: number): Promise<number | null>;
-  /** Marks the ticket as seen now (the customer is still there), at most every few seconds. */
-  abstract touch(id: string): Promise<void>;
+  /** Marks the ticket as seen now (the customer is still there), unless it was seen less than `olderThanSeconds` ago. */
+  abstract touch(id: string, olderThanSeconds: number): Promise<void>;
   /** The first `limit` waiting tickets, oldest first. */
   abstract nextInLine(limit: number): Promise<WaitingRoomTicket[]>;
   abstract end(id: string, status: Exclude<TicketStatus, 'WAITING'>, outcome?: { orderId?: string; problem?: { code: string; detail: string } }): Promise<boolean>;

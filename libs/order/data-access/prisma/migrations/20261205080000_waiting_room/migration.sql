@@ -6,6 +6,7 @@ CREATE TABLE "waiting_room" (
     "rate_per_second" DOUBLE PRECISION,
     "open" BOOLEAN NOT NULL DEFAULT FALSE,
     "admit_rate" DOUBLE PRECISION NOT NULL DEFAULT 0,
+    "line_rate" DOUBLE PRECISION NOT NULL DEFAULT 0,
     "reason" TEXT NOT NULL DEFAULT '',
     "changed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     "calm_since" TIMESTAMPTZ(3),

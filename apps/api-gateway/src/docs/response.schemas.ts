@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BreakerSnapshot } from '@shop/platform/resilience';
+import type { BreakerSnapshot, UpstreamError } from '@shop/platform/resilience';
 import type { DeadLetterView, MessagingStatus } from '@shop/platform/messaging';
 import {
   cancelReasons,
@@ -203,5 +203,12 @@ export const problemDetails = z
     detail: z.string(),
     instance: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('validation errors, one per field'),
+    code: z.string().optional().describe("a domain error's stable code (UNKNOWN_PRODUCT, NOT_FOUND, NOT_CANCELLABLE...): the status says what kind of refusal it is, the code which one"),
+    upstream: z.string().optional().describe('on a 429, 503 or 504 of the gateway: the service (or its operator lane) that could not answer'),
+    reason: z
+      .enum(['CIRCUIT_OPEN', 'BULKHEAD_FULL', 'CLIENT_OVER_SHARE', 'TIMEOUT', 'UNREACHABLE'])
+      .optional()
+      .describe("with `upstream`: why the gateway answered for it (its breaker is open, its bulkhead full, the caller's share used, no answer in time, unreachable)"),
   })
   .describe('RFC 9457 problem details (application/problem+json)');
+same<NonNullable<z.infer<typeof problemDetails>['reason']>, UpstreamError['code']>(true);

@@ -411,6 +411,15 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description a domain error's stable code (UNKNOWN_PRODUCT, NOT_FOUND, NOT_CANCELLABLE...): the status says what kind of refusal it is, the code which one */
+            code?: string;
+            /** @description on a 429, 503 or 504 of the gateway: the service (or its operator lane) that could not answer */
+            upstream?: string;
+            /**
+             * @description with `upstream`: why the gateway answered for it (its breaker is open, its bulkhead full, the caller's share used, no answer in time, unreachable)
+             * @enum {string}
+             */
+            reason?: "CIRCUIT_OPEN" | "BULKHEAD_FULL" | "CLIENT_OVER_SHARE" | "TIMEOUT" | "UNREACHABLE";
         };
     };
     responses: never;

@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { EventCatalog, isEventType } from '@shop/shared/contracts';
+import { EventCatalog, EventSubscriptions, isEventType } from '@shop/shared/contracts';
 
 export const root = resolve(__dirname, '..', '..');
 
@@ -66,6 +66,8 @@ export interface CodeFacts {
   published: Record<string, string[]>;
   /** Event types each app handles (`@EventPattern('<event>')`). */
   consumed: Record<string, string[]>;
+  /** The events each consumer group handles, as the contracts list them (EventSubscriptions). */
+  subscriptions: Record<string, readonly string[]>;
   /** Event type → its topic and the service that may publish it (the contracts). */
   events: Record<string, { topic: string; source: string }>;
   gatewayUpstreams: string[];
@@ -185,6 +187,7 @@ export function readCode(repoRoot = root): CodeFacts {
     apps,
     published: Object.fromEntries(apps.map((a) => [a, eventsIn(a, /\btype:\s*'([a-z]+\.[a-z-]+)'/g, repoRoot)])),
     consumed: Object.fromEntries(apps.map((a) => [a, eventsIn(a, /@EventPattern\(\s*'([^']+)'/g, repoRoot)])),
+    subscriptions: EventSubscriptions,
     events: Object.fromEntries(Object.entries(EventCatalog).map(([type, def]) => [type, { topic: def.topic, source: def.source }])),
     gatewayUpstreams: gatewayUpstreams(repoRoot),
     k8sPorts,
@@ -266,6 +269,13 @@ export function checkCatalog(entities: CatalogEntity[], facts: CodeFacts, repoRo
   for (const api of topicApis) {
     const topic = api.metadata.annotations?.['shop/topic'] as string;
     if (!topics.has(topic)) errors.push(`${at(api)}: topic ${topic} is not a topic of the contracts`);
+  }
+
+  // The contracts' list of each group's events is its handlers'.
+  for (const [service, types] of Object.entries(facts.subscriptions)) {
+    if (!same([...types], facts.consumed[service] ?? [])) {
+      errors.push(`libs/shared/contracts: EventSubscriptions.${service} lists ${show([...types])}; its handlers take ${show(facts.consumed[service] ?? [])}`);
+    }
   }
 
   const components = entities.filter((e) => e.kind === 'Component');

@@ -143,6 +143,13 @@ describe('api-gateway (real services behind it)', () => {
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     // A name every object has is not a file (it was a 500).
     expect((await api('GET', '/docs/constructor')).status).toBe(404);
+
+    // The events beside it, as AsyncAPI 3.0, linked from its description.
+    const events = await api<{ asyncapi: string; channels: Record<string, { address: string }> }>('GET', '/docs/asyncapi.json');
+    expect(events.status).toBe(200);
+    expect(events.body.asyncapi).toBe('3.0.0');
+    expect(Object.values(events.body.channels).map((c) => c.address)).toEqual(expect.arrayContaining(['order.orders.v1', 'order.orders.v1.payment.dlt']));
+    expect((doc.body as unknown as { info: { description: string } }).info.description).toContain('/docs/asyncapi.json');
   });
 
   it('issues demo tokens: a generated customer id by default, the role asked for, strict body', async () => {

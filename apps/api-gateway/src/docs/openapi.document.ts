@@ -116,7 +116,7 @@ export function buildOpenApiDocument(routes: ContractRoute[] = CONTRACT_ROUTES):
       title: 'Shop platform public API',
       version: '1.0.0',
       description:
-        'Served by the api-gateway at `/api`. JSON in and out; errors are `application/problem+json` (RFC 9457). Money is integer minor units plus an ISO 4217 currency. Tokens: `Authorization: Bearer <JWT>` with `sub` and `role` (customer or admin).',
+        'Served by the api-gateway at `/api`. JSON in and out; errors are `application/problem+json` (RFC 9457). Money is integer minor units plus an ISO 4217 currency. Tokens: `Authorization: Bearer <JWT>` with `sub` and `role` (customer or admin). The events the services exchange over Kafka are described by the [AsyncAPI document](/docs/asyncapi.json) beside this one.',
     },
     servers: [{ url: '/' }],
     tags: [

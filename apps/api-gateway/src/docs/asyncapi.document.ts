@@ -67,7 +67,7 @@ function headersOf(type: EventType, parked: boolean): JsonSchema {
       properties[name] = { type: 'string', description: described[key] };
     }
   }
-  const required = [EventHeaders.eventId, EventHeaders.eventType];
+  const required: string[] = [EventHeaders.eventId, EventHeaders.eventType];
   if (parked) required.push(DltHeaders.originalTopic, DltHeaders.originalConsumerGroup, DltHeaders.attempts);
   return { type: 'object', required, properties };
 }
@@ -110,10 +110,7 @@ export function exampleOf(schema: JsonSchema, uuids: string[] = [...UUIDS]): unk
 function message(type: EventType, parked: boolean): JsonSchema {
   const def = EventCatalog[type];
   const payload = payloadOf(type);
-  const example = {
-    ...(exampleOf(payload) as Record<string, unknown>),
-    aggregateVersion: 1,
-  };
+  const example: Record<string, unknown> = { ...(exampleOf(payload) as Record<string, unknown>), aggregateVersion: 1 };
   const data = example.data as Record<string, unknown>;
   example.aggregateId = String(data.orderId ?? data.productId ?? example.id);
   const headers: Record<string, string> = { [EventHeaders.eventId]: String(example.id), [EventHeaders.eventType]: type };

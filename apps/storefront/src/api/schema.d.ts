@@ -475,7 +475,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -565,7 +565,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -682,6 +682,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description not found (someone else's order is not found either) */
             404: {
                 headers: {
@@ -772,7 +781,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -918,7 +927,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1053,7 +1062,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1194,6 +1203,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -1306,6 +1324,15 @@ export interface operations {
                         /** @description ISO 8601 date-time */
                         updatedAt: string;
                     };
+                };
+            };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
@@ -1473,6 +1500,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -1557,7 +1593,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1646,7 +1682,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1733,6 +1769,15 @@ export interface operations {
                         /** @description ISO 8601 date-time */
                         updatedAt: string;
                     };
+                };
+            };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
@@ -1843,7 +1888,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1935,7 +1980,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2048,7 +2093,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2136,7 +2181,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2226,7 +2271,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2337,7 +2382,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2463,7 +2508,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2575,6 +2620,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -2648,7 +2702,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2768,6 +2822,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -2879,7 +2942,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2990,7 +3053,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3126,7 +3189,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3198,7 +3261,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;

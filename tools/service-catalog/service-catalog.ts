@@ -12,40 +12,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { CatalogEntity, parseRef, readCatalog as readCatalogAt } from '@shop/platform/service-catalog';
 import { EventCatalog, EventSubscriptions, isEventType } from '@shop/shared/contracts';
 
 export const root = resolve(__dirname, '..', '..');
 
-export interface CatalogEntity {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; description?: string; annotations?: Record<string, string>; links?: Array<{ url: string; title?: string }> };
-  // Backstage's specs differ by kind; the checks read them field by field.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: any;
-  /** Where it is written, relative to the catalog's root (`apps/order/catalog-info.yaml`). */
-  file: string;
-}
+export type { CatalogEntity };
 
-function readEntities(catalogRoot: string, file: string): CatalogEntity[] {
-  return parseAllDocuments(readFileSync(join(catalogRoot, file), 'utf8'))
-    .map((d) => d.toJS() as Omit<CatalogEntity, 'file'> | null)
-    .filter((e): e is Omit<CatalogEntity, 'file'> => Boolean(e))
-    .map((e) => ({ ...e, file }));
-}
-
-/** The root `catalog-info.yaml` and every file its Location lists. */
-export function readCatalog(catalogRoot = root): CatalogEntity[] {
-  const top = readEntities(catalogRoot, 'catalog-info.yaml');
-  const targets = top.filter((e) => e.kind === 'Location').flatMap((e) => (e.spec?.targets ?? []) as string[]);
-  return [...top, ...targets.map((t) => relative(catalogRoot, join(catalogRoot, t))).flatMap((t) => readEntities(catalogRoot, t))];
-}
-
-/** A Backstage reference (`component:order`, `resource:orders-schema`, `order-api`) → kind and name. */
-export function parseRef(ref: string, defaultKind: string): { kind: string; name: string } {
-  const [kind, name] = ref.includes(':') ? ref.split(':', 2) : [defaultKind, ref];
-  return { kind: kind.toLowerCase(), name: name.replace(/^default\//, '') };
-}
+/** The repository's catalog, or a copy of it elsewhere. */
+export const readCatalog = (catalogRoot = root): CatalogEntity[] => readCatalogAt(catalogRoot);
 
 interface K8sObject {
   kind: string;

@@ -15,6 +15,7 @@ import {
 } from '@shop/shared/contracts';
 import type { OrderSummary } from '../orders/order-summary/order-summary.handler';
 import type { IssuedToken } from '../auth/issue-token/issue-token.schemas';
+import type { ServiceMap } from '../admin/service-catalog/service-map';
 
 /**
  * Response shapes for the OpenAPI document. The services own these views as
@@ -191,6 +192,32 @@ export const breakerSnapshot = z.object({
   }),
 });
 same<z.infer<typeof breakerSnapshot>, BreakerSnapshot>(true);
+
+export const serviceMapView = z.object({
+  services: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string().describe('service or website'),
+      description: z.string(),
+      owner: z.string(),
+      lifecycle: z.string(),
+      schema: z.string().nullable().describe('the Postgres schema it owns'),
+      port: z.number().int().nullable(),
+      slos: z.record(z.string(), z.string()).describe("its bars, from the catalog's shop/slo-* annotations"),
+      runbook: z.string().nullable().describe('a path in the repository'),
+      breaker: z.enum(['closed', 'open', 'halfOpen']).nullable().describe("the gateway's breaker in front of it now; null for what the gateway does not call"),
+    }),
+  ),
+  edges: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      kind: z.enum(['call', 'topic']).describe('call: HTTP from `from` to `to`; topic: `from` publishes events `to` consumes'),
+      label: z.string().describe('HTTP, or the topic'),
+    }),
+  ),
+});
+same<z.infer<typeof serviceMapView>, ServiceMap>(true);
 
 export const issuedToken = z.object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int().describe('seconds') });
 same<z.infer<typeof issuedToken>, IssuedToken>(true);

@@ -300,6 +300,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/service-catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service catalog as a graph: every app (owner, lifecycle, schema, bars, runbook, the gateway's breaker in front of it now), and the calls and topics between them
+         * @description Built from the apps' catalog-info.yaml (Backstage's format), which a unit check holds to the code and the manifests.
+         */
+        get: operations["getApiAdminServicecatalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/charts": {
         parameters: {
             query?: never;
@@ -2617,6 +2637,95 @@ export interface operations {
                                 resetTimeoutMs: number;
                             };
                         };
+                    };
+                };
+            };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminServicecatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description nodes and edges */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        services: {
+                            name: string;
+                            /** @description service or website */
+                            type: string;
+                            description: string;
+                            owner: string;
+                            lifecycle: string;
+                            /** @description the Postgres schema it owns */
+                            schema: string | null;
+                            port: number | null;
+                            /** @description its bars, from the catalog's shop/slo-* annotations */
+                            slos: {
+                                [key: string]: string;
+                            };
+                            /** @description a path in the repository */
+                            runbook: string | null;
+                            /** @description the gateway's breaker in front of it now; null for what the gateway does not call */
+                            breaker: ("closed" | "open" | "halfOpen") | null;
+                        }[];
+                        edges: {
+                            from: string;
+                            to: string;
+                            /**
+                             * @description call: HTTP from `from` to `to`; topic: `from` publishes events `to` consumes
+                             * @enum {string}
+                             */
+                            kind: "call" | "topic";
+                            /** @description HTTP, or the topic */
+                            label: string;
+                        }[];
                     };
                 };
             };

@@ -247,9 +247,11 @@ export function checkCatalog(entities: CatalogEntity[], facts: CodeFacts, repoRo
   }
 
   // The contracts' list of each group's events is its handlers'.
-  for (const [service, types] of Object.entries(facts.subscriptions)) {
-    if (!same([...types], facts.consumed[service] ?? [])) {
-      errors.push(`libs/shared/contracts: EventSubscriptions.${service} lists ${show([...types])}; its handlers take ${show(facts.consumed[service] ?? [])}`);
+  const groups = new Set([...Object.keys(facts.subscriptions), ...Object.keys(facts.consumed).filter((app) => facts.consumed[app].length)]);
+  for (const service of groups) {
+    const types = [...(facts.subscriptions[service] ?? [])];
+    if (!same(types, facts.consumed[service] ?? [])) {
+      errors.push(`libs/shared/contracts: EventSubscriptions.${service} lists ${show(types)}; its handlers take ${show(facts.consumed[service] ?? [])}`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,5 +28,28 @@ describe('migration folders', () => {
       expect(name).toMatch(/^\d{14}_[a-z0-9_]+$/);
       expect(stamp(name)).toBeLessThanOrEqual(Date.now());
     }
+  });
+});
+
+/** When git first saw a migration's SQL, following renames (a folder whose date was corrected keeps its history). */
+function firstCommitted(file: string): number | undefined {
+  const r = spawnSync('git', ['log', '--diff-filter=A', '--follow', '--format=%at', '--', file], { cwd: root, encoding: 'utf8' });
+  const times = r.status === 0 ? r.stdout.trim().split('\n').filter(Boolean).map(Number) : [];
+  return times.length ? Math.min(...times) * 1000 : undefined;
+}
+
+const history = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, encoding: 'utf8' }).stdout?.trim() === 'true';
+
+/**
+ * Folder names are dates, and the order they sort in is the order migrations apply: a migration written after
+ * another must sort after it. Measured against when git first saw each one (a migration not committed yet is the
+ * newest); without a git history there is nothing to measure against.
+ */
+(history ? describe : describe.skip)('migration folders in creation order', () => {
+  it.each(folders.map((dir) => [dir.slice(root.length + 1), dir]))('%s: sorted by name, they were written in that order', (_name, dir) => {
+    const names = readdirSync(dir).filter((n) => !n.endsWith('.toml')).sort();
+    const created = names.map((name) => ({ name, at: firstCommitted(join(dir, name, 'migration.sql')) ?? Number.POSITIVE_INFINITY }));
+    const outOfOrder = created.filter((m, i) => i > 0 && m.at < created[i - 1].at).map((m) => m.name);
+    expect(outOfOrder).toEqual([]);
   });
 });

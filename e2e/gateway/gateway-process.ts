@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AppProcess, eventually } from '@shop/testing';
+import { openApiAnswersOf, registerGateway } from './openapi-answers';
 
 /** The compiled gateway as a real process, in front of the services its *_URL variables name. */
-export function startGateway(env: Record<string, string>): Promise<AppProcess> {
-  return AppProcess.start('api-gateway', { env });
+export async function startGateway(env: Record<string, string>): Promise<AppProcess> {
+  const gateway = await AppProcess.start('api-gateway', { env });
+  registerGateway(gateway.url);
+  return gateway;
 }
 
 /** A local upstream that holds every request until told to answer: a service that has become slow. */
@@ -39,7 +42,7 @@ export interface Answer<T = unknown> {
   ms: number;
 }
 
-/** One HTTP call as a storefront makes it, timed. */
+/** One HTTP call as a storefront makes it, timed; through a gateway, held to its OpenAPI document. */
 export async function call<T = unknown>(
   baseUrl: string,
   method: string,
@@ -62,6 +65,9 @@ export async function call<T = unknown>(
   } catch {
     // not JSON: keep the text
   }
+  // Whatever a gateway answers must be what its OpenAPI document says, errors included.
+  const mismatch = (await openApiAnswersOf(baseUrl))?.problemWith(method, path, res.status, res.headers.get('content-type'), body);
+  if (mismatch) throw new Error(mismatch);
   return { status: res.status, headers: res.headers, body: body as T, ms };
 }
 

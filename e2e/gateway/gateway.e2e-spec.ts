@@ -4,6 +4,7 @@ import { signToken } from '@shop/platform/auth';
 import type { DeliveryView, OrderView, Page, PaymentView, ProductView, ReviewView } from '@shop/shared/contracts';
 import { AppProcess, eventually, freePort, percentile, TEST_JWT_SECRET, TestPlatform, tokenFor } from '@shop/testing';
 import { Answer, call, SlowUpstream, startGateway } from './gateway-process';
+import { openApiAnswersOf } from './openapi-answers';
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
 
@@ -143,6 +144,20 @@ describe('api-gateway (real services behind it)', () => {
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     // A name every object has is not a file (it was a 500).
     expect((await api('GET', '/docs/constructor')).status).toBe(404);
+
+    // Every answer the e2e tests get through a gateway is held to this document (gateway-process.ts); the check bites.
+    const answers = await openApiAnswersOf(gateway.url);
+    expect(answers?.problemWith('GET', '/api/products?limit=1', 200, 'application/json', { items: [], nextCursor: null })).toBeUndefined();
+    expect(answers?.problemWith('GET', `/api/orders/${randomUUID()}`, 404, 'application/problem+json', { type: 'about:blank', title: 'Not Found', status: 404, detail: 'x', code: 'NOT_FOUND' })).toBeUndefined();
+    expect(answers?.problemWith('GET', `/api/orders/${randomUUID()}`, 404, 'application/problem+json', { status: 404, detail: 'x', secret: 1 })).toMatch(/refuses: .*secret/);
+    expect(answers?.problemWith('POST', '/api/orders', 418, 'application/json', {})).toMatch(/does not list/);
+
+    // The events beside it, as AsyncAPI 3.0, linked from its description.
+    const events = await api<{ asyncapi: string; channels: Record<string, { address: string }> }>('GET', '/docs/asyncapi.json');
+    expect(events.status).toBe(200);
+    expect(events.body.asyncapi).toBe('3.0.0');
+    expect(Object.values(events.body.channels).map((c) => c.address)).toEqual(expect.arrayContaining(['order.orders.v1', 'order.orders.v1.payment.dlt']));
+    expect((doc.body as unknown as { info: { description: string } }).info.description).toContain('/docs/asyncapi.json');
   });
 
   it('issues demo tokens: a generated customer id by default, the role asked for, strict body', async () => {
@@ -339,8 +354,10 @@ describe('api-gateway (real services behind it)', () => {
         expect((await call(second.url, 'GET', `/api/orders/${sharedOrder.id}`, { token: alice })).status).toBe(200);
       }
 
-      slow.releaseAll([{ id: 'from-the-slow-one' }]);
-      for (const res of await Promise.all(held)) expect([res.status, res.body]).toEqual([200, [{ id: 'from-the-slow-one' }]]);
+      // What a delivery service answers: the gateway's answers are held to its OpenAPI document, a stand-in's too.
+      const fromTheSlowOne = [{ id: randomUUID(), orderId: randomUUID(), status: 'SCHEDULED', updatedAt: new Date().toISOString() }];
+      slow.releaseAll(fromTheSlowOne);
+      for (const res of await Promise.all(held)) expect([res.status, res.body]).toEqual([200, fromTheSlowOne]);
       // Without AUTH_DEMO_ISSUER the issuer does not exist.
       expect((await call(second.url, 'POST', '/api/auth/token', { body: {} })).status).toBe(404);
     } finally {

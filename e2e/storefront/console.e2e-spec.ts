@@ -288,6 +288,32 @@ describe('a first visit and the operator console in a real browser (whole platfo
     await waitForText(console_, operatorLane, 'Closed', 60_000);
   });
 
+  it('draws the service map from the catalog: every app, the calls and the topics between them, each service in the state of its breaker', async () => {
+    const map = console_.getByTestId('service-map');
+    await map.waitFor();
+    const nodes = await map.locator('[data-testid^="service-map-node-"]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-testid'), el.getAttribute('data-breaker')]));
+    expect(Object.fromEntries(nodes)).toEqual({
+      'service-map-node-storefront': 'none',
+      'service-map-node-api-gateway': 'none',
+      ...Object.fromEntries(SERVICES.map((s) => [`service-map-node-${s}`, 'closed'])),
+    });
+    const edges = await map.getByTestId('service-map-edge').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-kind')} ${el.getAttribute('data-from')}->${el.getAttribute('data-to')} ${el.getAttribute('data-label')}`));
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'call storefront->api-gateway HTTP',
+        'call api-gateway->payment HTTP',
+        'call order->catalog HTTP',
+        'topic order->payment order.orders.v1',
+        'topic payment->order payment.payments.v1',
+        'topic review->catalog review.reviews.v1',
+      ]),
+    );
+    expect(edges).toHaveLength(17);
+    // The map's colours are the breakers' states the panel beside it shows.
+    expect(await console_.locator('[data-testid="breaker-payment"] [data-testid="breaker-state"]').textContent()).toBe('Closed');
+    await shot(console_, 'console-service-map');
+  });
+
   it('shows outbox backlog and consumer lag per service, rebuilds a read model and republishes an order, each confirmed', async () => {
     for (const service of ['catalog', 'order', 'payment', 'delivery', 'review']) {
       await eventually(async () => {

@@ -13,7 +13,8 @@
  *   versions. A required package the workspace lists only for development, or
  *   not at all, fails the build.
  * - The service's migrations (where the migrator reads them), the
- *   storefront's pages, the image's entrypoint and health check.
+ *   storefront's pages, the image's entrypoint and health check, the service
+ *   catalog for the gateway.
  * - VERSION: a content hash of all of the above and the Dockerfile, so an
  *   app's version changes exactly when what it ships changes.
  *   node tools/build/app-package.js <app>
@@ -142,6 +143,12 @@ function filesUnder(dir) {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
+/** The service catalog (the root catalog-info.yaml and each app's), which the gateway serves to operators. */
+function catalogFiles() {
+  const apps = fs.readdirSync(path.join(root, 'apps')).map((a) => path.join(root, 'apps', a, 'catalog-info.yaml'));
+  return [path.join(root, 'catalog-info.yaml'), ...apps.filter((f) => fs.existsSync(f))];
+}
+
 /**
  * Writes dist/deploy/<app> and returns what went into it.
  * @returns {{ out: string, version: string, files: string[], dependencies: Record<string, string> }}
@@ -163,6 +170,7 @@ function packageApp(app) {
     ...(ownsSchema(app) ? filesUnder(migrationsOf(app)) : []),
     ...filesUnder(path.join(root, 'dist', 'apps', app, 'public')),
     ...filesUnder(path.join(root, 'deploy', 'docker')),
+    ...(app === 'api-gateway' ? catalogFiles() : []),
   ].sort();
   const out = path.join(root, 'dist', 'deploy', app);
   fs.rmSync(out, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { OrderSummaryHttpController } from './orders/order-summary/order-summary
 import { UpstreamProxy } from './proxy/upstream-proxy.service';
 import { CanaryRouter } from './releases/canary-router';
 import { ReleasesHttpController } from './releases/releases.http.controller';
+import { ServiceCatalogHttpController } from './admin/service-catalog/service-catalog.http.controller';
 import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
 
 /**
@@ -24,7 +25,7 @@ import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
  * proxy's, on Fastify (proxy/proxy-routes.ts); the demo issuer joins these
  * only when enabled.
  */
-export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ChartsHttpController, ReleasesHttpController];
+export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ChartsHttpController, ReleasesHttpController, ServiceCatalogHttpController];
 
 /**
  * The gateway: no database, no Kafka. Tokens and rate limits are checked at

@@ -55,6 +55,11 @@ describe('the contract route table', () => {
     }
   });
 
+  it('links the AsyncAPI document the gateway serves beside it', () => {
+    const doc = buildOpenApiDocument() as { info: { description: string } };
+    expect(doc.info.description).toContain('[AsyncAPI document](/docs/asyncapi.json)');
+  });
+
   it('names every operation uniquely, so generated clients get one method per route', () => {
     const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { operationId: string }>> };
     const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));

@@ -29,6 +29,7 @@ import {
   productView,
   rebuildResult,
   reviewView,
+  serviceMapView,
   waitingRoomTicketView,
   waitingRoomView,
 } from './response.schemas';
@@ -321,6 +322,16 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     access: 'admin',
     summary: "Every upstream's circuit breaker: state and rolling-window counters",
     success: { status: 200, description: 'per upstream', schema: z.record(z.string(), breakerSnapshot) },
+    errors: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/service-catalog',
+    upstream: 'gateway',
+    access: 'admin',
+    summary: "The service catalog as a graph: every app (owner, lifecycle, schema, bars, runbook, the gateway's breaker in front of it now), and the calls and topics between them",
+    description: "Built from the apps' catalog-info.yaml (Backstage's format), which a unit check holds to the code and the manifests.",
+    success: { status: 200, description: 'nodes and edges', schema: serviceMapView },
     errors: [],
   },
   {

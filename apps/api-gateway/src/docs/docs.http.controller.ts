@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ProblemException } from '@shop/platform/http';
+import { buildAsyncApiDocument } from './asyncapi.document';
 import { buildOpenApiDocument } from './openapi.document';
 
 const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -57,10 +58,11 @@ const DOCS_SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-/** `GET /docs` (Swagger UI) and `GET /docs/json` (the OpenAPI document). */
+/** `GET /docs` (Swagger UI), `GET /docs/json` (the OpenAPI document) and `GET /docs/asyncapi.json` (the events' AsyncAPI document). */
 @Controller('docs')
 export class DocsHttpController {
   private readonly document = buildOpenApiDocument();
+  private readonly events = buildAsyncApiDocument();
   private readonly files = new Map<string, Buffer>();
 
   @Get()
@@ -71,6 +73,12 @@ export class DocsHttpController {
   @Get('json')
   json(): Record<string, unknown> {
     return this.document;
+  }
+
+  // Before `:asset`, which would take it for a file of Swagger UI.
+  @Get('asyncapi.json')
+  asyncApi(): Record<string, unknown> {
+    return this.events;
   }
 
   @Get(':asset')

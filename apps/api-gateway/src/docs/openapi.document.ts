@@ -5,7 +5,7 @@ import { problemDetails } from './response.schemas';
 type JsonSchema = Record<string, unknown>;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'invalid input; `errors` names every field at fault',
+  400: 'invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault',
   401: 'no bearer token, or not a valid one (refused at the gateway)',
   403: 'the token is valid but its role may not do this',
   404: 'not found (someone else\'s order is not found either)',
@@ -54,6 +54,8 @@ function parameters(route: ContractRoute): JsonSchema[] {
 
 function errorStatuses(route: ContractRoute): number[] {
   const statuses = new Set(route.errors);
+  // Input the database cannot store (a NUL byte in the path, the query or the body) is refused at the edge, on every route.
+  statuses.add(400);
   if (route.access !== 'public') statuses.add(401);
   if (route.access === 'customer' || route.access === 'admin') statuses.add(403);
   // Every route of the contract counts against its client's token bucket.
@@ -116,7 +118,7 @@ export function buildOpenApiDocument(routes: ContractRoute[] = CONTRACT_ROUTES):
       title: 'Shop platform public API',
       version: '1.0.0',
       description:
-        'Served by the api-gateway at `/api`. JSON in and out; errors are `application/problem+json` (RFC 9457). Money is integer minor units plus an ISO 4217 currency. Tokens: `Authorization: Bearer <JWT>` with `sub` and `role` (customer or admin).',
+        'Served by the api-gateway at `/api`. JSON in and out; errors are `application/problem+json` (RFC 9457). Money is integer minor units plus an ISO 4217 currency. Tokens: `Authorization: Bearer <JWT>` with `sub` and `role` (customer or admin). The events the services exchange over Kafka are described by the [AsyncAPI document](/docs/asyncapi.json) beside this one.',
     },
     servers: [{ url: '/' }],
     tags: [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BreakerSnapshot } from '@shop/platform/resilience';
+import type { BreakerSnapshot, UpstreamError } from '@shop/platform/resilience';
 import type { DeadLetterView, MessagingStatus } from '@shop/platform/messaging';
 import {
   cancelReasons,
@@ -19,6 +19,7 @@ import {
 } from '@shop/shared/contracts';
 import type { OrderSummary } from '../orders/order-summary/order-summary.handler';
 import type { IssuedToken } from '../auth/issue-token/issue-token.schemas';
+import type { ServiceMap } from '../admin/service-catalog/service-map';
 
 /**
  * Response shapes for the OpenAPI document. The services own these views as
@@ -229,6 +230,32 @@ export const breakerSnapshot = z.object({
 });
 same<z.infer<typeof breakerSnapshot>, BreakerSnapshot>(true);
 
+export const serviceMapView = z.object({
+  services: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string().describe('service or website'),
+      description: z.string(),
+      owner: z.string(),
+      lifecycle: z.string(),
+      schema: z.string().nullable().describe('the Postgres schema it owns'),
+      port: z.number().int().nullable(),
+      slos: z.record(z.string(), z.string()).describe("its bars, from the catalog's shop/slo-* annotations"),
+      runbook: z.string().nullable().describe('a path in the repository'),
+      breaker: z.enum(['closed', 'open', 'halfOpen']).nullable().describe("the gateway's breaker in front of it now; null for what the gateway does not call"),
+    }),
+  ),
+  edges: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      kind: z.enum(['call', 'topic']).describe('call: HTTP from `from` to `to`; topic: `from` publishes events `to` consumes'),
+      label: z.string().describe('HTTP, or the topic'),
+    }),
+  ),
+});
+same<z.infer<typeof serviceMapView>, ServiceMap>(true);
+
 export const issuedToken = z.object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int().describe('seconds') });
 same<z.infer<typeof issuedToken>, IssuedToken>(true);
 
@@ -240,5 +267,12 @@ export const problemDetails = z
     detail: z.string(),
     instance: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('validation errors, one per field'),
+    code: z.string().optional().describe("a domain error's stable code (UNKNOWN_PRODUCT, NOT_FOUND, NOT_CANCELLABLE...): the status says what kind of refusal it is, the code which one"),
+    upstream: z.string().optional().describe('on a 429, 503 or 504 of the gateway: the service (or its operator lane) that could not answer'),
+    reason: z
+      .enum(['CIRCUIT_OPEN', 'BULKHEAD_FULL', 'CLIENT_OVER_SHARE', 'TIMEOUT', 'UNREACHABLE'])
+      .optional()
+      .describe("with `upstream`: why the gateway answered for it (its breaker is open, its bulkhead full, the caller's share used, no answer in time, unreachable)"),
   })
   .describe('RFC 9457 problem details (application/problem+json)');
+same<NonNullable<z.infer<typeof problemDetails>['reason']>, UpstreamError['code']>(true);

@@ -11,6 +11,7 @@ export interface EdgeRule {
 const OWN_ROUTES: Record<string, EdgeRule> = {
   'GET /docs': { access: 'public', rateLimited: true },
   'GET /docs/json': { access: 'public', rateLimited: true },
+  'GET /docs/asyncapi.json': { access: 'public', rateLimited: true },
   'GET /docs/:asset': { access: 'public', rateLimited: true },
   'GET /health/live': { access: 'public', rateLimited: false },
   'GET /health/ready': { access: 'public', rateLimited: false },

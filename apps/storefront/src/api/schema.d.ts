@@ -342,6 +342,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/service-catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service catalog as a graph: every app (owner, lifecycle, schema, bars, runbook, the gateway's breaker in front of it now), and the calls and topics between them
+         * @description Built from the apps' catalog-info.yaml (Backstage's format), which a unit check holds to the code and the manifests.
+         */
+        get: operations["getApiAdminServicecatalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/charts": {
         parameters: {
             query?: never;
@@ -453,6 +473,15 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description a domain error's stable code (UNKNOWN_PRODUCT, NOT_FOUND, NOT_CANCELLABLE...): the status says what kind of refusal it is, the code which one */
+            code?: string;
+            /** @description on a 429, 503 or 504 of the gateway: the service (or its operator lane) that could not answer */
+            upstream?: string;
+            /**
+             * @description with `upstream`: why the gateway answered for it (its breaker is open, its bulkhead full, the caller's share used, no answer in time, unreachable)
+             * @enum {string}
+             */
+            reason?: "CIRCUIT_OPEN" | "BULKHEAD_FULL" | "CLIENT_OVER_SHARE" | "TIMEOUT" | "UNREACHABLE";
         };
     };
     responses: never;
@@ -508,7 +537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -598,7 +627,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -715,6 +744,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description not found (someone else's order is not found either) */
             404: {
                 headers: {
@@ -805,7 +843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -951,7 +989,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1115,7 +1153,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,6 +1510,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -1584,6 +1631,15 @@ export interface operations {
                         /** @description ISO 8601 date-time */
                         updatedAt: string;
                     };
+                };
+            };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
@@ -1751,6 +1807,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -1835,7 +1900,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1924,7 +1989,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2212,6 +2277,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -2320,7 +2394,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2412,7 +2486,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,7 +2599,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2613,7 +2687,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2703,7 +2777,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2814,7 +2888,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2940,7 +3014,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,6 +3126,104 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAdminServicecatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description nodes and edges */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        services: {
+                            name: string;
+                            /** @description service or website */
+                            type: string;
+                            description: string;
+                            owner: string;
+                            lifecycle: string;
+                            /** @description the Postgres schema it owns */
+                            schema: string | null;
+                            port: number | null;
+                            /** @description its bars, from the catalog's shop/slo-* annotations */
+                            slos: {
+                                [key: string]: string;
+                            };
+                            /** @description a path in the repository */
+                            runbook: string | null;
+                            /** @description the gateway's breaker in front of it now; null for what the gateway does not call */
+                            breaker: ("closed" | "open" | "halfOpen") | null;
+                        }[];
+                        edges: {
+                            from: string;
+                            to: string;
+                            /**
+                             * @description call: HTTP from `from` to `to`; topic: `from` publishes events `to` consumes
+                             * @enum {string}
+                             */
+                            kind: "call" | "topic";
+                            /** @description HTTP, or the topic */
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -3125,7 +3297,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3245,6 +3417,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -3356,7 +3537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3467,7 +3648,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3603,7 +3784,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3675,7 +3856,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;

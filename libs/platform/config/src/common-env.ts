@@ -32,6 +32,9 @@ export const delayListVar = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean).map(Number))
   .refine((list) => list.length <= 10 && list.every((n) => Number.isInteger(n) && n >= 0 && n <= 86_400_000), 'must be up to 10 comma-separated delays in ms');
 
+/** One retry tier per delay (RETRY_DELAYS_MS when unset); after the last, the dead-letter topic. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 10_000, 60_000];
+
 /** Another service's base URL (`http://catalog:3001`), for the calls a service makes to it. */
 export const serviceUrlVar = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 
@@ -71,7 +74,7 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
     /** Readiness fails while an outbox row has waited longer than this to be published. */
     OUTBOX_MAX_PENDING_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
     /** One retry tier per delay; after the last, the dead-letter topic. */
-    RETRY_DELAYS_MS: delayListVar.default([1_000, 10_000, 60_000]),
+    RETRY_DELAYS_MS: delayListVar.default([...DEFAULT_RETRY_DELAYS_MS]),
     // Listed here, not spread from elsewhere: tools/deploy reads the names an app takes from this function's text.
     JWT_SECRET: jwtSecretVar.optional(),
     JWT_JWKS_URL: z.url().optional(),

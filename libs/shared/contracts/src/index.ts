@@ -6,6 +6,8 @@ export * from './events/payment.events';
 export * from './events/delivery.events';
 export * from './events/review.events';
 export * from './events/registry';
+export * from './events/parked-records';
+export * from './events/subscriptions';
 export * from './rest/common.schemas';
 export * from './rest/catalog.schemas';
 export * from './rest/order.schemas';

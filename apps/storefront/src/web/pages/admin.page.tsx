@@ -6,6 +6,7 @@ import { DeadLettersPanel } from '../admin/dead-letters.panel';
 import { MessagingPanel } from '../admin/messaging.panel';
 import { OperationsPanel } from '../admin/operations.panel';
 import { ReleasesPanel } from '../admin/releases.panel';
+import { ServiceMapPanel } from '../admin/service-map.panel';
 import { WaitingRoomPanel } from '../admin/waiting-room.panel';
 import { adminApi, operatorExpiredStore, operatorSignedIn, operatorSignOut, operatorStore } from '../admin/operator.store';
 import { PageTitle } from '../components/page-title.component';
@@ -85,6 +86,7 @@ export function AdminPage() {
             Every panel reads the gateway again every {REFRESH_MS / 1000} seconds, the charts every {CHARTS_REFRESH_MS / 1000}.
           </p>
           <ChartsPanel everyMs={CHARTS_REFRESH_MS} />
+          <ServiceMapPanel everyMs={REFRESH_MS} />
           <BreakersPanel everyMs={REFRESH_MS} />
           <WaitingRoomPanel everyMs={REFRESH_MS} />
           <ReleasesPanel everyMs={REFRESH_MS} />

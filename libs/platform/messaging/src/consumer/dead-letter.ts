@@ -1,27 +1,8 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { DltHeaders } from '@shop/shared/contracts';
 
-/** Spring Kafka's header names, so existing tooling reads our dead letters. */
-export const DltHeaders = {
-  originalTopic: 'kafka_dlt-original-topic',
-  originalPartition: 'kafka_dlt-original-partition',
-  originalOffset: 'kafka_dlt-original-offset',
-  originalTimestamp: 'kafka_dlt-original-timestamp',
-  originalConsumerGroup: 'kafka_dlt-original-consumer-group',
-  exceptionFqcn: 'kafka_dlt-exception-fqcn',
-  exceptionMessage: 'kafka_dlt-exception-message',
-  exceptionStacktrace: 'kafka_dlt-exception-stacktrace',
-  attempts: 'retry_topic-attempts',
-  /** When a record in a retry tier is due (epoch milliseconds), as Spring Kafka's retry topics name it. */
-  dueAt: 'retry_topic-backoff-timestamp',
-} as const;
-
-export function deadLetterTopic(topic: string, group: string): string {
-  return `${topic}.${group}.dlt`;
-}
-
-export function retryTopic(topic: string, group: string, tier: number): string {
-  return `${topic}.${group}.retry-${tier}`;
-}
+// Named in the contracts, with the topics a parked record goes to.
+export { DltHeaders, deadLetterTopic, retryTopic } from '@shop/shared/contracts';
 
 /**
  * The record parked in a retry tier or the dead-letter topic: the original

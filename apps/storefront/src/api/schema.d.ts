@@ -1289,6 +1289,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -1385,6 +1394,15 @@ export interface operations {
                         /** @description ISO 8601 date-time */
                         endedAt?: string;
                     };
+                };
+            };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
@@ -2089,6 +2107,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description no bearer token, or not a valid one (refused at the gateway) */
             401: {
                 headers: {
@@ -2188,7 +2215,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;

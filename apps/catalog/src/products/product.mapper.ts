@@ -1,7 +1,6 @@
 import type { PictureView, ProductView } from '@shop/shared/contracts';
 import type { ProductRecord } from '@shop/catalog/data-access';
 import { ProductEntity } from '@shop/catalog/domain';
-import type { OutboundEvent } from '@shop/platform/messaging';
 
 /** The product's picture route with its etag, or null when it has none. */
 export function pictureOf(id: string, etag: string | null): PictureView | null {

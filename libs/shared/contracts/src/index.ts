@@ -14,3 +14,4 @@ export * from './rest/delivery.schemas';
 export * from './rest/review.schemas';
 export * from './rest/operations.schemas';
 export * from './rest/export.schemas';
+export * from './events/compatibility';

@@ -43,7 +43,7 @@ const COLUMNS = `p.id, p.sku, p.name, p.description, p.price_cents as "priceCent
  * ways, so `kettles` finds a description's "kettle" and `KET-01` a SKU. websearch_to_tsquery never fails on
  * user input (quotes, `or`, `-word`).
  */
-const QUERY = `(websearch_to_tsquery('simple', $1) || websearch_to_tsquery('english', $1))`;
+const QUERY = `(select websearch_to_tsquery('simple', $1) || websearch_to_tsquery('english', $1) as query) search_query`;
 
 export function productSearchSql(search: ProductSearch): { text: string; values: unknown[] } {
   const values: unknown[] = [];
@@ -54,7 +54,7 @@ export function productSearchSql(search: ProductSearch): { text: string; values:
   let from = 'products p';
   if (q) {
     param(q);
-    from += `, ${QUERY} as query`;
+    from += `, ${QUERY}`;
     where.push('p.search @@ query');
     rank = 'ts_rank(p.search, query)';
   }

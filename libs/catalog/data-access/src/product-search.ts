@@ -75,14 +75,3 @@ export function productSearchSql(search: ProductSearch): { text: string; values:
   return { text, values };
 }
 
-/**
- * What the list did before full-text search: a case-insensitive substring match on name and SKU (ILIKE, no
- * index can serve it), newest first. Kept for the benchmark that compares the two (bench/src/search.bench.ts).
- */
-export function productSubstringSql(search: { q: string; limit: number }): { text: string; values: unknown[] } {
-  const pattern = `%${search.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return {
-    text: `select ${COLUMNS} from products p where p.name ilike $1 or p.sku ilike $1 order by p.created_at desc, p.id desc limit $2`,
-    values: [pattern, search.limit + 1],
-  };
-}

@@ -16,6 +16,7 @@ import { intakeRound, IntakeResult } from './intake.bench';
 import type { Hop } from './hops';
 import { costRound, CostRound, FloorSystem, idleRound, IdleRound, PlatformSystem } from './lifecycle.bench';
 import { bareProducerLatency, benchDatabase, outboxPublishLag, replayRate } from './messaging.bench';
+import { searchBench } from './search.bench';
 import { busyPorts, npmStartRound } from './startup.bench';
 import { headlineChart } from './report-chart';
 import { estimateErrorP90, PhaseResult, waitingRoomBench } from './waiting-room.bench';
@@ -31,7 +32,7 @@ interface Row {
   pass: boolean;
 }
 
-const PARTS = ['messaging', 'gateway', 'intake', 'lifecycle', 'footprint', 'startup', 'waiting-room'] as const;
+const PARTS = ['messaging', 'gateway', 'intake', 'lifecycle', 'footprint', 'startup', 'waiting-room', 'search'] as const;
 type Part = (typeof PARTS)[number];
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -309,6 +310,39 @@ async function main(): Promise<void> {
         ),
       };
       waitingRoomRows(runs, roomOptions, rows, sections);
+    }
+
+    if (parts.has('search')) {
+      const products = num('BENCH_SEARCH_PRODUCTS', 100_000, 20_000);
+      const requests = num('BENCH_SEARCH_REQUESTS', 600, 120);
+      const runs = [];
+      for (let i = 0; i < REPEATS; i++) {
+        const r = await searchBench({ products, requests }, (line) => log(`search run ${i + 1}: ${line}`));
+        log(
+          `search run ${i + 1}: endpoint (full-text) p50 ${round(r.ftsHttpMs.p50)} ms, p99 ${round(r.ftsHttpMs.p99)} ms; ILIKE query alone p50 ${round(r.ilikeSqlMs.p50)} ms, p99 ${round(r.ilikeSqlMs.p99)} ms`,
+        );
+        runs.push(r);
+      }
+      raw.search = {
+        method:
+          'products loaded by one INSERT ... SELECT into a new catalog database, then ANALYZE; each search of a fixed set timed through GET /api/products?q= (the catalog process, full-text) and, alternating with it, the ILIKE list query it replaced from a pg client (no HTTP); one request at a time (bench/src/search.bench.ts)',
+        runs,
+      };
+      const at = `${Math.round(products / 1000)}k products`;
+      for (const pct of ['p50', 'p99'] as const) {
+        const fts = summarize(runs.map((r) => r.ftsHttpMs[pct]));
+        const ilike = summarize(runs.map((r) => r.ilikeSqlMs[pct]));
+        const ratio = summarize(runs.map((r) => r.ilikeSqlMs[pct] / r.ftsHttpMs[pct]));
+        rows.push({
+          figure: `product search ${pct}, GET /api/products?q= full-text (${at})`,
+          value: round(fts.median),
+          spread: `${round(fts.min)}..${round(fts.max)} ms`,
+          baseline: `ILIKE list query alone ${round(ilike.median)} ms`,
+          ratio: `${round(ratio.median)}x faster`,
+          target: '-',
+          pass: true,
+        });
+      }
     }
 
     if (parts.has('startup')) {

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { Producer } from 'kafkajs';
 import { encodeChangeCursor, ProductExportPage, Topics } from '@shop/shared/contracts';
-import { AppProcess, eventRecord, eventually, TEST_JWT_SECRET, TestPlatform, tokenFor, workspaceRoot } from '@shop/testing';
+import { AppProcess, eventRecord, EventRecorder, eventually, TEST_JWT_SECRET, TestPlatform, tokenFor, workspaceRoot } from '@shop/testing';
 import { call, startGateway } from '../gateway/gateway-process';
 import { Api, ADDRESS } from '../lifecycle/api';
 
@@ -103,6 +103,55 @@ describe('read-model import from the owner’s API (services as processes, real 
     const placed = await api.call<{ status: string; items: Array<{ name: string; unitPriceCents: number }> }>('order', 'POST', '/api/orders', { as: 'ines', body: order });
     expect(placed.status).toBe(202);
     expect(placed.body.items).toEqual([expect.objectContaining({ name: 'Lamp', unitPriceCents: 2000 })]);
+  });
+
+  it('takes every order during the rolling change to catalog.product-upserted v2: the v1-only order service keeps consuming v1, nothing is refused, dead-lettered or lost', async () => {
+    // The catalog publishes v1 and v2 (its compatibility window); the order service reads v1 only.
+    const recorder = new EventRecorder(platform.kafka.kafka(), [platform.kafka.topic(Topics.catalogProducts), platform.kafka.topic(Topics.catalogProductsV2)]);
+    await recorder.start();
+    try {
+      const create = (name: string, category: string) =>
+        api.call<{ id: string }>('catalog', 'POST', '/api/products', {
+          ...admin,
+          body: { sku: `ROLL-${randomUUID().slice(0, 8)}`, name, priceCents: 700, currency: 'EUR', stock: 10, category },
+        });
+      const ids: string[] = [];
+      const orders: string[] = [];
+      const order = async (productId: string) => {
+        const placed = await api.placeOrder('rolling', [{ productId, quantity: 1 }]);
+        expect(placed.status).toBe(202);
+        orders.push(placed.body.id);
+      };
+      for (let i = 0; i < 5; i++) ids.push((await create(`Before ${i}`, 'rolling')).body.id);
+      for (const id of ids) await order(id);
+      // The catalog is released again mid-way (stopped, started), orders keep coming meanwhile.
+      await platform.stopApp('catalog');
+      for (const id of ids) await order(id);
+      await platform.startApp('catalog');
+      for (let i = 0; i < 5; i++) ids.push((await create(`After ${i}`, 'rolling')).body.id);
+      for (const id of ids.slice(5)) await order(id);
+      await rename(ids[0], 'Before 0, renamed');
+      for (const id of ids) await order(id);
+
+      // Every order was taken and decided by the catalog (reserved: the payment service is not running here).
+      for (const id of orders) await api.waitForStatus('rolling', id, 'AWAITING_PAYMENT', 60_000);
+      expect(orders).toHaveLength(25);
+      // Both versions of every change are on their topics; the order service's snapshot has the newest of each.
+      await eventually(() => {
+        for (const id of ids) {
+          const versions = recorder.of('catalog.product-upserted', id).map((e) => e.event.version);
+          expect(versions.filter((v) => v === 1)).toHaveLength(id === ids[0] ? 2 : 1);
+          expect(versions.filter((v) => v === 2)).toHaveLength(id === ids[0] ? 2 : 1);
+        }
+      });
+      expect(recorder.of('catalog.product-upserted', ids[0]).find((e) => e.event.version === 2)?.event.data).toMatchObject({ category: 'rolling' });
+      await eventually(async () => expect((await snapshots([ids[0]]))[0]?.name).toBe('Before 0, renamed'));
+      // Nothing went to the order service's dead letters: it never receives a version it does not read.
+      const dlq = await api.call<{ items: Array<{ originalTopic: string }> }>('order', 'GET', '/admin/dlq', admin);
+      expect(dlq.body.items.filter((i) => i.originalTopic.endsWith(Topics.catalogProducts) || i.originalTopic.endsWith(Topics.catalogProductsV2))).toEqual([]);
+    } finally {
+      await recorder.stop();
+    }
   });
 
   it('imports since a time only the products changed after it', async () => {

@@ -170,6 +170,63 @@ describe('storefront in a real browser (whole platform behind it)', () => {
     await page.getByText('No products match “nothing like this”.').waitFor();
   });
 
+  it('browses by category and shows the pictures of products created through the API, and a placeholder where there is none', async () => {
+    const category = `sf-${randomUUID().slice(0, 8)}`;
+    const created = await call<ProductView>(gateway.url, 'POST', '/api/products', {
+      token: admin,
+      body: { sku: `SF-${randomUUID().slice(0, 8)}`, name: 'Pictured Jug', description: 'A jug with a picture.', priceCents: 1500, currency: 'EUR', stock: 5, category },
+    });
+    expect(created.status).toBe(201);
+    const jug = created.body;
+    // A 1x1 PNG, uploaded through the gateway as an admin would.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const put = await fetch(`${gateway.url}/api/products/${jug.id}/picture`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'image/png' },
+      body: png,
+    });
+    expect(put.status).toBe(200);
+    const withPicture = (await put.json()) as ProductView;
+    expect(withPicture.picture?.url).toBe(`/api/products/${jug.id}/picture`);
+    // Not an image: refused through the gateway too, and the product keeps its picture.
+    const bad = await fetch(`${gateway.url}/api/products/${jug.id}/picture`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'image/png' },
+      body: 'not a picture',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    const served = await fetch(`${gateway.url}/api/products/${jug.id}/picture`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('etag')).toBe(`"${withPicture.picture?.etag}"`);
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+
+    await go('/');
+    await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: /^Sf / }).click();
+    await page.waitForURL(new RegExp(`\\?category=${category}$`));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="product-card"]').length === 1);
+    expect(await page.locator('.product-name').allTextContents()).toEqual(['Pictured Jug']);
+    const picture = page.getByTestId('product-picture');
+    expect(await picture.getAttribute('src')).toMatch(new RegExp(`^/api/products/${jug.id}/picture\\?v=`));
+    // The picture came from the catalog, through the storefront and the gateway, and decoded.
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid="product-picture"]') as ArrayLike<PageElement & { complete: boolean; naturalWidth: number }>).every(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    expect(await page.getByTestId('product-category').textContent()).toBe(`Sf ${category.slice(3)}`);
+    await browser.shot('category');
+
+    // Products without a picture (and not from the demo catalog) show a placeholder of the same size.
+    await go('/');
+    await page.getByTestId('product-card').nth(3).waitFor();
+    expect(await page.getByTestId('product-picture-placeholder').count()).toBe(3);
+    await go(`/products/${jug.id}`);
+    expect(await page.getByTestId('product-picture').getAttribute('src')).toMatch(new RegExp(`^/api/products/${jug.id}/picture`));
+    await page.getByTestId('product-category').getByRole('link').click();
+    await page.waitForURL(new RegExp(`\\?category=${category}$`));
+  });
+
   it('signs in through the demo issuer with a customer name', async () => {
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL(/\/signin\?next=/);

@@ -5,6 +5,11 @@ import { serviceTokenSigner } from '@shop/platform/auth';
 import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import { reviewExportPageSchema } from '@shop/shared/contracts';
 import type { CatalogConfig } from './config/catalog.config';
+import { ChangePictureHandler } from './products/change-picture/change-picture.handler';
+import { ChangePictureHttpController } from './products/change-picture/change-picture.http.controller';
+import { GetPictureHttpController } from './products/get-picture/get-picture.http.controller';
+import { ListCategoriesHttpController } from './products/list-categories/list-categories.http.controller';
+import { ProductEvents } from './products/product.events';
 import { CreateProductHandler } from './products/create-product/create-product.handler';
 import { CreateProductHttpController } from './products/create-product/create-product.http.controller';
 import { ExportProductsHttpController } from './products/export-products/export-products.http.controller';
@@ -37,6 +42,9 @@ export class AppModule {
         UpdateProductHttpController,
         ListProductsHttpController,
         GetProductHttpController,
+        ChangePictureHttpController,
+        GetPictureHttpController,
+        ListCategoriesHttpController,
         ExportProductsHttpController,
         ReserveStockEventController,
         ReleaseStockEventController,
@@ -47,6 +55,8 @@ export class AppModule {
         ProductViews,
         CreateProductHandler,
         UpdateProductHandler,
+        ChangePictureHandler,
+        { provide: ProductEvents, useFactory: () => new ProductEvents({ publishV1: config.PRODUCT_UPSERTED_V1 === 'publish' }) },
         ReserveStockHandler,
         ReleaseStockHandler,
         RebuildRatingsHandler,

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { CatalogPrismaService } from '@shop/catalog/data-access';
 import { closeService, startServiceForTest } from '@shop/platform/service';
@@ -25,6 +25,7 @@ describe('catalog service (real Postgres and Kafka)', () => {
   let app: NestFastifyApplication;
   let url: string;
   let recorder: EventRecorder;
+  let recorderV2: EventRecorder;
   let producer: Producer;
   let admin: Record<string, string>;
 
@@ -59,6 +60,8 @@ describe('catalog service (real Postgres and Kafka)', () => {
     await kafka.createTopics([topic(Topics.orderOrders), topic(Topics.reviewReviews)]);
     recorder = new EventRecorder(kafka.kafka(), [topic(Topics.catalogProducts), topic(Topics.catalogReservations)]);
     await recorder.start();
+    recorderV2 = new EventRecorder(kafka.kafka(), [topic(Topics.catalogProductsV2)]);
+    await recorderV2.start();
     producer = kafka.kafka().producer();
     await producer.connect();
     admin = await authHeaders('admin-1', 'admin');
@@ -67,6 +70,7 @@ describe('catalog service (real Postgres and Kafka)', () => {
   afterAll(async () => {
     await producer?.disconnect();
     await recorder?.stop();
+    await recorderV2?.stop();
     await closeService(app);
     await kafka?.cleanup();
     await db?.drop();
@@ -157,6 +161,108 @@ describe('catalog service (real Postgres and Kafka)', () => {
     expect((await fetch(`${url}/api/products?cursor=nonsense`)).status).toBe(400);
     expect((await fetch(`${url}/api/products/not-a-uuid`)).status).toBe(404);
     expect((await fetch(`${url}/api/products/${randomUUID()}`)).status).toBe(404);
+  });
+
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const putPicture = (id: string, body: Buffer | string, contentType: string, headers = admin) =>
+    fetch(`${url}/api/products/${id}/picture`, { method: 'PUT', headers: { ...headers, 'content-type': contentType }, body });
+  const pictureRows = async (id: string) =>
+    (await app.get(CatalogPrismaService).$queryRawUnsafe<Array<{ n: number }>>('select count(*)::int as n from product_pictures where product_id = $1::uuid', id))[0].n;
+
+  it('stores an admin\'s picture in its schema, serves it with its etag and caching headers, and announces it in v2 (v1 too, in its window)', async () => {
+    const res = await fetch(`${url}/api/products`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ sku: `PIC-${randomUUID()}`, name: 'Pictured kettle', priceCents: 1999, currency: 'EUR', stock: 1, category: 'kitchen' }),
+    });
+    const product = (await res.json()) as { id: string; category: string; picture: null };
+    expect(product).toMatchObject({ category: 'kitchen', picture: null });
+    expect((await fetch(`${url}/api/products/${product.id}/picture`)).status).toBe(404);
+
+    const put = await putPicture(product.id, PNG, 'image/png');
+    expect(put.status).toBe(200);
+    const etag = createHash('sha256').update(PNG).digest('hex');
+    expect(await put.json()).toMatchObject({ picture: { url: `/api/products/${product.id}/picture`, etag } });
+
+    const got = await fetch(`${url}/api/products/${product.id}/picture`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(got.headers.get('etag')).toBe(`"${etag}"`);
+    expect(got.headers.get('cache-control')).toContain('max-age=');
+    expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await fetch(`${url}/api/products/${product.id}/picture`, { headers: { 'if-none-match': `"${etag}"` } })).status).toBe(304);
+
+    await eventually(() => expect(recorderV2.of('catalog.product-upserted', product.id).map((e) => e.event.aggregateVersion)).toEqual([1, 2]));
+    const [created, pictured] = recorderV2.of('catalog.product-upserted', product.id).map((e) => e.event);
+    expect(created).toMatchObject({ version: 2, data: { category: 'kitchen', picture: null, productVersion: 1 } });
+    expect(pictured).toMatchObject({ version: 2, data: { category: 'kitchen', picture: { path: `/api/products/${product.id}/picture`, etag } } });
+    await eventually(() => expect(recorder.of('catalog.product-upserted', product.id).map((e) => e.event.version)).toEqual([1, 1]));
+    expect(recorder.of('catalog.product-upserted', product.id)[1].event.data).not.toHaveProperty('picture');
+
+    const exported = (await (await fetch(`${url}/api/exports/products?limit=1000`, { headers: admin })).json()) as { items: Array<{ productId: string }> };
+    expect(exported.items.find((i) => i.productId === product.id)).toMatchObject({ category: 'kitchen', picture: { etag } });
+  });
+
+  it('refuses a bad picture with a 400 problem and stores nothing: not an image, an image under another type, too large, empty, not a body', async () => {
+    const product = await createProduct(1);
+    const refused = [
+      await putPicture(product.id, 'just some text, not a picture', 'image/png'),
+      await putPicture(product.id, PNG, 'image/jpeg'),
+      await putPicture(product.id, Buffer.concat([PNG, Buffer.alloc(600 * 1024)]), 'image/png'),
+      await putPicture(product.id, Buffer.alloc(0), 'image/webp'),
+      await fetch(`${url}/api/products/${product.id}/picture`, { method: 'PUT', headers: admin, body: JSON.stringify({ picture: 'x' }) }),
+    ];
+    for (const res of refused) {
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect(await pictureRows(product.id)).toBe(0);
+    expect(await (await fetch(`${url}/api/products/${product.id}`)).json()).toMatchObject({ picture: null });
+    expect((await putPicture(product.id, PNG, 'image/png', await authHeaders('c-1'))).status).toBe(403);
+    expect((await putPicture(randomUUID(), PNG, 'image/png')).status).toBe(404);
+    expect(await pictureRows(product.id)).toBe(0);
+    // Only the creation was announced: the relay publishes in commit order, so a later product's event tells.
+    const later = await createProduct(1);
+    await recorderV2.waitFor('catalog.product-upserted', later.id);
+    expect(recorderV2.of('catalog.product-upserted', product.id)).toHaveLength(1);
+  });
+
+  it('searches the full text, most relevant first, filtered by category and price, in keyset pages', async () => {
+    const word = `zq${randomUUID().slice(0, 8)}`;
+    const make = async (name: string, description: string, category: string, priceCents: number) => {
+      const res = await fetch(`${url}/api/products`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ sku: `S-${randomUUID()}`, name, description, priceCents, currency: 'EUR', stock: 1, category }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    };
+    const inName = await make(`${word} kettle`, 'boils water', 'kitchen', 3000);
+    const inDescription = await make('Teapot', `pairs well with a ${word}`, 'kitchen', 1500);
+    const otherCategory = await make(`${word} hose`, `a ${word} for the garden`, 'garden', 500);
+    type Page = { items: Array<{ id: string }>; nextCursor: string | null };
+    const list = async (query: string) => (await (await fetch(`${url}/api/products?${query}`)).json()) as Page;
+
+    expect((await list(`q=${word}`)).items.map((p) => p.id)).toEqual([otherCategory, inName, inDescription]);
+    expect((await list(`q=${word}&category=kitchen`)).items.map((p) => p.id)).toEqual([inName, inDescription]);
+    expect((await list(`q=${word}&minPriceCents=1000&maxPriceCents=2000`)).items.map((p) => p.id)).toEqual([inDescription]);
+    expect((await list(`q=${word} -hose`)).items.map((p) => p.id)).toEqual([inName, inDescription]);
+    const seen: string[] = [];
+    let page = await list(`q=${word}&limit=1`);
+    for (;;) {
+      seen.push(...page.items.map((p) => p.id));
+      if (!page.nextCursor) break;
+      page = await list(`q=${word}&limit=1&cursor=${page.nextCursor}`);
+    }
+    expect(seen).toEqual([otherCategory, inName, inDescription]);
+    expect((await list('category=garden&limit=100')).items.map((p) => p.id)).toContain(otherCategory);
+    const categories = (await (await fetch(`${url}/api/categories`)).json()) as { items: Array<{ name: string; productCount: number }> };
+    expect(categories.items.map((c) => c.name)).toEqual(expect.arrayContaining(['garden', 'kitchen']));
+    // A plain cursor is not a search cursor, nor the other way round; bad filters are 400s.
+    const plain = await list('limit=1');
+    expect((await fetch(`${url}/api/products?q=${word}&cursor=${plain.nextCursor}`)).status).toBe(400);
+    expect((await fetch(`${url}/api/products?minPriceCents=5&maxPriceCents=4`)).status).toBe(400);
+    expect((await fetch(`${url}/api/products?category=Not%20A%20Category`)).status).toBe(400);
   });
 
   it('reserves all items of an order once, even when the event arrives twice', async () => {

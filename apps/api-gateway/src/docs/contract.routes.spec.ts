@@ -72,6 +72,9 @@ describe('the contract route table', () => {
     const list = doc.paths['/api/products'].get.parameters.map(({ name, in: where, required }) => ({ name, in: where, required }));
     expect(list).toEqual([
       { name: 'q', in: 'query', required: false },
+      { name: 'category', in: 'query', required: false },
+      { name: 'minPriceCents', in: 'query', required: false },
+      { name: 'maxPriceCents', in: 'query', required: false },
       { name: 'limit', in: 'query', required: false },
       { name: 'cursor', in: 'query', required: false },
     ]);

@@ -39,6 +39,11 @@ export const productView = z.object({
   priceCents: z.number().int().describe('integer minor units'),
   currency: z.string().describe('ISO 4217 code'),
   stock: z.number().int(),
+  category: z.string().nullable().describe('browse with `?category=`; null: none'),
+  picture: z
+    .object({ url: z.string().describe('GET it; revalidate with If-None-Match'), etag: z.string().describe("the bytes' sha256") })
+    .nullable()
+    .describe('null: no picture (the storefront shows a placeholder)'),
   rating: z.object({ average: z.number().nullable(), count: z.number().int() }),
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -27,6 +27,7 @@ const FORWARDED_REQUEST_HEADERS = [
   'content-type',
   'accept',
   'accept-language',
+  'if-none-match',
   'x-request-id',
 ];
 
@@ -55,7 +56,7 @@ function connectionScoped(value: string | string[] | undefined): ReadonlySet<str
 export function forwardedRequestHeaders(
   incoming: IncomingHttpHeaders,
   client: { ip: string; protocol: string },
-  options: { hasBody: boolean },
+  options: { hasBody: boolean; rawBody?: boolean },
 ): Record<string, string> {
   const scoped = connectionScoped(incoming['connection']);
   const headers: Record<string, string> = {};
@@ -63,9 +64,14 @@ export function forwardedRequestHeaders(
     const value = first(incoming[name]);
     if (value !== undefined && !scoped.has(name)) headers[name] = value;
   }
-  // The body is re-serialized JSON (or absent): say so, whatever the client sent.
+  // The body is re-serialized JSON (or absent): say so, whatever the client sent; raw bytes keep their type.
+  if (options.rawBody) return withForwarded(headers, incoming, client);
   if (options.hasBody) headers['content-type'] = 'application/json';
   else delete headers['content-type'];
+  return withForwarded(headers, incoming, client);
+}
+
+function withForwarded(headers: Record<string, string>, incoming: IncomingHttpHeaders, client: { ip: string; protocol: string }): Record<string, string> {
   const forwardedFor = first(incoming['x-forwarded-for']);
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${client.ip}` : client.ip;
   headers['x-forwarded-proto'] = client.protocol;

@@ -40,11 +40,17 @@ export function registerProxyRoutes(fastify: FastifyInstance, deps: { releases: 
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const params = request.params as Record<string, string>;
         const path = read ? `${pathOf(params)}${queryOf(request.url)}` : pathOf(params);
-        const body = request.body === undefined || request.body === null ? undefined : JSON.stringify(request.body);
+        // An image (a picture upload) goes on as its bytes with its content type; anything else is re-serialized JSON.
+        const bytes = Buffer.isBuffer(request.body) ? request.body : undefined;
+        const body = bytes ?? (request.body === undefined || request.body === null ? undefined : JSON.stringify(request.body));
         const call = {
           method: route.method,
           path,
-          headers: forwardedRequestHeaders(request.headers, { ip: request.socket.remoteAddress ?? '', protocol: request.protocol }, { hasBody: body !== undefined }),
+          headers: forwardedRequestHeaders(
+            request.headers,
+            { ip: request.socket.remoteAddress ?? '', protocol: request.protocol },
+            { hasBody: body !== undefined, rawBody: bytes !== undefined },
+          ),
           body,
           client: request.client,
         };

@@ -1,9 +1,13 @@
-import type { ProductView } from '@shop/shared/contracts';
+import type { PictureView, ProductView } from '@shop/shared/contracts';
 import type { ProductRecord } from '@shop/catalog/data-access';
 import { ProductEntity } from '@shop/catalog/domain';
-import type { OutboundEvent } from '@shop/platform/messaging';
 
-export function toProductView(p: ProductRecord): ProductView {
+/** The product's picture route with its etag, or null when it has none. */
+export function pictureOf(id: string, etag: string | null): PictureView | null {
+  return etag ? { url: `/api/products/${id}/picture`, etag } : null;
+}
+
+export function toProductView(p: Omit<ProductRecord, 'search'>): ProductView {
   return {
     id: p.id,
     sku: p.sku,
@@ -12,6 +16,8 @@ export function toProductView(p: ProductRecord): ProductView {
     priceCents: p.priceCents,
     currency: p.currency,
     stock: p.stock,
+    category: p.category,
+    picture: pictureOf(p.id, p.pictureEtag),
     rating: { average: p.ratingCount ? Math.round((p.ratingSum / p.ratingCount) * 100) / 100 : null, count: p.ratingCount },
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
@@ -28,24 +34,7 @@ export function toEntity(p: ProductRecord): ProductEntity {
     currency: p.currency,
     stock: p.stock,
     version: p.version,
+    category: p.category,
+    pictureEtag: p.pictureEtag,
   });
-}
-
-/** What other services may copy of a product (the order service's snapshot). */
-export function productUpserted(product: ProductEntity): OutboundEvent<'catalog.product-upserted'> {
-  const p = product.snapshot;
-  return {
-    type: 'catalog.product-upserted',
-    aggregateId: p.id,
-    aggregateVersion: p.version,
-    data: {
-      productId: p.id,
-      sku: p.sku,
-      name: p.name,
-      description: p.description,
-      priceCents: p.priceCents,
-      currency: p.currency,
-      productVersion: p.version,
-    },
-  };
 }

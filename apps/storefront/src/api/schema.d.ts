@@ -11,8 +11,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List products, newest first, with search
-         * @description When the catalog fails or its breaker is open, the last good answer for the same request (the same parameters however spelt, at most CATALOG_STALE_TTL_MS old) is served with `X-Cache: stale` and `Warning: 110`.
+         * List products, newest first, or search them (full text, ranked), by category and price range
+         * @description Without `q`, newest first; with `q` (web-search syntax: words, "quoted phrases", `or`, `-word`), a full-text search over name, SKU, category and description, most relevant first, then newest. `category`, `minPriceCents` and `maxPriceCents` filter either; `nextCursor` pages either (a search cursor is only valid for a search). When the catalog fails or its breaker is open, the last good answer for the same request (the same parameters however spelt, at most CATALOG_STALE_TTL_MS old) is served with `X-Cache: stale` and `Warning: 110`.
          */
         get: operations["getApiProducts"];
         put?: never;
@@ -41,8 +41,49 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change name, description, price or stock */
+        /** Change name, description, price, stock or category */
         patch: operations["patchApiProductsId"];
+        trace?: never;
+    };
+    "/api/products/{id}/picture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's picture
+         * @description The image bytes with their content type (not JSON), `ETag` (the bytes' sha256) and `Cache-Control: public, max-age=60, must-revalidate`; `If-None-Match` with the current etag answers 304. 404 when the product has no picture.
+         */
+        get: operations["getApiProductsIdPicture"];
+        /**
+         * Set a product's picture
+         * @description The body is the image itself, sent with its content type: `image/png`, `image/jpeg` or `image/webp`, at most 512 KiB. The type is checked against the bytes (their magic numbers); an empty, oversized, unknown or mislabelled image is a 400 and stores nothing. Answers the product with its new `picture`.
+         */
+        put: operations["putApiProductsIdPicture"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The categories in use, with their product counts */
+        get: operations["getApiCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/orders": {
@@ -496,6 +537,9 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string;
+                category?: string;
+                minPriceCents?: number;
+                maxPriceCents?: number;
                 limit?: number;
                 cursor?: string;
             };
@@ -523,6 +567,15 @@ export interface operations {
                             /** @description ISO 4217 code */
                             currency: string;
                             stock: number;
+                            /** @description browse with `?category=`; null: none */
+                            category: string | null;
+                            /** @description null: no picture (the storefront shows a placeholder) */
+                            picture: {
+                                /** @description GET it; revalidate with If-None-Match */
+                                url: string;
+                                /** @description the bytes' sha256 */
+                                etag: string;
+                            } | null;
                             rating: {
                                 average: number | null;
                                 count: number;
@@ -595,6 +648,7 @@ export interface operations {
                     priceCents: number;
                     currency: string;
                     stock: number;
+                    category?: string;
                 };
             };
         };
@@ -616,6 +670,15 @@ export interface operations {
                         /** @description ISO 4217 code */
                         currency: string;
                         stock: number;
+                        /** @description browse with `?category=`; null: none */
+                        category: string | null;
+                        /** @description null: no picture (the storefront shows a placeholder) */
+                        picture: {
+                            /** @description GET it; revalidate with If-None-Match */
+                            url: string;
+                            /** @description the bytes' sha256 */
+                            etag: string;
+                        } | null;
                         rating: {
                             average: number | null;
                             count: number;
@@ -733,6 +796,15 @@ export interface operations {
                         /** @description ISO 4217 code */
                         currency: string;
                         stock: number;
+                        /** @description browse with `?category=`; null: none */
+                        category: string | null;
+                        /** @description null: no picture (the storefront shows a placeholder) */
+                        picture: {
+                            /** @description GET it; revalidate with If-None-Match */
+                            url: string;
+                            /** @description the bytes' sha256 */
+                            etag: string;
+                        } | null;
                         rating: {
                             average: number | null;
                             count: number;
@@ -811,6 +883,7 @@ export interface operations {
                     description?: string;
                     priceCents?: number;
                     stock?: number;
+                    category?: string | null;
                 };
             };
         };
@@ -832,6 +905,15 @@ export interface operations {
                         /** @description ISO 4217 code */
                         currency: string;
                         stock: number;
+                        /** @description browse with `?category=`; null: none */
+                        category: string | null;
+                        /** @description null: no picture (the storefront shows a placeholder) */
+                        picture: {
+                            /** @description GET it; revalidate with If-None-Match */
+                            url: string;
+                            /** @description the bytes' sha256 */
+                            etag: string;
+                        } | null;
                         rating: {
                             average: number | null;
                             count: number;
@@ -886,6 +968,259 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiProductsIdPicture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description not found (someone else's order is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiProductsIdPicture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the product with its picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        sku: string;
+                        name: string;
+                        description: string;
+                        /** @description integer minor units */
+                        priceCents: number;
+                        /** @description ISO 4217 code */
+                        currency: string;
+                        stock: number;
+                        /** @description browse with `?category=`; null: none */
+                        category: string | null;
+                        /** @description null: no picture (the storefront shows a placeholder) */
+                        picture: {
+                            /** @description GET it; revalidate with If-None-Match */
+                            url: string;
+                            /** @description the bytes' sha256 */
+                            etag: string;
+                        } | null;
+                        rating: {
+                            average: number | null;
+                            count: number;
+                        };
+                        /** @description ISO 8601 date-time */
+                        createdAt: string;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description invalid input; `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or not a valid one (refused at the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token is valid but its role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not found (someone else's order is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service is down, full or its circuit breaker is open; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every category, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            productCount: number;
+                        }[];
+                    };
                 };
             };
             /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */

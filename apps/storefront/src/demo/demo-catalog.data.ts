@@ -4,7 +4,9 @@
  * catalog's events flow as for any product. Plain data, read by the loader
  * (Node) and by the browser app, which shows each demo product's picture
  * (`public/pictures/<picture>.svg`, served by the storefront) and category.
- * The contract has no picture or category field: a demo SKU is the key.
+ * Each is created with its category (as the catalog spells categories, see demoCategorySlug); its drawing is
+ * an SVG, which the catalog does not take as a picture (scripts can hide in one), so the shop shows it by SKU
+ * where the product has no picture of its own.
  */
 export interface DemoProduct {
   sku: string;
@@ -19,6 +21,15 @@ export interface DemoProduct {
 }
 
 export type DemoCategory = 'Kitchen' | 'Tea & coffee' | 'Desk' | 'Home';
+
+/** The category as the catalog takes it: `Tea & coffee` → `tea-and-coffee`. */
+export function demoCategorySlug(category: DemoCategory): string {
+  return category
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
 
 const product = (sku: string, category: DemoCategory, name: string, priceCents: number, stock: number, description: string, picture: string): DemoProduct => ({
   sku,

@@ -1,4 +1,4 @@
-import { DEMO_PRODUCTS, type DemoProduct } from './demo-catalog.data';
+import { DEMO_PRODUCTS, demoCategorySlug, type DemoProduct } from './demo-catalog.data';
 
 /** What the loader found and did: `loaded` created products, `left-alone` found someone else's catalog. */
 export type DemoLoadResult = { outcome: 'loaded'; created: number; alreadyThere: number } | { outcome: 'left-alone'; reason: string };
@@ -95,7 +95,8 @@ export async function loadDemoCatalog(options: DemoLoaderOptions): Promise<DemoL
   let raced = 0;
   for (const p of plan.create) {
     const { sku, name, description, priceCents, currency, stock } = p;
-    const answer = await call('POST', '/api/products', { sku, name, description, priceCents, currency, stock }, token);
+    const category = demoCategorySlug(p.category);
+    const answer = await call('POST', '/api/products', { sku, name, description, priceCents, currency, stock, category }, token);
     if (answer.status === 201) created++;
     else if (answer.status === 409) raced++;
     else throw new DemoCatalogError(`POST /api/products ${sku}: ${why(answer)} (${created} created before it)`);

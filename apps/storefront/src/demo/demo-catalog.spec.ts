@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createProductSchema } from '@shop/shared/contracts';
-import { DEMO_PRODUCTS, demoProduct } from './demo-catalog.data';
+import { demoCategorySlug, DEMO_PRODUCTS, demoProduct } from './demo-catalog.data';
 import { planDemoLoad } from './demo-catalog.loader';
 import { demoCatalogEnabled } from './demo-catalog.main';
 
@@ -13,9 +13,11 @@ describe('the demo catalog', () => {
     expect(DEMO_PRODUCTS.length).toBeLessThanOrEqual(24);
     expect(new Set(DEMO_PRODUCTS.map((p) => p.category)).size).toBeGreaterThanOrEqual(3);
     expect(new Set(DEMO_PRODUCTS.map((p) => p.sku)).size).toBe(DEMO_PRODUCTS.length);
-    for (const { sku, name, description, priceCents, currency, stock } of DEMO_PRODUCTS) {
-      expect({ sku, ok: createProductSchema.safeParse({ sku, name, description, priceCents, currency, stock }).success }).toEqual({ sku, ok: true });
+    for (const { sku, name, description, priceCents, currency, stock, category: label } of DEMO_PRODUCTS) {
+      const category = demoCategorySlug(label);
+      expect({ sku, ok: createProductSchema.safeParse({ sku, name, description, priceCents, currency, stock, category }).success }).toEqual({ sku, ok: true });
     }
+    expect(demoCategorySlug('Tea & coffee')).toBe('tea-and-coffee');
   });
 
   it('has a small SVG picture for every product, and no picture without a product', () => {

@@ -22,7 +22,7 @@ import { useStore } from './state/use-store.hook';
 function Page({ route }: { route: Route }) {
   switch (route.name) {
     case 'products':
-      return <ProductListPage query={route.query} />;
+      return <ProductListPage query={route.query} category={route.category} />;
     case 'product':
       return <ProductPage id={route.id} />;
     case 'cart':

@@ -3,3 +3,4 @@ export * from './catalog-data-access.module';
 export { PrismaClient as CatalogPrismaClient, Prisma as CatalogPrisma, ReservationStatus } from './generated/prisma/client';
 export type { Product as ProductRecord, StockReservation as StockReservationRecord } from './generated/prisma/client';
 export * from './pg-catalog.repository';
+export * from './product-search';

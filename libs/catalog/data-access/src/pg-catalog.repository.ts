@@ -3,6 +3,7 @@ import {
   CatalogError,
   PRODUCT_ROWS,
   ProductEntity,
+  ProductPicture,
   ProductRepository,
   RatingContribution,
   RatingRepository,
@@ -21,15 +22,20 @@ interface ProductRow {
   currency: string;
   stock: number;
   version: number;
+  category: string | null;
+  picture_etag: string | null;
 }
 
 const LOCK_PRODUCTS = statement(
-  'select id, sku, name, description, price_cents, currency, stock, version from products where id = any($1::uuid[]) order by id for update',
+  'select id, sku, name, description, price_cents, currency, stock, version, category, picture_etag from products where id = any($1::uuid[]) order by id for update',
 );
-const INSERT_PRODUCT = `insert into products (id, sku, name, description, price_cents, currency, stock, version)
-  values ($1, $2, $3, $4, $5, $6, $7, $8)`;
-const UPDATE_PRODUCT = `update products set name = $2, description = $3, price_cents = $4, stock = $5, version = $6, updated_at = now()
-  where id = $1`;
+const INSERT_PRODUCT = `insert into products (id, sku, name, description, price_cents, currency, stock, version, category)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const UPDATE_PRODUCT = `update products set name = $2, description = $3, price_cents = $4, stock = $5, version = $6, category = $7,
+  picture_etag = $8, updated_at = now() where id = $1`;
+const UPSERT_PICTURE = `insert into product_pictures (product_id, content_type, size, sha256, data) values ($1, $2, $3, $4, $5)
+  on conflict (product_id) do update set content_type = excluded.content_type, size = excluded.size, sha256 = excluded.sha256,
+  data = excluded.data, updated_at = now()`;
 
 function toEntity(r: ProductRow): ProductEntity {
   return ProductEntity.restore({
@@ -41,6 +47,8 @@ function toEntity(r: ProductRow): ProductEntity {
     currency: r.currency,
     stock: r.stock,
     version: r.version,
+    category: r.category,
+    pictureEtag: r.picture_etag,
   });
 }
 
@@ -56,7 +64,7 @@ export class PgProductRepository extends ProductRepository<UnitTx> {
     const p = product.snapshot;
     tx.write({
       sql: `${INSERT_PRODUCT} on conflict (sku) do nothing`,
-      values: [p.id, p.sku, p.name, p.description, p.priceCents, p.currency, p.stock, p.version],
+      values: [p.id, p.sku, p.name, p.description, p.priceCents, p.currency, p.stock, p.version, p.category],
       key: `product:${p.id}`,
       expect: (n) => {
         if (n === 0) throw new CatalogError('DUPLICATE_SKU', `a product with sku ${p.sku} already exists`);
@@ -66,7 +74,19 @@ export class PgProductRepository extends ProductRepository<UnitTx> {
 
   save(tx: UnitTx, product: ProductEntity): void {
     const p = product.snapshot;
-    tx.write({ sql: UPDATE_PRODUCT, values: [p.id, p.name, p.description, p.priceCents, p.stock, p.version], key: `product:${p.id}` });
+    tx.write({
+      sql: UPDATE_PRODUCT,
+      values: [p.id, p.name, p.description, p.priceCents, p.stock, p.version, p.category, p.pictureEtag],
+      key: `product:${p.id}`,
+    });
+  }
+
+  savePicture(tx: UnitTx, picture: ProductPicture): void {
+    tx.write({
+      sql: UPSERT_PICTURE,
+      values: [picture.productId, picture.contentType, picture.data.length, picture.sha256, picture.data],
+      key: `picture:${picture.productId}`,
+    });
   }
 }
 

@@ -1,9 +1,10 @@
 import { DomainError, DomainErrorKind } from '@shop/shared/kernel';
 
-export type CatalogErrorCode = 'INVALID_PRODUCT' | 'INSUFFICIENT_STOCK' | 'DUPLICATE_SKU' | 'NOT_FOUND';
+export type CatalogErrorCode = 'INVALID_PRODUCT' | 'INVALID_PICTURE' | 'INSUFFICIENT_STOCK' | 'DUPLICATE_SKU' | 'NOT_FOUND';
 
 const KINDS: Record<CatalogErrorCode, DomainErrorKind> = {
   INVALID_PRODUCT: 'invalid',
+  INVALID_PICTURE: 'invalid',
   INSUFFICIENT_STOCK: 'conflict',
   DUPLICATE_SKU: 'conflict',
   NOT_FOUND: 'not-found',

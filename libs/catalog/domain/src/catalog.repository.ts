@@ -20,7 +20,19 @@ export abstract class ProductRepository<Tx = unknown> {
   abstract add(tx: Tx, product: ProductEntity): void;
   /** Its changed fields, stock and version. */
   abstract save(tx: Tx, product: ProductEntity): void;
+  /** Stores the product's picture (replacing any), in the unit that saves the product's new picture etag. */
+  abstract savePicture(tx: Tx, picture: ProductPicture): void;
 }
+
+/** A product's picture: checked bytes (ProductPicture.check) and what they are. */
+export interface ProductPicture {
+  productId: string;
+  contentType: PictureContentType;
+  data: Buffer;
+  sha256: string;
+}
+
+export type PictureContentType = 'image/png' | 'image/jpeg' | 'image/webp';
 
 export type ReservationStatus = 'RESERVED' | 'REJECTED' | 'RELEASED';
 

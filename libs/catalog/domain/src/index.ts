@@ -1,3 +1,4 @@
 export * from './product.entity';
 export * from './catalog.errors';
 export * from './catalog.repository';
+export * from './product-picture';

@@ -9,6 +9,25 @@ describe('ProductEntity', () => {
     expect(kettle().snapshot).toMatchObject({ version: 1, description: '', stock: 5 });
   });
 
+  it('has a category or none, changed by an admin like any field; a bad one is refused and changes nothing', () => {
+    expect(kettle().snapshot).toMatchObject({ category: null, pictureEtag: null });
+    const p = kettle();
+    p.update({ category: 'garden-tools' });
+    expect(p.snapshot).toMatchObject({ category: 'garden-tools', version: 2 });
+    expect(() => p.update({ category: 'Garden Tools' })).toThrow(CatalogError);
+    expect(p.snapshot).toMatchObject({ category: 'garden-tools', version: 2 });
+    p.update({ category: null });
+    expect(p.snapshot.category).toBeNull();
+  });
+
+  it('takes a new picture by its sha256, with a new version; anything else is refused', () => {
+    const p = kettle();
+    p.changePicture('a'.repeat(64));
+    expect(p.snapshot).toMatchObject({ pictureEtag: 'a'.repeat(64), version: 2 });
+    expect(() => p.changePicture('not-a-hash')).toThrow(CatalogError);
+    expect(p.snapshot.version).toBe(2);
+  });
+
   it('reserves stock and bumps the version', () => {
     const p = kettle();
     p.reserve(5);

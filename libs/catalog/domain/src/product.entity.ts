@@ -9,9 +9,16 @@ export interface ProductProps {
   currency: string;
   stock: number;
   version: number;
+  /** A short label the storefront browses by, or null. */
+  category: string | null;
+  /** The sha256 of the product's picture, or null without one. */
+  pictureEtag: string | null;
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
+/** Lower-case words joined by single hyphens, e.g. `kitchen` or `garden-tools`. */
+export const CATEGORY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_CENTS = 100_000_000_00;
 const MAX_STOCK = 1_000_000_000;
 
@@ -22,8 +29,10 @@ const MAX_STOCK = 1_000_000_000;
 export class ProductEntity {
   private constructor(private props: ProductProps) {}
 
-  static create(input: Omit<ProductProps, 'version' | 'description'> & { description?: string }): ProductEntity {
-    const props: ProductProps = { ...input, description: input.description ?? '', version: 1 };
+  static create(
+    input: Omit<ProductProps, 'version' | 'description' | 'category' | 'pictureEtag'> & { description?: string; category?: string | null },
+  ): ProductEntity {
+    const props: ProductProps = { ...input, description: input.description ?? '', category: input.category ?? null, pictureEtag: null, version: 1 };
     ProductEntity.check(props);
     return new ProductEntity(props);
   }
@@ -36,11 +45,17 @@ export class ProductEntity {
     return { ...this.props };
   }
 
-  /** Name, description, price and stock are what an admin may change. */
-  update(changes: Partial<Pick<ProductProps, 'name' | 'description' | 'priceCents' | 'stock'>>): void {
+  /** Name, description, price, stock and category (null: none) are what an admin may change. */
+  update(changes: Partial<Pick<ProductProps, 'name' | 'description' | 'priceCents' | 'stock' | 'category'>>): void {
     const next = { ...this.props, ...changes, version: this.props.version + 1 };
     ProductEntity.check(next);
     this.props = next;
+  }
+
+  /** A new picture (its sha256); a new version, so events and read models learn of it. */
+  changePicture(etag: string): void {
+    if (!SHA256.test(etag)) throw new CatalogError('INVALID_PRODUCT', 'a picture is named by its sha256 in hex');
+    this.props = { ...this.props, pictureEtag: etag, version: this.props.version + 1 };
   }
 
   /** Takes stock for an order; all or nothing for this product. */
@@ -71,6 +86,9 @@ export class ProductEntity {
     if (p.description.length > 5_000) problems.push('description must be at most 5000 characters');
     if (!Number.isSafeInteger(p.priceCents) || p.priceCents < 0 || p.priceCents > MAX_CENTS) {
       problems.push(`priceCents must be an integer from 0 to ${MAX_CENTS}`);
+    }
+    if (p.category !== null && (p.category.length > 64 || !CATEGORY.test(p.category))) {
+      problems.push('category must be 1 to 64 lower-case letters, digits and single hyphens');
     }
     if (!CURRENCY.test(p.currency)) problems.push('currency must be an ISO 4217 code such as EUR');
     if (!Number.isSafeInteger(p.stock) || p.stock < 0 || p.stock > MAX_STOCK) {

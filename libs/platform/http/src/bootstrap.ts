@@ -52,6 +52,7 @@ export async function createHttpApp(
   app.useGlobalFilters(new ProblemDetailsFilter());
   refuseOversizedBodies(app);
   acceptEmptyJsonBodies(app);
+  acceptImageBodies(app);
   refuseUnstorableInput(app.getHttpAdapter().getInstance());
   if (options.httpDuration) recordRequestDurations(app, options.httpDuration);
   return app;
@@ -177,6 +178,15 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
       done(err, undefined);
     }
   });
+}
+
+/**
+ * An image body (a product picture upload) arrives as its bytes, for the route to check; the gateway passes
+ * it on unchanged. Any other type without a parser stays a 415.
+ */
+function acceptImageBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
 }
 
 function recordRequestDurations(app: NestFastifyApplication, histogram: Histogram<string>): void {

@@ -10,7 +10,7 @@ import {
 import { Kafka, Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@shop/platform/http';
-import { EventCatalog } from '@shop/shared/contracts';
+import { allEventVersions, EventCatalog } from '@shop/shared/contracts';
 import { Database } from '@shop/platform/database';
 import { countKafkaRequests, createKafka, ensureTopics, KafkaHealth, Outbox, ReplaceableProducer, UnitOfWork } from '@shop/platform/messaging';
 import { currentTraceHeaders } from '@shop/platform/telemetry';
@@ -53,7 +53,7 @@ export class MessagingModule {
           inject: [KAFKA, MessagingMetrics],
           useFactory: async (kafka: Kafka, metrics: MessagingMetrics) => {
             const prefix = options.topicPrefix ?? '';
-            const owned = Object.values(EventCatalog).filter((d) => d.source === options.service).map((d) => prefix + d.topic);
+            const owned = [...new Set(allEventVersions().filter((d) => EventCatalog[d.type].source === options.service).map((d) => prefix + d.topic))];
             await ensureTopics(kafka, owned);
             const log = new Logger('Producer');
             const producer = new ReplaceableProducer({

@@ -17,3 +17,4 @@ export * from './rest/review.schemas';
 export * from './rest/operations.schemas';
 export * from './rest/export.schemas';
 export * from './rest/waiting-room.schemas';
+export * from './events/compatibility';

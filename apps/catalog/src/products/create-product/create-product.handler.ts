@@ -4,7 +4,7 @@ import { ProductEntity, ProductRepository } from '@shop/catalog/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { CreateProductRequest, ProductView } from '@shop/shared/contracts';
 import { ProductViews } from '../product.views';
-import { productUpserted } from '../product.mapper';
+import { ProductEvents } from '../product.events';
 
 @Injectable()
 export class CreateProductHandler {
@@ -12,13 +12,14 @@ export class CreateProductHandler {
     private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductRepository<UnitTx>,
     private readonly views: ProductViews,
+    private readonly events: ProductEvents,
   ) {}
 
   async execute(request: CreateProductRequest): Promise<ProductView> {
     const product = ProductEntity.create({ id: randomUUID(), ...request });
     await this.unitOfWork.run(async (tx) => {
       this.products.add(tx, product);
-      tx.publish(productUpserted(product));
+      tx.publish(...this.events.upserted(product));
     });
     return this.views.get(product.snapshot.id);
   }

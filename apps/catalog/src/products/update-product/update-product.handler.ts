@@ -3,7 +3,7 @@ import { CatalogError, ProductRepository } from '@shop/catalog/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { ProductView, UpdateProductRequest } from '@shop/shared/contracts';
 import { ProductViews } from '../product.views';
-import { productUpserted } from '../product.mapper';
+import { ProductEvents } from '../product.events';
 
 @Injectable()
 export class UpdateProductHandler {
@@ -11,6 +11,7 @@ export class UpdateProductHandler {
     private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductRepository<UnitTx>,
     private readonly views: ProductViews,
+    private readonly events: ProductEvents,
   ) {}
 
   async execute(id: string, changes: UpdateProductRequest): Promise<ProductView> {
@@ -20,7 +21,7 @@ export class UpdateProductHandler {
       if (!product) throw new CatalogError('NOT_FOUND', `no product with id ${id}`);
       product.update(changes);
       this.products.save(tx, product);
-      tx.publish(productUpserted(product));
+      tx.publish(...this.events.upserted(product));
     });
     return this.views.get(id);
   }

@@ -2,36 +2,60 @@ import { useEffect, useState } from 'preact/hooks';
 import { unwrap } from '../../api/api-client';
 import { AddToCartButton } from '../components/add-to-cart.component';
 import { PageTitle } from '../components/page-title.component';
-import { ProductCategory, ProductPicture } from '../components/product-picture.component';
+import { categoryLabel, ProductCategory, ProductPicture } from '../components/product-picture.component';
 import { ProblemAlert } from '../components/problem-alert.component';
 import { Rating } from '../components/rating.component';
 import { formatMoney } from '../format/money.format';
 import { Link } from '../router/link.component';
 import { navigate } from '../router/location.store';
+import { useAsync } from '../state/use-async.hook';
 import { usePaged } from '../state/use-paged.hook';
 import { api } from '../shop.api';
 
 const PAGE_SIZE = 24;
 
-/** `/`: products, newest first, with search (`/?q=`, so a search can be shared). */
-export function ProductListPage({ query }: { query: string }) {
+/** `/?q=&category=`: a shareable address for a search and a category. */
+function listHref(q: string, category: string): string {
+  const params = new URLSearchParams();
+  if (q) params.set('q', q);
+  if (category) params.set('category', category);
+  const search = params.toString();
+  return search ? `/?${search}` : '/';
+}
+
+/** `/`: products, newest first, with search (`/?q=`, most relevant first) and browsing by category (`/?category=`). */
+export function ProductListPage({ query, category }: { query: string; category: string }) {
   const [draft, setDraft] = useState(query);
   useEffect(() => setDraft(query), [query]);
   const products = usePaged(
-    (cursor) => unwrap(api.GET('/api/products', { params: { query: { q: query || undefined, limit: PAGE_SIZE, cursor } } })),
-    [query],
+    (cursor) =>
+      unwrap(api.GET('/api/products', { params: { query: { q: query || undefined, category: category || undefined, limit: PAGE_SIZE, cursor } } })),
+    [query, category],
   );
+  const categories = useAsync(() => unwrap(api.GET('/api/categories')), []);
 
   function search(event: Event) {
     event.preventDefault();
-    const q = draft.trim();
-    navigate(q ? `/?q=${encodeURIComponent(q)}` : '/');
+    navigate(listHref(draft.trim(), category));
   }
 
-  const title = query ? `Products matching “${query}”` : 'Products';
+  const within = category ? ` in ${categoryLabel(category)}` : '';
+  const title = query ? `Products matching “${query}”${within}` : category ? categoryLabel(category) : 'Products';
   return (
     <section>
       <PageTitle>{title}</PageTitle>
+      {categories.data && categories.data.items.length > 0 ? (
+        <nav class="categories" aria-label="Categories">
+          <Link href={listHref(query, '')} aria-current={category ? undefined : 'page'}>
+            All
+          </Link>
+          {categories.data.items.map((c) => (
+            <Link key={c.name} href={listHref(query, c.name)} aria-current={c.name === category ? 'page' : undefined}>
+              {categoryLabel(c.name)} ({c.productCount})
+            </Link>
+          ))}
+        </nav>
+      ) : null}
       <form role="search" class="search" onSubmit={search}>
         <label for="search">Search products</label>
         <div class="search-row">
@@ -47,8 +71,8 @@ export function ProductListPage({ query }: { query: string }) {
       <ul class="product-grid" aria-label="Products">
         {products.items.map((product) => (
           <li key={product.id} class="card product-card" data-testid="product-card">
-            <ProductPicture sku={product.sku} />
-            <ProductCategory sku={product.sku} />
+            <ProductPicture product={product} />
+            <ProductCategory product={product} />
             <h2 class="product-name">
               <Link href={`/products/${product.id}`}>{product.name}</Link>
             </h2>

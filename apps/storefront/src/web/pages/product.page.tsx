@@ -54,8 +54,8 @@ export function ProductPage({ id }: { id: string }) {
       <PageTitle>{p.name}</PageTitle>
       <div class="product-layout">
         <div class="stack">
-          <ProductPicture sku={p.sku} large />
-          <ProductCategory sku={p.sku} />
+          <ProductPicture product={p} large />
+          <ProductCategory product={p} />
           <p class="price price-large">{formatMoney(p.priceCents, p.currency)}</p>
           <Rating average={p.rating.average} count={p.rating.count} />
           <p class="stock">{p.stock > 0 ? `${p.stock} in stock` : 'Out of stock'}</p>

@@ -2,8 +2,9 @@ import { matchRoute, safeNext, signInHref } from './route.matcher';
 
 describe('matchRoute', () => {
   it('maps every page of docs/contract.md to its route', () => {
-    expect(matchRoute('/', '')).toEqual({ name: 'products', query: '' });
-    expect(matchRoute('/', '?q=%20kettle%20')).toEqual({ name: 'products', query: 'kettle' });
+    expect(matchRoute('/', '')).toEqual({ name: 'products', query: '', category: '' });
+    expect(matchRoute('/', '?q=%20kettle%20')).toEqual({ name: 'products', query: 'kettle', category: '' });
+    expect(matchRoute('/', '?q=kettle&category=kitchen')).toEqual({ name: 'products', query: 'kettle', category: 'kitchen' });
     expect(matchRoute('/products/abc', '')).toEqual({ name: 'product', id: 'abc' });
     expect(matchRoute('/cart', '')).toEqual({ name: 'cart' });
     expect(matchRoute('/checkout/', '')).toEqual({ name: 'checkout' });

@@ -1,6 +1,6 @@
 /** The storefront's pages (docs/contract.md): every one has a URL that can be shared. */
 export type Route =
-  | { name: 'products'; query: string }
+  | { name: 'products'; query: string; category: string }
   | { name: 'product'; id: string }
   | { name: 'cart' }
   | { name: 'checkout' }
@@ -19,7 +19,7 @@ export function safeNext(next: string | null): string {
 export function matchRoute(pathname: string, search: string): Route {
   const params = new URLSearchParams(search);
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  if (path === '/') return { name: 'products', query: params.get('q')?.trim() ?? '' };
+  if (path === '/') return { name: 'products', query: params.get('q')?.trim() ?? '', category: params.get('category')?.trim() ?? '' };
   if (path === '/cart') return { name: 'cart' };
   if (path === '/checkout') return { name: 'checkout' };
   if (path === '/orders') return { name: 'orders' };

@@ -29,7 +29,8 @@ export function unstorableText(value: unknown, path: string, found: UnstorableTe
     if (message) found.push({ path, message });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => unstorableText(item, `${path}.${i}`, found, depth + 1));
-  } else if (value !== null && typeof value === 'object') {
+  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    // (A Buffer is an image body's bytes, not text: Postgres stores those as they are.)
     for (const [key, item] of Object.entries(value)) {
       const message = why(key);
       const at = `${path}.${message ? JSON.stringify(key) : key}`;

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Envelope, EventCatalog, EventData, EventHeaders, EventType, parseEnvelope, ServiceName } from '@shop/shared/contracts';
+import { Envelope, EventCatalog, EventData, EventHeaders, EventType, eventVersion, parseEnvelope, ServiceName } from '@shop/shared/contracts';
 
 export interface OutboundEvent<T extends EventType = EventType> {
   type: T;
   aggregateId: string;
   aggregateVersion: number;
   data: EventData<T>;
+  /** A newer version than EventCatalog's (NewerEventVersions), published beside it during its window; its data is checked against that version's schema. */
+  version?: number;
 }
 
 export interface OutboxOptions {
@@ -54,10 +56,13 @@ export class Outbox {
       if (def.source !== this.options.source) {
         throw new Error(`${this.options.source} may not publish ${event.type} (owned by ${def.source})`);
       }
+      const version = event.version ?? def.version;
+      const target = eventVersion(event.type, version);
+      if (!target) throw new Error(`${event.type} v${version} is not defined`);
       const envelope: Envelope = {
         id: randomUUID(),
         type: event.type,
-        version: def.version,
+        version,
         source: this.options.source,
         aggregateId: event.aggregateId,
         aggregateVersion: event.aggregateVersion,
@@ -65,7 +70,7 @@ export class Outbox {
         data: event.data,
       };
       parseEnvelope(envelope);
-      return { envelope, topic: def.topic, headers: { ...context, [EventHeaders.eventId]: envelope.id, [EventHeaders.eventType]: envelope.type } };
+      return { envelope, topic: target.topic, headers: { ...context, [EventHeaders.eventId]: envelope.id, [EventHeaders.eventType]: envelope.type } };
     });
   }
 

@@ -13,6 +13,22 @@ export const productUpsertedV1 = z.object({
 });
 export type ProductUpsertedV1 = z.infer<typeof productUpsertedV1>;
 
+/** A product's picture as events carry it: where to fetch it and its version (the bytes' sha256). */
+export const productPictureRef = z.object({
+  path: z.string().regex(/^\/api\/products\/[0-9a-f-]{36}\/picture$/),
+  etag: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/**
+ * v2 of `catalog.product-upserted`: v1's fields plus the category and the picture (null when the product has
+ * none). Published on its own topic beside v1 during the compatibility window (docs/messaging.md).
+ */
+export const productUpsertedV2 = productUpsertedV1.extend({
+  category: z.string().nullable(),
+  picture: productPictureRef.nullable(),
+});
+export type ProductUpsertedV2 = z.infer<typeof productUpsertedV2>;
+
 const reservedItem = z.object({ productId: z.uuid(), quantity: z.number().int().min(1) });
 
 /** Every item of the order was reserved, in one transaction. */

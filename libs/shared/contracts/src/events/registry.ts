@@ -37,8 +37,33 @@ export const EventCatalog = {
   'review.created': { topic: Topics.reviewReviews, source: 'review', version: 1, data: review.reviewCreatedV1 },
 } as const satisfies Record<string, EventDefinition>;
 
+/**
+ * Newer versions of an event, published beside the version in EventCatalog (which is what every consumer
+ * reads by default) during their compatibility window, each on its own topic: a compacted topic keeps one
+ * record per key, so two versions of one aggregate on one topic would erase each other. A consumer of the
+ * EventCatalog version never receives these; one that meets such a version on its topic dead-letters it.
+ */
+export const NewerEventVersions: Partial<Record<EventType, Record<number, { topic: TopicName; data: z.ZodType }>>> = {
+  'catalog.product-upserted': { 2: { topic: Topics.catalogProductsV2, data: catalog.productUpsertedV2 } },
+};
+
 export type EventType = keyof typeof EventCatalog;
 export type EventData<T extends EventType> = z.infer<(typeof EventCatalog)[T]['data']>;
+
+/** The topic and data schema of one version of an event; undefined for a version the platform does not define. */
+export function eventVersion(type: EventType, version: number): { topic: TopicName; data: z.ZodType } | undefined {
+  const def = EventCatalog[type];
+  if (version === def.version) return { topic: def.topic, data: def.data };
+  return NewerEventVersions[type]?.[version];
+}
+
+/** Every (type, version) the platform defines, with its topic and schema: what the contract test checks. */
+export function allEventVersions(): Array<{ type: EventType; version: number; topic: TopicName; data: z.ZodType }> {
+  return (Object.keys(EventCatalog) as EventType[]).flatMap((type) => [
+    { type, version: EventCatalog[type].version as number, topic: EventCatalog[type].topic as TopicName, data: EventCatalog[type].data as z.ZodType },
+    ...Object.entries(NewerEventVersions[type] ?? {}).map(([v, d]) => ({ type, version: Number(v), topic: d.topic, data: d.data })),
+  ]);
+}
 
 export function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EventCatalog, type);
@@ -64,8 +89,9 @@ export function parseEnvelope(value: unknown): Envelope {
   const env = envelope.data as Envelope;
   if (!isEventType(env.type)) return env;
   const def = EventCatalog[env.type];
-  if (env.version > def.version) return env; // a newer version than this build knows: the caller decides
-  const data = def.data.safeParse(env.data);
+  const newer = env.version > def.version ? NewerEventVersions[env.type]?.[env.version] : undefined;
+  if (env.version > def.version && !newer) return env; // a newer version than this build knows: the caller decides
+  const data = (newer?.data ?? def.data).safeParse(env.data);
   if (!data.success) throw new ContractViolation(`${env.type} v${env.version}: ${describe(data.error)}`);
   return { ...env, data: data.data };
 }

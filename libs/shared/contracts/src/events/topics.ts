@@ -1,6 +1,8 @@
 /** `<service>.<aggregate>.v<major>`; a breaking change gets a new major. */
 export const Topics = {
   catalogProducts: 'catalog.products.v1',
+  /** `catalog.product-upserted` v2, beside v1 during its compatibility window (docs/messaging.md). */
+  catalogProductsV2: 'catalog.products.v2',
   catalogReservations: 'catalog.reservations.v1',
   orderOrders: 'order.orders.v1',
   paymentPayments: 'payment.payments.v1',
@@ -19,4 +21,4 @@ export type ServiceName = (typeof ServiceNames)[number];
  * the catalog's ratings): compacted, so each key's latest event is kept for
  * as long as the topic exists, whatever its age.
  */
-export const CompactedTopics: readonly TopicName[] = [Topics.catalogProducts, Topics.reviewReviews];
+export const CompactedTopics: readonly TopicName[] = [Topics.catalogProducts, Topics.catalogProductsV2, Topics.reviewReviews];

@@ -52,3 +52,21 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
   if (encodeCursor(createdAt, match[2]) !== cursor) return null;
   return { createdAt, id: match[2] };
 }
+
+/** A ranked list's cursor (a search, best first): the last item's relevance, then its (createdAt, id). */
+export function encodeRankedCursor(rank: number, createdAt: Date, id: string): string {
+  return Buffer.from(`${rank}|${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+const RANK_TEXT = /^(0|[1-9]\d{0,8})(\.\d{1,20})?(e-\d{1,2})?\|(.+)$/;
+
+/** The position in a ranked cursor this API handed out; null for anything else (a plain cursor included). */
+export function decodeRankedCursor(cursor: string): { rank: number; createdAt: Date; id: string } | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  const match = RANK_TEXT.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) return null;
+  const rank = Number(match.slice(1, 4).join(''));
+  const rest = decodeCursor(Buffer.from(match[4]).toString('base64url'));
+  if (!Number.isFinite(rank) || !rest || encodeRankedCursor(rank, rest.createdAt, rest.id) !== cursor) return null;
+  return { rank, ...rest };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { productUpsertedV1 } from '../events/catalog.events';
+import { productUpsertedV1, productUpsertedV2 } from '../events/catalog.events';
 import { reviewCreatedV1 } from '../events/review.events';
 import { instant } from './common.schemas';
 
@@ -44,8 +44,15 @@ export const exportQuerySchema = z
   .strict();
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
 
-/** A product as `catalog.product-upserted` carries it, with the time of its last change. */
-export const productExportItemSchema = productUpsertedV1.extend({ changedAt: z.iso.datetime({ offset: true }) });
+/**
+ * A product as `catalog.product-upserted` carries it, with the time of its last change: v1's fields, and v2's
+ * category and picture (optional here, so an importer also reads an export from a catalog that predates them).
+ */
+export const productExportItemSchema = productUpsertedV1.extend({
+  category: productUpsertedV2.shape.category.optional(),
+  picture: productUpsertedV2.shape.picture.optional(),
+  changedAt: z.iso.datetime({ offset: true }),
+});
 export type ProductExportItem = z.infer<typeof productExportItemSchema>;
 export const productExportPageSchema = z.object({ items: z.array(productExportItemSchema), nextCursor: z.string().nullable() });
 export type ProductExportPage = z.infer<typeof productExportPageSchema>;

@@ -1023,6 +1023,15 @@ export interface operations {
                     "application/json": string;
                 };
             };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description not found (someone else's order is not found either) */
             404: {
                 headers: {
@@ -1113,7 +1122,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description invalid input; `errors` names every field at fault */
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1221,6 +1230,15 @@ export interface operations {
                             productCount: number;
                         }[];
                     };
+                };
+            };
+            /** @description invalid input, or input the database cannot store (a NUL byte anywhere, a date out of range); `errors` names every field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description over the client's rate limit (per customer, or per address without a token), or the client alone fills the service's bulkhead; retry after `Retry-After` seconds */

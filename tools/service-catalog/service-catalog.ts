@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CatalogEntity, parseRef, readCatalog as readCatalogAt } from '@shop/platform/service-catalog';
-import { EventCatalog, EventSubscriptions, isEventType } from '@shop/shared/contracts';
+import { allEventVersions, EventCatalog, EventSubscriptions, isEventType } from '@shop/shared/contracts';
 
 export const root = resolve(__dirname, '..', '..');
 
@@ -45,6 +45,8 @@ export interface CodeFacts {
   subscriptions: Record<string, readonly string[]>;
   /** Event type → its topic and the service that may publish it (the contracts). */
   events: Record<string, { topic: string; source: string }>;
+  /** Event type → the topics of all its versions (a newer version of an event has a topic of its own). */
+  versionTopics: Record<string, string[]>;
   gatewayUpstreams: string[];
   /** Each app's port: its k8s Service, and tools/apps.js. */
   k8sPorts: Record<string, number>;
@@ -164,6 +166,7 @@ export function readCode(repoRoot = root): CodeFacts {
     consumed: Object.fromEntries(apps.map((a) => [a, eventsIn(a, /@EventPattern\(\s*'([^']+)'/g, repoRoot)])),
     subscriptions: EventSubscriptions,
     events: Object.fromEntries(Object.entries(EventCatalog).map(([type, def]) => [type, { topic: def.topic, source: def.source }])),
+    versionTopics: allEventVersions().reduce<Record<string, string[]>>((all, e) => ({ ...all, [e.type]: [...(all[e.type] ?? []), e.topic] }), {}),
     gatewayUpstreams: gatewayUpstreams(repoRoot),
     k8sPorts,
     localPorts: Object.fromEntries(APPS.map((a) => [a.name, a.port])),
@@ -233,7 +236,7 @@ export function checkCatalog(entities: CatalogEntity[], facts: CodeFacts, repoRo
 
   // Every topic of the contracts is one API entity, provided by the service its events come from.
   const topics = new Map<string, string>();
-  for (const { topic, source } of Object.values(facts.events)) topics.set(topic, source);
+  for (const [type, { source }] of Object.entries(facts.events)) for (const topic of facts.versionTopics[type] ?? []) topics.set(topic, source);
   const topicApis = entities.filter((e) => e.kind === 'API' && e.metadata.annotations?.['shop/topic']);
   for (const [topic, source] of topics) {
     const apis = topicApis.filter((e) => e.metadata.annotations?.['shop/topic'] === topic);
@@ -286,7 +289,7 @@ export function checkCatalog(entities: CatalogEntity[], facts: CodeFacts, repoRo
     }
     const providedTopics = refs(c, 'providesApis', 'api').map((r) => topicOfApi(r.name)).filter((t): t is string => Boolean(t));
     const consumedTopics = refs(c, 'consumesApis', 'api').map((r) => topicOfApi(r.name)).filter((t): t is string => Boolean(t));
-    const publishedTopics = [...new Set(published.map((t) => facts.events[t]?.topic).filter(Boolean))];
+    const publishedTopics = [...new Set(published.flatMap((t) => facts.versionTopics[t] ?? []))];
     const handledTopics = [...new Set(consumed.map((t) => facts.events[t]?.topic).filter(Boolean))];
     if (!same(providedTopics, publishedTopics)) errors.push(`${where}: provides the topics ${show(providedTopics)}; its code publishes to ${show(publishedTopics)}`);
     if (!same(consumedTopics, handledTopics)) errors.push(`${where}: consumes the topics ${show(consumedTopics)}; its handlers read ${show(handledTopics)}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_RETRY_DELAYS_MS } from '@shop/platform/config';
 import {
+  allEventVersions,
   CompactedTopics,
   deadLetterTopic,
   DltHeaders,
@@ -23,22 +24,26 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
   return rest;
 }
 
-const messageId = (type: EventType) => `${type}.v${EventCatalog[type].version}`;
-const parkedMessageId = (type: EventType) => `${messageId(type)}.parked`;
+/** One version of one event type, with the topic it is published on and its data's schema. */
+type Version = ReturnType<typeof allEventVersions>[number];
+
+const messageId = (e: Version) => `${e.type}.v${e.version}`;
+const parkedMessageId = (e: Version) => `${messageId(e)}.parked`;
+/** The version of each type consumers read today (what EventSubscriptions names): the one in the catalog. */
+const current = (type: EventType): Version => allEventVersions().find((e) => e.type === type && e.version === EventCatalog[type].version) as Version;
 const channelId = (address: string) => address.replace(/[^A-Za-z0-9_-]/g, '_');
 
-/** The envelope of one event type: its `type`, `version` and `source` fixed, its `data` the contract's schema. */
-function payloadOf(type: EventType): JsonSchema {
-  const def = EventCatalog[type];
+/** The envelope of one version of an event: its `type`, `version` and `source` fixed, its `data` the contract's schema. */
+function payloadOf(e: Version): JsonSchema {
   const envelope = jsonSchema(envelopeSchema) as { properties: Record<string, JsonSchema> } & JsonSchema;
   return {
     ...envelope,
     properties: {
       ...envelope.properties,
-      type: { type: 'string', const: type },
-      version: { type: 'integer', const: def.version },
-      source: { type: 'string', const: def.source },
-      data: jsonSchema(def.data),
+      type: { type: 'string', const: e.type },
+      version: { type: 'integer', const: e.version },
+      source: { type: 'string', const: EventCatalog[e.type].source },
+      data: jsonSchema(e.data),
     },
   };
 }
@@ -99,6 +104,8 @@ export function exampleOf(schema: JsonSchema, uuids: string[] = [...UUIDS]): unk
       if (schema.format === 'uuid') return uuids.shift() ?? UUIDS[0];
       if (schema.format === 'date-time') return '2026-12-01T10:00:00.000Z';
       if (schema.pattern === '^[A-Z]{3}$') return 'EUR';
+      if (schema.pattern === '^\\/api\\/products\\/[0-9a-f-]{36}\\/picture$') return `/api/products/${UUIDS[0]}/picture`;
+      if (schema.pattern === '^[0-9a-f]{64}$') return 'ab'.repeat(32);
       if (schema.pattern !== undefined) throw new Error(`no example for the pattern ${String(schema.pattern)}`);
       return 'text';
     }
@@ -107,9 +114,10 @@ export function exampleOf(schema: JsonSchema, uuids: string[] = [...UUIDS]): unk
   }
 }
 
-function message(type: EventType, parked: boolean): JsonSchema {
+function message(e: Version, parked: boolean): JsonSchema {
+  const { type } = e;
   const def = EventCatalog[type];
-  const payload = payloadOf(type);
+  const payload = payloadOf(e);
   const example: Record<string, unknown> = { ...(exampleOf(payload) as Record<string, unknown>), aggregateVersion: 1 };
   const data = example.data as Record<string, unknown>;
   example.aggregateId = String(data.orderId ?? data.productId ?? example.id);
@@ -117,7 +125,7 @@ function message(type: EventType, parked: boolean): JsonSchema {
   headers[EventHeaders.traceparent] = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
   if (parked) {
     Object.assign(headers, {
-      [DltHeaders.originalTopic]: def.topic,
+      [DltHeaders.originalTopic]: e.topic,
       [DltHeaders.originalPartition]: '0',
       [DltHeaders.originalOffset]: '42',
       [DltHeaders.originalTimestamp]: '1764583200000',
@@ -129,21 +137,21 @@ function message(type: EventType, parked: boolean): JsonSchema {
   }
   return {
     name: type,
-    title: `${type} v${def.version}${parked ? ', parked' : ''}`,
+    title: `${type} v${e.version}${parked ? ', parked' : ''}`,
     summary: parked
       ? `${type} as a consumer group parked it: the original key, value and headers, plus where it came from and why it failed. A record that could not be parsed at all goes to the dead-letter topic as it was.`
-      : `${type}, published by ${def.source} through its outbox`,
+      : `${type} v${e.version}, published by ${def.source} through its outbox${e.version === def.version ? '' : ` beside v${def.version}, on a topic of its own (a newer version of a compacted topic's event cannot share the older one's keys)`}`,
     contentType: 'application/json',
     correlationId: { location: `$message.header#/${EventHeaders.eventId}` },
     headers: headersOf(type, parked),
     payload,
     bindings: { kafka: { key: { type: 'string', description: "the aggregate's id (aggregateId): one aggregate's events share a partition, in order" }, bindingVersion: '0.5.0' } },
-    examples: [{ name: parked ? `${type}-parked` : type, headers, payload: example }],
+    examples: [{ name: `${type}-v${e.version}${parked ? '-parked' : ''}`, headers, payload: example }],
   };
 }
 
 const TOPICS = Object.values(Topics) as TopicName[];
-const typesOn = (topic: TopicName) => (Object.keys(EventCatalog) as EventType[]).filter((t) => EventCatalog[t].topic === topic);
+const versionsOn = (topic: TopicName) => allEventVersions().filter((e) => e.topic === topic);
 
 /**
  * AsyncAPI 3.0 for every topic: each service's topics with the events on them
@@ -155,18 +163,19 @@ export function buildAsyncApiDocument(retryDelaysMs: readonly number[] = DEFAULT
   const channels: Record<string, JsonSchema> = {};
   const operations: Record<string, JsonSchema> = {};
   const messages: Record<string, JsonSchema> = {};
-  const ref = (id: string, type: EventType, parked: boolean) => ({ $ref: `#/channels/${id}/messages/${parked ? parkedMessageId(type) : messageId(type)}` });
-  const channelMessages = (types: EventType[], parked: boolean) =>
-    Object.fromEntries(types.map((t) => [parked ? parkedMessageId(t) : messageId(t), { $ref: `#/components/messages/${parked ? parkedMessageId(t) : messageId(t)}` }]));
+  const ref = (id: string, e: Version, parked: boolean) => ({ $ref: `#/channels/${id}/messages/${parked ? parkedMessageId(e) : messageId(e)}` });
+  const channelMessages = (versions: Version[], parked: boolean) =>
+    Object.fromEntries(versions.map((e) => [parked ? parkedMessageId(e) : messageId(e), { $ref: `#/components/messages/${parked ? parkedMessageId(e) : messageId(e)}` }]));
 
-  for (const type of Object.keys(EventCatalog) as EventType[]) {
-    messages[messageId(type)] = message(type, false);
-    messages[parkedMessageId(type)] = message(type, true);
+  for (const e of allEventVersions()) {
+    messages[messageId(e)] = message(e, false);
+    messages[parkedMessageId(e)] = message(e, true);
   }
 
   for (const topic of TOPICS) {
-    const types = typesOn(topic);
-    const owner = EventCatalog[types[0]].source;
+    const types = versionsOn(topic);
+    if (!types.length) throw new Error(`asyncapi: no event is published on ${topic}`);
+    const owner = EventCatalog[types[0].type].source;
     const id = channelId(topic);
     channels[id] = {
       address: topic,
@@ -186,7 +195,7 @@ export function buildAsyncApiDocument(retryDelaysMs: readonly number[] = DEFAULT
 
   for (const [group, subscribed] of Object.entries(EventSubscriptions) as Array<[ServiceName, readonly EventType[]]>) {
     for (const topic of TOPICS) {
-      const types = subscribed.filter((t) => EventCatalog[t].topic === topic);
+      const types = subscribed.filter((t) => EventCatalog[t].topic === topic).map(current);
       if (!types.length) continue;
       const main = channelId(topic);
       operations[`${group}.consumes.${main}`] = {

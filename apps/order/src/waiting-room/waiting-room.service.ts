@@ -122,7 +122,9 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     if (!created && (idempotencyKey === undefined || ticket.idempotencyKey !== idempotencyKey)) {
       throw new OrderError('ALREADY_IN_LINE', `you already wait in line with ticket ${ticket.id}; one place per customer`);
     }
-    return this.view(ticket);
+    const view = await this.view(ticket);
+    // A new ticket shows the estimate it was issued with (and keeps, to be held to it).
+    return created && view.estimatedWaitSeconds !== null ? { ...view, estimatedWaitSeconds: ticket.estimatedWaitSeconds } : view;
   }
 
   /** The customer's (or, for an admin, anybody's) ticket, marking the customer as still there. */

@@ -1,4 +1,4 @@
-import { EventCatalog, EventType, ServiceName, ServiceNames } from '@shop/shared/contracts';
+import { EventCatalog, EventType, ServiceName, ServiceNames, topicOf } from '@shop/shared/contracts';
 
 export type { ServiceName };
 export const SERVICES: ServiceName[] = [...ServiceNames];
@@ -30,6 +30,11 @@ export function publisherOf(type: EventType): ServiceName {
   return EventCatalog[type].source as ServiceName;
 }
 
+/** Whether an event published on `topic` (prefixed or not) is one the subscribers of `type` read: its subscribed version's topic. */
+export function readsFrom(topic: string, type: EventType): boolean {
+  return topic === topicOf(type) || topic.endsWith(`.${topicOf(type)}`);
+}
+
 /** Event types that happen at most once per aggregate (everything but a product's successive versions). */
 export function oncePerAggregate(type: string): boolean {
   return type !== 'catalog.product-upserted';
@@ -47,6 +52,8 @@ export interface OrderFact {
 export interface OutboxFact {
   service: ServiceName;
   id: string;
+  /** Where the relay publishes it (the run's prefix included): one version of a type per topic. */
+  topic: string;
   type: string;
   key: string;
   published: boolean;

@@ -125,7 +125,7 @@ export async function collectFacts(platform: TestPlatform, run: { acceptedOrderI
   const outbox: OutboxFact[] = [];
   const inbox: InboxFact[] = [];
   for (const service of SERVICES) {
-    for (const r of await query<{ id: string; type: string; key: string; published: boolean }>(platform, service, 'select id, type, key, published_at is not null as published from outbox')) {
+    for (const r of await query<{ id: string; topic: string; type: string; key: string; published: boolean }>(platform, service, 'select id, topic, type, key, published_at is not null as published from outbox')) {
       outbox.push({ service, ...r });
     }
     for (const r of await query<{ consumer_group: string; event_id: string; event_type: string }>(platform, service, 'select consumer_group, event_id, event_type from inbox')) {

@@ -1,11 +1,12 @@
+import { EventType, topicOf, Topics } from '@shop/shared/contracts';
 import { ChaosFacts, OutboxFact, ServiceName, SUBSCRIPTIONS } from './chaos-facts';
 import { evaluateInvariants, InvariantKey, InvariantResult, violations } from './invariants';
 
 const A = 'product-a';
 const B = 'product-b';
 
-function event(service: ServiceName, type: string, key: string): OutboxFact {
-  return { service, id: `${type}:${key}`, type, key, published: true };
+function event(service: ServiceName, type: string, key: string, topic = `t.${topicOf(type as EventType)}`): OutboxFact {
+  return { service, id: `${type}:${key}`, topic, type, key, published: true };
 }
 
 /** Three orders after a clean run: one delivered, one declined, one out of stock. */
@@ -126,6 +127,20 @@ describe('chaos invariants', () => {
     const lost = result(evaluateInvariants(facts), 'no-event-lost');
     expect(lost.ok).toBe(false);
     expect(lost.problems).toEqual(['review never processed 1 of 1 order.delivered (e.g. event order.delivered:o1, aggregate o1)']);
+  });
+
+  it('expects a consumer to process the version it reads, not a newer version published on its own topic', () => {
+    const facts = healthy();
+    // catalog publishes v2 beside v1 (its compatibility window); order reads v1 only.
+    const v2 = { ...event('catalog', 'catalog.product-upserted', A, `t.${Topics.catalogProductsV2}`), id: 'v2:product-a' };
+    facts.outbox.push(v2);
+    facts.sourceTopicRecords += 1;
+    expect(result(evaluateInvariants(facts), 'no-event-lost')).toMatchObject({ ok: true, problems: [] });
+    // v1 still counts: the same product's v1 missing from order's inbox is reported.
+    facts.inbox = facts.inbox.filter((i) => !(i.service === 'order' && i.eventId === 'catalog.product-upserted:product-a'));
+    expect(result(evaluateInvariants(facts), 'no-event-lost').problems).toEqual([
+      'order never processed 1 of 2 catalog.product-upserted (e.g. event catalog.product-upserted:product-a, aggregate product-a)',
+    ]);
   });
 
   it('reports a cancellation missing from payment’s inbox, even where payment had nothing to refund', () => {

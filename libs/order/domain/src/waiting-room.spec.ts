@@ -24,8 +24,25 @@ describe('the waiting room', () => {
     expect(room.reason).toMatch(/60 orders in flight at 40 completed\/s: 1.5 s each/);
   });
 
-  it('opens when orders pile up and none completes (stuck, not slow)', () => {
-    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 10, oldestInFlightSeconds: 3 }), tuning, at(1)).open).toBe(true);
+  it('stays closed when orders pile up and none completes: a stage is down, and checkout keeps taking orders through an outage', () => {
+    const room = decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 200, oldestInFlightSeconds: 60 }), tuning, at(1));
+    expect(room.open).toBe(false);
+    expect(room.reason).toMatch(/200 orders in flight and none completed lately .*a stage is down/);
+  });
+
+  it('holds an open room as it is through a stall: the rate does not move and it is not calm', () => {
+    const stalled = load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 50, oldestInFlightSeconds: 5, waiting: 0 });
+    let room = decideWaitingRoom({ ...open, calmSince: at(0) }, stalled, tuning, at(1));
+    expect(room).toMatchObject({ open: true, admitRate: 20, calmSince: null });
+    room = decideWaitingRoom(room, stalled, tuning, at(30));
+    expect(room).toMatchObject({ open: true, admitRate: 20 });
+    // an operator's open room keeps its found rate too
+    expect(decideWaitingRoom({ ...open, mode: 'open' }, { ...stalled, waiting: 40 }, tuning, at(1)).admitRate).toBe(20);
+  });
+
+  it('opens once a stage is back and the backlog would keep new orders past the target', () => {
+    const back = load({ confirmP90Seconds: null, confirmed: 5, completedPerSecond: 30, inFlight: 200, oldestInFlightSeconds: 60 });
+    expect(decideWaitingRoom(closed, back, tuning, at(1))).toMatchObject({ open: true, admitRate: 30 });
   });
 
   it('does not take a few slow orders, or a burst just placed, for load', () => {

@@ -76,19 +76,31 @@ const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
  * orders confirmed lately took longer than the target, or the orders in
  * flight would (by Little's law, in flight ÷ completed per second is the time
  * each spends in flight): the second sees a spike within one measurement,
- * before its orders are late, and sees a lifecycle that completes nothing.
+ * before its orders are late. A lifecycle that completes nothing is not
+ * saturated but stalled (see `stall`).
  */
 export function saturation(load: LifecycleLoad, tuning: WaitingRoomTuning): string | null {
   if (load.confirmP90Seconds !== null && load.confirmed >= tuning.minSample && load.confirmP90Seconds > tuning.targetSeconds) {
     return `placed → confirmed p90 is ${round(load.confirmP90Seconds)} s, over the ${tuning.targetSeconds} s target`;
   }
-  const expected = load.completedPerSecond > 0 ? load.inFlight / load.completedPerSecond : Number.POSITIVE_INFINITY;
+  if (load.completedPerSecond <= 0) return null;
+  const expected = load.inFlight / load.completedPerSecond;
   if (load.inFlight >= tuning.minSample && load.oldestInFlightSeconds > tuning.targetSeconds && expected > tuning.targetSeconds) {
-    return load.completedPerSecond > 0
-      ? `${load.inFlight} orders in flight at ${round(load.completedPerSecond)} completed/s: ${round(expected)} s each, over the ${tuning.targetSeconds} s target`
-      : `${load.inFlight} orders in flight and none completed; the oldest waited ${round(load.oldestInFlightSeconds)} s`;
+    return `${load.inFlight} orders in flight at ${round(load.completedPerSecond)} completed/s: ${round(expected)} s each, over the ${tuning.targetSeconds} s target`;
   }
   return null;
+}
+
+/**
+ * Why the lifecycle counts as stalled, or null: orders wait past the target
+ * and none completed in the window. That is a stage that is down (the broker,
+ * payment), not load: the platform keeps taking orders through an outage (the
+ * outbox holds them and they settle once it is back), so a stall neither opens
+ * the room nor, while it is open, moves its rate or counts as calm.
+ */
+export function stall(load: LifecycleLoad, tuning: WaitingRoomTuning): string | null {
+  if (load.completedPerSecond > 0 || load.inFlight === 0 || load.oldestInFlightSeconds <= tuning.targetSeconds) return null;
+  return `${load.inFlight} orders in flight and none completed lately (the oldest waited ${round(load.oldestInFlightSeconds)} s): a stage is down, not overloaded`;
 }
 
 /**
@@ -102,15 +114,17 @@ export function saturation(load: LifecycleLoad, tuning: WaitingRoomTuning): stri
  */
 export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, tuning: WaitingRoomTuning, now: Date, elapsedSeconds = 1): WaitingRoomState {
   const saturated = saturation(load, tuning);
+  const stalled = saturated ? null : stall(load, tuning);
   if (state.mode !== 'auto') {
     const open = state.mode === 'open';
-    const admitRate = state.ratePerSecond ?? (open ? adaptRate(state, load, tuning, saturated !== null, elapsedSeconds) : 0);
+    const admitRate = state.ratePerSecond ?? (open ? (stalled ? state.admitRate : adaptRate(state, load, tuning, saturated !== null, elapsedSeconds)) : 0);
     return { ...state, open, admitRate, calmSince: null, reason: open ? 'opened by an operator' : 'closed by an operator', changedAt: open !== state.open ? now : state.changedAt };
   }
   if (!state.open) {
-    if (!saturated) return { ...state, admitRate: 0, calmSince: null, reason: INITIAL_WAITING_ROOM.reason };
+    if (!saturated) return { ...state, admitRate: 0, calmSince: null, reason: stalled ?? INITIAL_WAITING_ROOM.reason };
     return { ...state, open: true, admitRate: Math.max(tuning.minRate, load.completedPerSecond), calmSince: null, reason: saturated, changedAt: now };
   }
+  if (stalled) return { ...state, calmSince: null, reason: stalled };
   const calm = !saturated && load.waiting === 0;
   const calmSince = calm ? (state.calmSince ?? now) : null;
   if (calmSince && now.getTime() - calmSince.getTime() >= tuning.closeAfterSeconds * 1000) {

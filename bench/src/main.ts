@@ -19,7 +19,7 @@ import { bareProducerLatency, benchDatabase, outboxPublishLag, replayRate } from
 import { searchBench } from './search.bench';
 import { busyPorts, npmStartRound } from './startup.bench';
 import { headlineChart } from './report-chart';
-import { estimateErrorP90, PhaseResult, waitingRoomBench } from './waiting-room.bench';
+import { estimateByIssue, estimateErrorP90, PhaseResult, waitingRoomBench } from './waiting-room.bench';
 import { percentile, round, summarize } from './stats';
 
 interface Row {
@@ -305,6 +305,7 @@ async function main(): Promise<void> {
             confirmMs: { p50: percentile(confirmMs, 50), p99: percentile(confirmMs, 99) },
             confirmFromTicketMs: { p50: percentile(confirmFromTicketMs, 50), p99: percentile(confirmFromTicketMs, 99) },
             estimateErrorP90: estimateErrorP90(waits),
+            estimateByIssue: estimateByIssue(waits),
             longestWaitSeconds: Math.max(0, ...waits.map((w) => w.real)),
           })),
         ),
@@ -534,7 +535,7 @@ function waitingRoomRows(runs: PhaseResult[][], o: { sustainableRate: number; sp
   const ticketP99 = summarize(withRoom.map((p) => p99(p.confirmFromTicketMs)));
   const withoutP99 = summarize(without.map((p) => p99(p.confirmMs)));
   const ratio = withP99.median / baseP99.median;
-  rows.push({ figure: `placed → CONFIRMED p99 at the sustainable rate (${o.sustainableRate}/s, the room deciding)`, value: round(baseP99.median), spread: `${fmt(baseP99)} ms`, baseline: '-', ratio: '-', target: '-', pass: true });
+  rows.push({ figure: `placed → CONFIRMED p99 at the sustainable rate (${o.sustainableRate}/s, without the room)`, value: round(baseP99.median), spread: `${fmt(baseP99)} ms`, baseline: '-', ratio: '-', target: '-', pass: true });
   rows.push({ figure: `placed → CONFIRMED p99, spike without the room (${spike})`, value: round(withoutP99.median), spread: `${fmt(withoutP99)} ms`, baseline: `sustainable ${round(baseP99.median)} ms`, ratio: `${round(withoutP99.median / baseP99.median)}x`, target: '-', pass: true });
   rows.push({ figure: `placed → CONFIRMED p99, spike with the room, every order placed in it`, value: round(withP99.median), spread: `${fmt(withP99)} ms`, baseline: `sustainable ${round(baseP99.median)} ms`, ratio: `${round(ratio)}x`, target: '≤ 2x sustainable', pass: ratio <= 2 });
   rows.push({ figure: `placed → CONFIRMED p99, spike with the room, orders admitted from a ticket`, value: round(ticketP99.median), spread: `${fmt(ticketP99)} ms`, baseline: `sustainable ${round(baseP99.median)} ms`, ratio: `${round(ticketP99.median / baseP99.median)}x`, target: '≤ 2x sustainable', pass: ticketP99.median <= 2 * baseP99.median });
@@ -556,6 +557,24 @@ function waitingRoomRows(runs: PhaseResult[][], o: { sustainableRate: number; sp
         (p) =>
           `| ${i + 1} | ${p.phase} | ${p.checkouts} | ${p.refused ? `${p.refused} (${Object.entries(p.refusals).map(([k, v]) => `${k} ${v}`).join(', ')})` : 0} | ${p.direct} | ${p.tickets} | ${Object.entries(p.ticketEnds).map(([k, v]) => `${k} ${v}`).join(', ') || '-'} | ${p.roomOpenSeconds} | ${round(percentile(p.confirmMs, 50))} / ${round(p99(p.confirmMs))} | ${p.confirmFromTicketMs.length ? `${round(percentile(p.confirmFromTicketMs, 50))} / ${round(p99(p.confirmFromTicketMs))}` : '-'} | ${p.waits.length ? `${round(estimateErrorP90(p.waits) * 100)} %` : '-'} | ${p.waits.length ? round(Math.max(...p.waits.map((w) => w.real)), 1) : '-'} | ${p.terminal} / ${p.orders} | ${p.problems.join('; ') || 'none'} |`,
       ),
+    ),
+    '',
+    'The estimate against the real wait, by when the tickets were issued (the spike with the room; equal slices of the admitted tickets, in line order):',
+    '',
+    '| run | issued (s into the spike) | tickets | estimate p50 (s) | real wait p50 (s) | error p90 |',
+    '|---|---|---|---|---|---|',
+    ...withRoom.flatMap((p, i) =>
+      estimateByIssue(p.waits).map((s) => `| ${i + 1} | ${s.issuedFrom}..${s.issuedTo} | ${s.tickets} | ${s.estimateP50} | ${s.realP50} | ${round(s.errorP90 * 100)} % |`),
+    ),
+    '',
+    'The room every ten seconds (the spike with the room, from the admin view):',
+    '',
+    '| run | t (s) | open | in line | admit rate (/s) | admitted (/s) | completed (/s) | confirmed p90 (ms) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...withRoom.flatMap((p, i) =>
+      p.timeline
+        .filter((x, k) => k % 10 === 0)
+        .map((x) => `| ${i + 1} | ${x.t} | ${x.open ? 'yes' : 'no'} | ${x.waiting} | ${x.admitRate} | ${x.admittedPerSecond} | ${x.completedPerSecond} | ${x.confirmP90Ms ?? '-'} |`),
     ),
   ];
   sections.push(lines.join('\n'));

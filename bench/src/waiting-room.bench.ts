@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { ServiceName } from '@shop/shared/contracts';
+import type { ServiceName, WaitingRoomView } from '@shop/shared/contracts';
 import { tokenFor } from '@shop/testing';
 import { BenchPlatform } from './bench-platform';
 import { ShopClient, seedProducts } from './load';
@@ -37,18 +37,31 @@ export interface PhaseResult {
   tickets: number;
   /** The room's openings seen in the phase (from the admin view, sampled each second). */
   roomOpenSeconds: number;
+  /** The admin view each second, from the phase's start until its last ticket ended: how the room moved. */
+  timeline: RoomSample[];
   /** Placed → CONFIRMED (the order's creation to its CONFIRMED history entry, both the order service's clock), every order of the phase. */
   confirmMs: number[];
   /** The same, only for orders that came through a ticket. */
   confirmFromTicketMs: number[];
   /** Tickets: how each ended. */
   ticketEnds: Record<string, number>;
-  /** Admitted tickets: the wait promised when issued and the real one (issued → admitted), in seconds. */
-  waits: Array<{ estimate: number; real: number }>;
+  /** Admitted tickets: when issued (seconds into the phase), the wait promised then and the real one (issued → admitted), in seconds. */
+  waits: Array<{ issued: number; estimate: number; real: number }>;
   /** Every order of the phase that reached DELIVERED or CANCELLED, of all; and what could not be accounted for. */
   terminal: number;
   orders: number;
   problems: string[];
+}
+
+export interface RoomSample {
+  /** Seconds into the phase. */
+  t: number;
+  open: boolean;
+  waiting: number;
+  admitRate: number;
+  admittedPerSecond: number;
+  completedPerSecond: number;
+  confirmP90Ms: number | null;
 }
 
 interface Checkout {
@@ -60,8 +73,8 @@ interface Checkout {
 /**
  * A flash sale on the whole platform (five services, the gateway): a steady
  * sustainable rate first (the baseline), then a spike of several times that
- * rate with the waiting room held closed by an operator (today's behaviour
- * without it), then the same spike with the room deciding by itself. Every
+ * rate, both with the waiting room held closed by an operator (today's
+ * behaviour without it), then the same spike with the room deciding by itself. Every
  * checkout is a different customer, who follows a ticket as the storefront
  * does (when its Retry-After says), except a share who close the page at once.
  */
@@ -78,17 +91,27 @@ export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (l
     const products = await seedProducts(client, 4, 1_000_000, seedCustomer);
     const stockBefore = await stock(others.catalog);
     const setRoom = (mode: 'auto' | 'closed') => bench.setWaitingRoom(mode);
-    const roomOpen = async () => {
+    const roomView = async () => {
       const res = await fetch(`${bench.gatewayUrl}/api/admin/waiting-room`, { headers: { authorization: `Bearer ${admin}` } });
-      return ((await res.json()) as { open: boolean }).open;
+      return (await res.json()) as WaitingRoomView;
     };
     let customerSeq = 0;
     const phase = async (name: PhaseResult['phase'], rate: number, seconds: number): Promise<PhaseResult> => {
       const count = Math.round(rate * seconds);
       const tokens = await Promise.all(Array.from({ length: count }, () => tokenFor(`sale-${++customerSeq}-${randomUUID().slice(0, 6)}`)));
-      let openSeconds = 0;
-      const watch = setInterval(() => void roomOpen().then((open) => (openSeconds += open ? 1 : 0), () => undefined), 1_000);
+      const timeline: RoomSample[] = [];
       const started = Date.now();
+      const sample = (view: WaitingRoomView) =>
+        timeline.push({
+          t: round((Date.now() - started) / 1000, 1),
+          open: view.open,
+          waiting: view.waiting,
+          admitRate: round(view.admitRate, 1),
+          admittedPerSecond: view.admittedPerSecond,
+          completedPerSecond: view.completedPerSecond,
+          confirmP90Ms: view.confirmP90Seconds === null ? null : Math.round(view.confirmP90Seconds * 1000),
+        });
+      const watch = setInterval(() => void roomView().then(sample, () => undefined), 1_000);
       const checkouts: Array<Promise<Checkout>> = [];
       let done: Checkout[];
       try {
@@ -104,18 +127,19 @@ export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (l
         clearInterval(watch);
       }
       log(`${name}: ${count} checkouts at ${rate}/s in ${round((Date.now() - started) / 1000, 1)} s (tickets followed to their end)`);
-      return measure(name, rate, seconds, done, openSeconds);
+      return measure(name, rate, seconds, done, timeline, new Date(started));
     };
 
-    const measure = async (name: PhaseResult['phase'], rate: number, seconds: number, done: Checkout[], roomOpenSeconds: number): Promise<PhaseResult> => {
+    const measure = async (name: PhaseResult['phase'], rate: number, seconds: number, done: Checkout[], timeline: RoomSample[], started: Date): Promise<PhaseResult> => {
       const problems: string[] = [];
       const ticketIds = done.filter((c) => c.ticketId).map((c) => c.ticketId as string);
       // How each ticket ended, from the line itself: a customer who closed the page may still have been admitted
       // before the ticket's TTL ran out (their order is placed, as if they had waited), or it expired.
-      const { rows: tickets } = await orderDb.query<{ status: string; order_id: string | null; estimate: number; real: number | null }>(
-        `select status, order_id, estimated_wait_seconds as estimate, extract(epoch from ended_at - created_at)::float8 as real
-           from waiting_room_tickets where id = any($1::uuid[])`,
-        [ticketIds],
+      const { rows: tickets } = await orderDb.query<{ status: string; order_id: string | null; issued: number; estimate: number; real: number | null }>(
+        `select status, order_id, extract(epoch from created_at - $2::timestamptz)::float8 as issued, estimated_wait_seconds as estimate,
+                extract(epoch from ended_at - created_at)::float8 as real
+           from waiting_room_tickets where id = any($1::uuid[]) order by seq`,
+        [ticketIds, started],
       );
       if (tickets.length !== ticketIds.length) problems.push(`${ticketIds.length - tickets.length} tickets missing`);
       const ticketEnds: Record<string, number> = {};
@@ -155,11 +179,12 @@ export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (l
         refusals: done.reduce<Record<string, number>>((kinds, c) => (c.refused ? { ...kinds, [c.refused]: (kinds[c.refused] ?? 0) + 1 } : kinds), {}),
         direct: done.filter((c) => c.orderId && !c.ticketId).length,
         tickets: ticketIds.length,
-        roomOpenSeconds,
+        roomOpenSeconds: timeline.filter((x) => x.open).length,
+        timeline,
         confirmMs: confirms.map(ms),
         confirmFromTicketMs: confirms.filter((r) => fromTicket.has(r.id)).map(ms),
         ticketEnds,
-        waits: tickets.filter((t) => t.status === 'ADMITTED' && t.real !== null).map((t) => ({ estimate: t.estimate, real: t.real as number })),
+        waits: tickets.filter((t) => t.status === 'ADMITTED' && t.real !== null).map((t) => ({ issued: round(t.issued, 2), estimate: t.estimate, real: t.real as number })),
         terminal,
         orders: orderIds.length,
         problems,
@@ -168,10 +193,10 @@ export async function waitingRoomBench(options: WaitingRoomBenchOptions, log: (l
 
     const quiet = () => sleep(10_000);
     const results: PhaseResult[] = [];
-    await setRoom('auto');
+    // The baseline is today's platform at its sustainable rate: every checkout placed at once.
+    await setRoom('closed');
     results.push(await phase('sustainable', options.sustainableRate, options.sustainableSeconds));
     await quiet();
-    await setRoom('closed');
     results.push(await phase('spike without the room', options.sustainableRate * options.spikeMultiple, options.spikeSeconds));
     await quiet();
     await setRoom('auto');
@@ -254,4 +279,19 @@ export function estimateErrorP90(waits: Array<{ estimate: number; real: number }
     waits.map((w) => Math.abs(w.estimate - w.real) / Math.max(w.real, 1)),
     90,
   );
+}
+
+/** The estimate against the real wait by when the tickets were issued (equal slices of the admitted tickets, in line order). */
+export function estimateByIssue(waits: Array<{ issued: number; estimate: number; real: number }>, slices = 6) {
+  const sorted = [...waits].sort((a, b) => a.issued - b.issued);
+  return Array.from({ length: slices }, (_, i) => sorted.slice(Math.floor((i * sorted.length) / slices), Math.floor(((i + 1) * sorted.length) / slices)))
+    .filter((slice) => slice.length > 0)
+    .map((slice) => ({
+      issuedFrom: round(slice[0].issued, 1),
+      issuedTo: round(slice[slice.length - 1].issued, 1),
+      tickets: slice.length,
+      estimateP50: percentile(slice.map((w) => w.estimate), 50),
+      realP50: round(percentile(slice.map((w) => w.real), 50), 1),
+      errorP90: round(estimateErrorP90(slice), 2),
+    }));
 }

@@ -97,7 +97,9 @@ export const waitingRoomView = z.object({
   changedAt: timestamp,
   waiting: z.number().int(),
   inFlight: z.number().int().describe('orders placed and not yet confirmed or cancelled'),
-  admittedPerSecond: z.number(),
+  admittedPerSecond: z
+    .number()
+    .describe('the pace the line moves at: tickets leaving it per second (admitted or expired), or orders completed where that is faster, over about ten seconds; what wait estimates divide by'),
   completedPerSecond: z.number(),
   confirmP90Seconds: z.number().nullable(),
   oldestInFlightSeconds: z.number(),

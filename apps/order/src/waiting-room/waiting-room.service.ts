@@ -47,7 +47,7 @@ export interface TicketView {
 export interface WaitingRoomStatus {
   state: WaitingRoomState;
   load: LifecycleLoad;
-  /** Tickets admitted per second over the last measurements. */
+  /** The line's pace (see WaitingRoomState.lineRate). */
   admittedPerSecond: number;
   targetSeconds: number;
 }
@@ -196,12 +196,12 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     if (now - this.lastMeasure >= MEASURE_EVERY_MS) {
       const seconds = this.lastMeasure ? (now - this.lastMeasure) / 1000 : MEASURE_EVERY_MS / 1000;
       this.lastMeasure = now;
-      await this.room.expire(new Date(now - this.options.ticketTtlSeconds * 1000));
+      const expired = await this.room.expire(new Date(now - this.options.ticketTtlSeconds * 1000));
       this.load = await this.room.measure(WINDOW_SECONDS);
-      const admitted = this.admittedSinceMeasure;
+      const moved = this.admittedSinceMeasure + expired;
       this.admittedSinceMeasure = 0;
       const decided = decideWaitingRoom(state, this.load, this.options, new Date(now), seconds);
-      state = { ...decided, lineRate: lineRate({ ...decided, lineRate: state.open ? state.lineRate : 0 }, admitted, seconds) };
+      state = { ...decided, lineRate: lineRate({ ...decided, lineRate: state.open ? state.lineRate : 0 }, moved, seconds, this.load.completedPerSecond) };
       if (state.open !== this.state.open) this.log.log(`waiting room ${state.open ? 'opened' : 'closed'}: ${state.reason}`);
       await this.room.saveState(state);
     }

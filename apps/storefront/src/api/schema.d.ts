@@ -2452,6 +2452,7 @@ export interface operations {
                         waiting: number;
                         /** @description orders placed and not yet confirmed or cancelled */
                         inFlight: number;
+                        /** @description the pace the line moves at: tickets leaving it per second (admitted or expired), or orders completed where that is faster, over about ten seconds; what wait estimates divide by */
                         admittedPerSecond: number;
                         completedPerSecond: number;
                         confirmP90Seconds: number | null;
@@ -2560,6 +2561,7 @@ export interface operations {
                         waiting: number;
                         /** @description orders placed and not yet confirmed or cancelled */
                         inFlight: number;
+                        /** @description the pace the line moves at: tickets leaving it per second (admitted or expired), or orders completed where that is faster, over about ten seconds; what wait estimates divide by */
                         admittedPerSecond: number;
                         completedPerSecond: number;
                         confirmP90Seconds: number | null;

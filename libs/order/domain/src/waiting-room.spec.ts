@@ -109,11 +109,20 @@ describe('the waiting room', () => {
   });
 
   it("keeps the line's pace as a moving average of about ten seconds", () => {
-    expect(lineRate({ ...open, lineRate: 0 }, 10, 0.5)).toBe(20);
+    expect(lineRate({ ...open, lineRate: 0 }, 10, 0.5, 0)).toBe(20);
     // one slow half second moves it a little, not to the half second's pace
-    const after = lineRate({ ...open, lineRate: 20 }, 0, 0.5);
+    const after = lineRate({ ...open, lineRate: 20 }, 0, 0.5, 0);
     expect(after).toBeGreaterThan(18.9);
     expect(after).toBeLessThan(19.1);
-    expect(lineRate(closed, 10, 0.5)).toBe(0);
+    expect(lineRate(closed, 10, 0.5, 30)).toBe(0);
+  });
+
+  it('paces a line whose admissions still catch up by what the lifecycle completes, from the moment the room opens', () => {
+    // just opened: admissions start low (the rate is still being found), but the line will move as fast as orders complete
+    expect(lineRate({ ...open, lineRate: 0 }, 2, 0.5, 30)).toBe(30);
+    // admitting 20/s while 10/s complete (the backlog of a moment ago): the line moves at 20/s
+    expect(lineRate({ ...open, lineRate: 20 }, 10, 0.5, 10)).toBeCloseTo(20);
+    // admitting 4/s while 24/s complete: the pace follows what completes
+    expect(lineRate({ ...open, lineRate: 20 }, 2, 0.5, 24)).toBeGreaterThan(20);
   });
 });

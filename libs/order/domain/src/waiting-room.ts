@@ -19,7 +19,7 @@ export interface WaitingRoomState {
   open: boolean;
   /** Tickets admitted per second while open: what the lifecycle completes within its target, as found lately. */
   admitRate: number;
-  /** Tickets actually admitted per second, a moving average over about ten seconds: what the wait estimates divide by. */
+  /** The line's pace (tickets leaving it per second, or orders completed where that is faster), a moving average over about ten seconds: what the wait estimates divide by. */
   lineRate: number;
   /** Why the room is as it is, in words for the console. */
   reason: string;
@@ -158,12 +158,16 @@ export function earnTokens(state: WaitingRoomState, tokens: number, elapsedSecon
 }
 
 /**
- * The line's pace after `admitted` tickets in `elapsedSeconds`: a moving average over about ten seconds, so the
- * estimates follow the rate the line really moves at, not each step of the admission rate around it.
+ * The line's pace after `moved` tickets left it (admitted or expired) in `elapsedSeconds`, while the lifecycle
+ * completed `completedPerSecond`: a moving average over about ten seconds, so the estimates follow the rate the
+ * line really moves at, not each step of the admission rate around it. Each sample is the faster of the two: the
+ * room admits as fast as orders complete once it has found its rate, so while admissions still catch up (just
+ * after it opened, or after a cut) the line is about to move as fast as orders complete, and a ticket issued then
+ * waits that long, not as long as the first slow admissions would say.
  */
-export function lineRate(state: WaitingRoomState, admitted: number, elapsedSeconds: number): number {
+export function lineRate(state: WaitingRoomState, moved: number, elapsedSeconds: number, completedPerSecond: number): number {
   if (!state.open || elapsedSeconds <= 0) return 0;
-  const now = admitted / elapsedSeconds;
+  const now = Math.max(moved / elapsedSeconds, completedPerSecond);
   if (state.lineRate <= 0) return now;
   const weight = 1 - Math.exp(-elapsedSeconds / 10);
   return state.lineRate + weight * (now - state.lineRate);

@@ -44,8 +44,8 @@ export function WaitingRoomPanel({ everyMs }: { everyMs: number }) {
           <dl class="counters">
             <dt>In line</dt>
             <dd data-testid="waiting-room-line">{r.waiting}</dd>
-            <dt>Admitted</dt>
-            <dd data-testid="waiting-room-admitted">{r.open ? `${r.admittedPerSecond} orders/s, at a rate of ${r.admitRate}/s` : `${r.admittedPerSecond} orders/s`}</dd>
+            <dt>Line moves at</dt>
+            <dd data-testid="waiting-room-admitted">{r.open ? `${r.admittedPerSecond} tickets/s, admitting at ${r.admitRate}/s` : '-'}</dd>
             <dt>Completed</dt>
             <dd>{`${r.completedPerSecond} orders/s`}</dd>
             <dt>In flight</dt>

@@ -40,6 +40,7 @@ export interface WaitingRoomView {
   changedAt: string;
   waiting: number;
   inFlight: number;
+  /** The pace the line moves at: tickets leaving it per second (admitted or expired), or orders completed where faster; about ten seconds' average. */
   admittedPerSecond: number;
   completedPerSecond: number;
   confirmP90Seconds: number | null;

@@ -78,6 +78,7 @@ describe('the waiting room (whole platform)', () => {
       env: {
         order: {
           WAITING_ROOM_TARGET_MS: '150',
+          WAITING_ROOM_OPEN_AFTER_MS: '500',
           WAITING_ROOM_CLOSE_AFTER_MS: '2000',
           WAITING_ROOM_TICKET_TTL_MS: String(TICKET_TTL_MS),
           WAITING_ROOM_TICK_MS: '100',

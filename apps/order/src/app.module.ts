@@ -63,6 +63,7 @@ export class AppModule {
           provide: WAITING_ROOM_OPTIONS,
           useValue: {
             targetSeconds: config.WAITING_ROOM_TARGET_MS / 1000,
+            openAfterSeconds: config.WAITING_ROOM_OPEN_AFTER_MS / 1000,
             closeAfterSeconds: config.WAITING_ROOM_CLOSE_AFTER_MS / 1000,
             ticketTtlSeconds: config.WAITING_ROOM_TICKET_TTL_MS / 1000,
             tickMs: config.WAITING_ROOM_TICK_MS,

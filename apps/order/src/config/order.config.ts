@@ -9,6 +9,8 @@ export const orderConfigSchema = z
     CATALOG_URL: serviceUrlVar('http://127.0.0.1:3001'),
     /** The waiting room (docs/waiting-room.md): placed → CONFIRMED p90 it holds admitted orders to. */
     WAITING_ROOM_TARGET_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+    /** How long the lifecycle must stay saturated before the room opens by itself (a shorter burst never opens it). */
+    WAITING_ROOM_OPEN_AFTER_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
     /** How long the lifecycle must keep up, nobody waiting, before the room closes by itself. */
     WAITING_ROOM_CLOSE_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** A waiting ticket nobody looked at for this long expires and frees its place. */

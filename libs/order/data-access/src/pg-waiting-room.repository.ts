@@ -13,6 +13,7 @@ interface StateRow {
   reason: string;
   changed_at: Date;
   calm_since: Date | null;
+  saturated_since: Date | null;
 }
 
 interface TicketRow {
@@ -32,9 +33,9 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `seq, id, customer_id, idempotency_key, request, status, order_id, problem, estimated_wait_seconds, created_at, last_seen_at, ended_at`;
 
-const LOAD_STATE = statement(`select mode, rate_per_second, open, admit_rate, line_rate, reason, changed_at, calm_since from waiting_room`);
+const LOAD_STATE = statement(`select mode, rate_per_second, open, admit_rate, line_rate, reason, changed_at, calm_since, saturated_since from waiting_room`);
 const SAVE_STATE = statement(`update waiting_room set mode = $1, rate_per_second = $2, open = $3, admit_rate = $4, line_rate = $5, reason = $6,
-  changed_at = $7, calm_since = $8`);
+  changed_at = $7, calm_since = $8, saturated_since = $9`);
 const JOIN = statement(`insert into waiting_room_tickets (id, customer_id, idempotency_key, request, estimated_wait_seconds, created_at, last_seen_at)
   values ($1, $2, $3, $4::jsonb, $5, $6, $6)
   on conflict (customer_id) where status = 'WAITING' do nothing returning ${TICKET_COLUMNS}`);
@@ -98,11 +99,12 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
       reason: row.reason,
       changedAt: row.changed_at,
       calmSince: row.calm_since,
+      saturatedSince: row.saturated_since,
     };
   }
 
   async saveState(s: WaitingRoomState): Promise<void> {
-    await this.db.execute(SAVE_STATE, [s.mode, s.ratePerSecond, s.open, s.admitRate, s.lineRate, s.reason, s.changedAt, s.calmSince]);
+    await this.db.execute(SAVE_STATE, [s.mode, s.ratePerSecond, s.open, s.admitRate, s.lineRate, s.reason, s.changedAt, s.calmSince, s.saturatedSince]);
   }
 
   async join(t: Omit<WaitingRoomTicket, 'seq' | 'status' | 'orderId' | 'problem' | 'endedAt'>): Promise<{ ticket: WaitingRoomTicket; created: boolean }> {

@@ -1,10 +1,12 @@
 import { admissions, decideWaitingRoom, earnTokens, estimateWaitSeconds, INITIAL_WAITING_ROOM, LifecycleLoad, lineRate, WaitingRoomState } from './waiting-room';
 
-const tuning = { targetSeconds: 0.5, closeAfterSeconds: 10, minRate: 1, minSample: 10 };
+const tuning = { targetSeconds: 0.5, openAfterSeconds: 1, closeAfterSeconds: 10, minRate: 1, minSample: 10 };
 const t0 = new Date('2026-12-05T10:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
 const closed: WaitingRoomState = { ...INITIAL_WAITING_ROOM, changedAt: t0 };
 const open: WaitingRoomState = { ...closed, open: true, admitRate: 20 };
+/** The room after the lifecycle measured `l` for openAfterSeconds. */
+const afterASecondOf = (l: LifecycleLoad) => decideWaitingRoom(decideWaitingRoom(closed, l, tuning, at(0)), l, tuning, at(1));
 const load = (l: Partial<LifecycleLoad>): LifecycleLoad => ({ inFlight: 2, oldestInFlightSeconds: 0.1, confirmP90Seconds: 0.1, confirmed: 40, completedPerSecond: 20, waiting: 0, ...l });
 
 describe('the waiting room', () => {
@@ -12,20 +14,36 @@ describe('the waiting room', () => {
     expect(decideWaitingRoom(closed, load({ inFlight: 8 }), tuning, at(1)).open).toBe(false);
   });
 
+  it('does not open for a burst the lifecycle clears within openAfterSeconds (hysteresis on the way in)', () => {
+    // fifty orders placed at once, still over the target half a second later, cleared a second later
+    const burst = load({ inFlight: 50, oldestInFlightSeconds: 1.2, confirmP90Seconds: 1.1, confirmed: 10, completedPerSecond: 30 });
+    let room = decideWaitingRoom(closed, burst, tuning, at(0));
+    expect(room).toMatchObject({ open: false, saturatedSince: at(0) });
+    expect(room.reason).toMatch(/opens if that lasts 1 s/);
+    room = decideWaitingRoom(room, burst, tuning, at(0.5));
+    expect(room.open).toBe(false);
+    room = decideWaitingRoom(room, load({}), tuning, at(1));
+    expect(room).toMatchObject({ open: false, saturatedSince: null });
+    // a second burst starts the count again
+    room = decideWaitingRoom(room, burst, tuning, at(1.5));
+    expect(decideWaitingRoom(room, burst, tuning, at(2.4)).open).toBe(false);
+    expect(decideWaitingRoom(room, burst, tuning, at(2.5))).toMatchObject({ open: true, admitRate: 30, changedAt: at(2.5), saturatedSince: null });
+  });
+
   it('opens when placed → confirmed p90 is over the target, admitting at the rate orders were completed', () => {
-    const room = decideWaitingRoom(closed, load({ confirmP90Seconds: 1.2, completedPerSecond: 40 }), tuning, at(1));
+    const room = afterASecondOf(load({ confirmP90Seconds: 1.2, completedPerSecond: 40 }));
     expect(room).toMatchObject({ open: true, admitRate: 40, changedAt: at(1) });
     expect(room.reason).toMatch(/p90 is 1.2 s, over the 0.5 s target/);
   });
 
   it('opens when the orders in flight would take longer than the target (Little), before they are late', () => {
-    const room = decideWaitingRoom(closed, load({ inFlight: 60, oldestInFlightSeconds: 0.8, completedPerSecond: 40 }), tuning, at(1));
+    const room = afterASecondOf(load({ inFlight: 60, oldestInFlightSeconds: 0.8, completedPerSecond: 40 }));
     expect(room.open).toBe(true);
     expect(room.reason).toMatch(/60 orders in flight at 40 completed\/s: 1.5 s each/);
   });
 
   it('stays closed when orders pile up and none completes: a stage is down, and checkout keeps taking orders through an outage', () => {
-    const room = decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 200, oldestInFlightSeconds: 60 }), tuning, at(1));
+    const room = afterASecondOf(load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 200, oldestInFlightSeconds: 60 }));
     expect(room.open).toBe(false);
     expect(room.reason).toMatch(/200 orders in flight and none completed lately .*a stage is down/);
   });
@@ -42,17 +60,17 @@ describe('the waiting room', () => {
 
   it('opens once a stage is back and the backlog would keep new orders past the target', () => {
     const back = load({ confirmP90Seconds: null, confirmed: 5, completedPerSecond: 30, inFlight: 200, oldestInFlightSeconds: 60 });
-    expect(decideWaitingRoom(closed, back, tuning, at(1))).toMatchObject({ open: true, admitRate: 30 });
+    expect(afterASecondOf(back)).toMatchObject({ open: true, admitRate: 30 });
   });
 
   it('does not take a few slow orders, or a burst just placed, for load', () => {
     // a few held by an outage
-    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 9, oldestInFlightSeconds: 30 }), tuning, at(1)).open).toBe(false);
+    expect(afterASecondOf(load({ confirmP90Seconds: null, confirmed: 0, completedPerSecond: 0, inFlight: 9, oldestInFlightSeconds: 30 })).open).toBe(false);
     // a few slow confirmations
-    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: 4, confirmed: 9, completedPerSecond: 4.5 }), tuning, at(1)).open).toBe(false);
-    expect(decideWaitingRoom(closed, load({ confirmP90Seconds: 4, confirmed: 10, completedPerSecond: 5 }), tuning, at(1)).open).toBe(true);
+    expect(afterASecondOf(load({ confirmP90Seconds: 4, confirmed: 9, completedPerSecond: 4.5 })).open).toBe(false);
+    expect(afterASecondOf(load({ confirmP90Seconds: 4, confirmed: 10, completedPerSecond: 5 })).open).toBe(true);
     // thirty orders placed a moment ago on an idle shop
-    expect(decideWaitingRoom(closed, load({ inFlight: 30, oldestInFlightSeconds: 0.2, completedPerSecond: 0, confirmed: 0, confirmP90Seconds: null }), tuning, at(1)).open).toBe(false);
+    expect(afterASecondOf(load({ inFlight: 30, oldestInFlightSeconds: 0.2, completedPerSecond: 0, confirmed: 0, confirmP90Seconds: null })).open).toBe(false);
   });
 
   it('slows admission while the target is missed and speeds it up while people wait and the target is met', () => {

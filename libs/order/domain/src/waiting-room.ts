@@ -27,6 +27,8 @@ export interface WaitingRoomState {
   changedAt: Date;
   /** Since when demand has fitted through the room with the lifecycle within its target (closing waits for this to last). */
   calmSince: Date | null;
+  /** Since when the lifecycle has been saturated while the room was closed (opening waits for this to last). */
+  saturatedSince: Date | null;
 }
 
 /** What the order service measured of its lifecycle over the last window. */
@@ -47,6 +49,11 @@ export interface LifecycleLoad {
 export interface WaitingRoomTuning {
   /** Placed → CONFIRMED the room holds admitted orders to (p90). */
   targetSeconds: number;
+  /**
+   * How long the lifecycle must stay saturated before the room opens by itself (hysteresis): a burst the lifecycle
+   * clears within this never shuts the shop, and the rate the room opens at is then measured under the load.
+   */
+  openAfterSeconds: number;
   /** How long demand must fit before the room closes by itself (hysteresis). */
   closeAfterSeconds: number;
   /** The admission rate never goes below this (orders per second), so the line always moves. */
@@ -67,6 +74,7 @@ export const INITIAL_WAITING_ROOM: Omit<WaitingRoomState, 'changedAt'> = {
   lineRate: 0,
   reason: 'the lifecycle keeps up',
   calmSince: null,
+  saturatedSince: null,
 };
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
@@ -105,8 +113,8 @@ export function stall(load: LifecycleLoad, tuning: WaitingRoomTuning): string | 
 
 /**
  * The room after one measurement, `elapsedSeconds` after the previous one. In
- * auto mode it opens when the lifecycle is saturated, admitting at the rate
- * orders were completed; while open the rate drops by a sixth each second the
+ * auto mode it opens once the lifecycle has been saturated for
+ * openAfterSeconds, admitting at the rate orders were completed; while open the rate drops by a sixth each second the
  * target is missed and grows by a tenth each second people wait and the
  * target is met (so it settles where the lifecycle keeps its target); it
  * closes once nobody has waited and the target has been met for
@@ -118,11 +126,23 @@ export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, 
   if (state.mode !== 'auto') {
     const open = state.mode === 'open';
     const admitRate = state.ratePerSecond ?? (open ? (stalled ? state.admitRate : adaptRate(state, load, tuning, saturated !== null, elapsedSeconds)) : 0);
-    return { ...state, open, admitRate, calmSince: null, reason: open ? 'opened by an operator' : 'closed by an operator', changedAt: open !== state.open ? now : state.changedAt };
+    return {
+      ...state,
+      open,
+      admitRate,
+      calmSince: null,
+      saturatedSince: null,
+      reason: open ? 'opened by an operator' : 'closed by an operator',
+      changedAt: open !== state.open ? now : state.changedAt,
+    };
   }
   if (!state.open) {
-    if (!saturated) return { ...state, admitRate: 0, calmSince: null, reason: stalled ?? INITIAL_WAITING_ROOM.reason };
-    return { ...state, open: true, admitRate: Math.max(tuning.minRate, load.completedPerSecond), calmSince: null, reason: saturated, changedAt: now };
+    if (!saturated) return { ...state, admitRate: 0, calmSince: null, saturatedSince: null, reason: stalled ?? INITIAL_WAITING_ROOM.reason };
+    const saturatedSince = state.saturatedSince ?? now;
+    if (now.getTime() - saturatedSince.getTime() < tuning.openAfterSeconds * 1000) {
+      return { ...state, admitRate: 0, calmSince: null, saturatedSince, reason: `${saturated}; opens if that lasts ${tuning.openAfterSeconds} s` };
+    }
+    return { ...state, open: true, admitRate: Math.max(tuning.minRate, load.completedPerSecond), calmSince: null, saturatedSince: null, reason: saturated, changedAt: now };
   }
   if (stalled) return { ...state, calmSince: null, reason: stalled };
   const calm = !saturated && load.waiting === 0;

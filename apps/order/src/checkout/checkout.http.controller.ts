@@ -36,7 +36,7 @@ export class CheckoutHttpController {
     if (idempotencyKey !== undefined && !idempotencyKeySchema.safeParse(idempotencyKey).success) {
       throw new ProblemException(400, 'Idempotency-Key must be 1 to 200 printable ASCII characters');
     }
-    if (this.room.open) {
+    if (await this.room.queues()) {
       const ticket = toTicketView(await this.room.join(user.sub, body, idempotencyKey));
       void reply.header('location', `/api/waiting-room/tickets/${ticket.ticketId}`);
       if (ticket.retryAfterSeconds !== undefined) void reply.header('retry-after', String(ticket.retryAfterSeconds));

@@ -3,17 +3,20 @@ import { randomUUID } from 'node:crypto';
 import {
   admissions,
   decideWaitingRoom,
+  directAllowance,
   earnTokens,
   estimateWaitSeconds,
   lineRate,
   INITIAL_WAITING_ROOM,
   LifecycleLoad,
   OrderError,
+  openForDemand,
   WaitingRoomMode,
   WaitingRoomRepository,
   WaitingRoomState,
   WaitingRoomTicket,
   WaitingRoomTuning,
+  waitingToOpen,
 } from '@shop/order/domain';
 import { DomainError } from '@shop/shared/kernel';
 import type { PlaceOrderRequest } from '@shop/shared/contracts';
@@ -100,9 +103,32 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     await this.ticking;
   }
 
-  /** Whether a checkout now waits in line (as this replica last read the room). */
-  get open(): boolean {
-    return this.state.open;
+  /** This replica opening the room for checkouts that outran the allowance: the others arriving meanwhile wait for it. */
+  private opening?: Promise<boolean>;
+
+  /**
+   * Whether a checkout waits in line: the room is open (as this replica last read it), or it waits to open and
+   * the checkouts before this one have spent what may be placed meanwhile, and this one opens it.
+   */
+  async queues(): Promise<boolean> {
+    if (this.state.open) return true;
+    if (!waitingToOpen(this.state) || (await this.room.takeDirect())) return false;
+    this.opening ??= this.openForDemand().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async openForDemand(): Promise<boolean> {
+    const next = await this.room.exclusively(async () => {
+      const current = await this.room.loadState();
+      if (!waitingToOpen(current)) return current;
+      const opened = openForDemand(current, new Date());
+      await this.room.saveState(opened);
+      this.log.log(`waiting room opened: ${opened.reason}`);
+      return opened;
+    });
+    this.state = next;
+    this.changes++;
+    return next.open;
   }
 
   /** A place in line for this checkout, or the customer's existing one when they already wait with the same key. */
@@ -200,9 +226,14 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
       this.load = await this.room.measure(WINDOW_SECONDS);
       const moved = this.admittedSinceMeasure + expired;
       this.admittedSinceMeasure = 0;
-      const decided = decideWaitingRoom(state, this.load, this.options, new Date(now), seconds);
-      state = { ...decided, lineRate: lineRate({ ...decided, lineRate: state.open ? state.lineRate : 0 }, moved, seconds, this.load.completedPerSecond) };
+      const before = state;
+      const decided = decideWaitingRoom(before, this.load, this.options, new Date(now), seconds);
+      state = { ...decided, lineRate: lineRate({ ...decided, lineRate: before.open ? before.lineRate : 0 }, moved, seconds, this.load.completedPerSecond) };
       if (state.open !== this.state.open) this.log.log(`waiting room ${state.open ? 'opened' : 'closed'}: ${state.reason}`);
+      if (waitingToOpen(state)) {
+        // A new wait starts with a full allowance, set before the state says it waits, so no checkout spends the last one's.
+        await this.room.allowDirect(directAllowance(state, this.options), state.admitRate * seconds, !waitingToOpen(before));
+      }
       await this.room.saveState(state);
     }
     this.state = state;

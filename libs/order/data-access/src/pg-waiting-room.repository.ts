@@ -46,6 +46,9 @@ const TOUCH = statement(`update waiting_room_tickets set last_seen_at = now() wh
 const NEXT = statement(`select ${TICKET_COLUMNS} from waiting_room_tickets where status = 'WAITING' order by seq limit $1`);
 const END = statement(`update waiting_room_tickets set status = $2, order_id = $3, problem = $4::jsonb, ended_at = now() where id = $1 and status = 'WAITING'`);
 const EXPIRE = statement(`update waiting_room_tickets set status = 'EXPIRED', ended_at = now() where status = 'WAITING' and last_seen_at < $1`);
+const ALLOW_DIRECT = statement(`update waiting_room set direct_allowance = case when $3 then $1 else least($1, direct_allowance + $2) end`);
+const TAKE_DIRECT = statement(`update waiting_room set direct_allowance = direct_allowance - 1
+  where mode = 'auto' and not open and saturated_since is not null and direct_allowance >= 1`);
 const WAITING = statement(`select count(*)::int as n from waiting_room_tickets where status = 'WAITING'`);
 /** Orders leave flight when confirmed, or cancelled before that (out of stock, payment declined, the customer). */
 const MEASURE = statement(`with done as (
@@ -155,6 +158,14 @@ export class PgWaitingRoomRepository extends WaitingRoomRepository {
       completedPerSecond: (row?.completed ?? 0) / windowSeconds,
       waiting: row?.waiting ?? 0,
     };
+  }
+
+  async allowDirect(allowance: number, earned: number, reset: boolean): Promise<void> {
+    await this.db.execute(ALLOW_DIRECT, [allowance, earned, reset]);
+  }
+
+  async takeDirect(): Promise<boolean> {
+    return (await this.db.execute(TAKE_DIRECT)) === 1;
   }
 
   async waiting(): Promise<number> {

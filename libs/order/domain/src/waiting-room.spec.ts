@@ -1,4 +1,16 @@
-import { admissions, decideWaitingRoom, earnTokens, estimateWaitSeconds, INITIAL_WAITING_ROOM, LifecycleLoad, lineRate, WaitingRoomState } from './waiting-room';
+import {
+  admissions,
+  decideWaitingRoom,
+  directAllowance,
+  earnTokens,
+  estimateWaitSeconds,
+  INITIAL_WAITING_ROOM,
+  LifecycleLoad,
+  lineRate,
+  openForDemand,
+  waitingToOpen,
+  WaitingRoomState,
+} from './waiting-room';
 
 const tuning = { targetSeconds: 0.5, openAfterSeconds: 1, closeAfterSeconds: 10, minRate: 1, minSample: 10 };
 const t0 = new Date('2026-12-05T10:00:00Z');
@@ -28,6 +40,26 @@ describe('the waiting room', () => {
     room = decideWaitingRoom(room, burst, tuning, at(1.5));
     expect(decideWaitingRoom(room, burst, tuning, at(2.4)).open).toBe(false);
     expect(decideWaitingRoom(room, burst, tuning, at(2.5))).toMatchObject({ open: true, admitRate: 30, changedAt: at(2.5), saturatedSince: null });
+  });
+
+  it('lets checkouts through while it waits to open only as fast as the lifecycle completes them, and opens for the rest', () => {
+    const spike = load({ inFlight: 80, oldestInFlightSeconds: 0.9, confirmP90Seconds: 0.8, confirmed: 12, completedPerSecond: 12 });
+    const waiting = decideWaitingRoom(closed, spike, tuning, at(0));
+    expect(waitingToOpen(waiting)).toBe(true);
+    expect(waiting).toMatchObject({ open: false, admitRate: 12 });
+    expect(waiting.reason).toMatch(/opens if that lasts 1 s, or once checkouts outrun the 12 orders\/s completed/);
+    // one second of completions, never fewer than what counts as load
+    expect(directAllowance(waiting, tuning)).toBe(12);
+    expect(directAllowance({ ...waiting, admitRate: 3 }, tuning)).toBe(10);
+    const opened = openForDemand(waiting, at(0.3));
+    expect(opened).toMatchObject({ open: true, admitRate: 12, saturatedSince: null, changedAt: at(0.3) });
+    expect(opened.reason).toMatch(/checkouts arrive faster than the 12 orders\/s the saturated lifecycle completes/);
+    expect(waitingToOpen(opened)).toBe(false);
+    // a closed room that is not saturated, or one an operator holds, does not wait to open
+    expect(waitingToOpen(decideWaitingRoom(closed, load({}), tuning, at(0)))).toBe(false);
+    expect(waitingToOpen(decideWaitingRoom({ ...closed, mode: 'closed' }, spike, tuning, at(0)))).toBe(false);
+    // once the burst clears, it no longer waits and admits nothing
+    expect(decideWaitingRoom(waiting, load({}), tuning, at(0.5))).toMatchObject({ open: false, admitRate: 0, saturatedSince: null });
   });
 
   it('opens when placed → confirmed p90 is over the target, admitting at the rate orders were completed', () => {

@@ -114,7 +114,8 @@ export function stall(load: LifecycleLoad, tuning: WaitingRoomTuning): string | 
 /**
  * The room after one measurement, `elapsedSeconds` after the previous one. In
  * auto mode it opens once the lifecycle has been saturated for
- * openAfterSeconds, admitting at the rate orders were completed; while open the rate drops by a sixth each second the
+ * openAfterSeconds (or sooner, see `directAllowance`), admitting at the rate
+ * orders were completed; while open the rate drops by a sixth each second the
  * target is missed and grows by a tenth each second people wait and the
  * target is met (so it settles where the lifecycle keeps its target); it
  * closes once nobody has waited and the target has been met for
@@ -140,7 +141,9 @@ export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, 
     if (!saturated) return { ...state, admitRate: 0, calmSince: null, saturatedSince: null, reason: stalled ?? INITIAL_WAITING_ROOM.reason };
     const saturatedSince = state.saturatedSince ?? now;
     if (now.getTime() - saturatedSince.getTime() < tuning.openAfterSeconds * 1000) {
-      return { ...state, admitRate: 0, calmSince: null, saturatedSince, reason: `${saturated}; opens if that lasts ${tuning.openAfterSeconds} s` };
+      // The rate it would open at is also what checkouts may use meanwhile (see directAllowance).
+      const admitRate = Math.max(tuning.minRate, load.completedPerSecond);
+      return { ...state, admitRate, calmSince: null, saturatedSince, reason: `${saturated}; opens if that lasts ${tuning.openAfterSeconds} s, or once checkouts outrun the ${round(admitRate)} orders/s completed` };
     }
     return { ...state, open: true, admitRate: Math.max(tuning.minRate, load.completedPerSecond), calmSince: null, saturatedSince: null, reason: saturated, changedAt: now };
   }
@@ -152,6 +155,37 @@ export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, 
   }
   const admitRate = adaptRate(state, load, tuning, saturated !== null, elapsedSeconds);
   return { ...state, admitRate, calmSince, reason: saturated ?? (calm ? 'the lifecycle keeps up; closing once that lasts' : 'admitting as fast as orders complete within the target') };
+}
+
+/** Whether the room waits to open: closed by itself while the lifecycle is saturated, for at most openAfterSeconds. */
+export function waitingToOpen(state: WaitingRoomState): boolean {
+  return state.mode === 'auto' && !state.open && state.saturatedSince !== null;
+}
+
+/**
+ * How many checkouts a room that waits to open places at once, before it
+ * opens: the hysteresis keeps a burst the lifecycle clears from shutting the
+ * shop, but a spike must not pile up a backlog meanwhile (every order placed
+ * then waits behind it, past the target, however well the room paces the line
+ * later). So the room lets through one second of what the lifecycle completes
+ * (at least minSample), earned again at that rate; checkouts that outrun it
+ * open the room at once (`openForDemand`). Kept in the room's row, so every
+ * replica spends the same allowance.
+ */
+export function directAllowance(state: WaitingRoomState, tuning: WaitingRoomTuning): number {
+  return Math.max(tuning.minSample, state.admitRate);
+}
+
+/** The room opened by a checkout that found the allowance spent while it waited to open. */
+export function openForDemand(state: WaitingRoomState, now: Date): WaitingRoomState {
+  return {
+    ...state,
+    open: true,
+    calmSince: null,
+    saturatedSince: null,
+    reason: `checkouts arrive faster than the ${round(state.admitRate)} orders/s the saturated lifecycle completes`,
+    changedAt: now,
+  };
 }
 
 function adaptRate(state: WaitingRoomState, load: LifecycleLoad, tuning: WaitingRoomTuning, saturated: boolean, elapsedSeconds: number): number {
@@ -239,6 +273,10 @@ export abstract class WaitingRoomRepository {
   /** Waiting tickets not seen since `before` become EXPIRED; how many did. */
   abstract expire(before: Date): Promise<number>;
   abstract measure(windowSeconds: number): Promise<LifecycleLoad>;
+  /** The checkouts a room that waits to open may still place at once (see directAllowance): `allowance` when `reset`, else `earned` more, up to it. */
+  abstract allowDirect(allowance: number, earned: number, reset: boolean): Promise<void>;
+  /** Spends one of them for a checkout; false when none is left or the room no longer waits to open. */
+  abstract takeDirect(): Promise<boolean>;
   /** Tickets waiting, for each admission round. */
   abstract waiting(): Promise<number>;
   /** Runs `work` only on the one replica that holds the room's lock (true when it did). */

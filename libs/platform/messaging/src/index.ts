@@ -7,6 +7,7 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './inbox/inbox';
 export * from './unit-of-work/unit-of-work';
+export * from './unit-of-work/in-memory-unit-of-work';
 export * from './consumer/errors';
 export * from './consumer/dead-letter';
 export * from './consumer/event-consumer';

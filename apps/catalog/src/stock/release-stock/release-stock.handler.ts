@@ -28,6 +28,8 @@ export class ReleaseStockHandler {
     for (const item of reservation.items) products.get(item.productId)?.release(item.quantity);
     for (const product of products.values()) this.products.save(tx, product);
     this.reservations.save(tx, { ...reservation, status: 'RELEASED' });
-    tx.publish({ type: 'catalog.stock-released', aggregateId: orderId, aggregateVersion: 2, data: { orderId, items: reservation.items } });
+    // Reservations made before they kept only product and quantity hold the order's prices too: not part of this event.
+    const items = reservation.items.map(({ productId, quantity }) => ({ productId, quantity }));
+    tx.publish({ type: 'catalog.stock-released', aggregateId: orderId, aggregateVersion: 2, data: { orderId, items } });
   }
 }

@@ -18,6 +18,8 @@ export class ReserveStockHandler {
 
   async execute(tx: UnitTx, order: OrderPlacedV1): Promise<void> {
     const { orderId, items } = order;
+    // What the reservation holds and announces: product and quantity (the release gives back exactly these).
+    const asked = items.map(({ productId, quantity }) => ({ productId, quantity }));
     if (await this.reservations.lock(tx, orderId)) return; // decided already (a republished order), or released before it came
     const products = await this.products.lockMany(
       tx,
@@ -36,18 +38,13 @@ export class ReserveStockHandler {
       }
     }
     if (unknown.length || short.length) {
-      this.reservations.add(tx, { orderId, status: 'REJECTED', items });
+      this.reservations.add(tx, { orderId, status: 'REJECTED', items: asked });
       const reason = unknown.length ? 'UNKNOWN_PRODUCT' : 'OUT_OF_STOCK';
       tx.publish({ type: 'catalog.stock-rejected', aggregateId: orderId, aggregateVersion: 1, data: { orderId, reason, productIds: unknown.length ? unknown : short } });
       return;
     }
     for (const product of products.values()) this.products.save(tx, product);
-    this.reservations.add(tx, { orderId, status: 'RESERVED', items });
-    tx.publish({
-      type: 'catalog.stock-reserved',
-      aggregateId: orderId,
-      aggregateVersion: 1,
-      data: { orderId, items: items.map(({ productId, quantity }) => ({ productId, quantity })) },
-    });
+    this.reservations.add(tx, { orderId, status: 'RESERVED', items: asked });
+    tx.publish({ type: 'catalog.stock-reserved', aggregateId: orderId, aggregateVersion: 1, data: { orderId, items: asked } });
   }
 }

@@ -1,0 +1,83 @@
+import { CatalogError, ProductEntity, ProductPicture, ProductProps, ProductRepository, ReservationRepository, StockReservation } from '@shop/catalog/domain';
+import type { ProductRecord } from '@shop/catalog/data-access';
+import { InMemoryTx, InMemoryUnitOfWork, UnitTx } from '@shop/platform/messaging';
+import { toProductView } from '../src/products/product.mapper';
+import { ProductEvents } from '../src/products/product.events';
+import type { ProductViews } from '../src/products/product.views';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** Products and their pictures kept in maps; what a unit changes is applied only if it commits. */
+export class InMemoryProductRepository extends ProductRepository<UnitTx> {
+  readonly rows = new Map<string, ProductProps>();
+  readonly pictures = new Map<string, ProductPicture>();
+
+  lockMany(_tx: UnitTx, ids: string[]): Promise<Map<string, ProductEntity>> {
+    const found = [...new Set(ids)].sort().flatMap((id) => {
+      const row = this.rows.get(id);
+      return row ? [[id, ProductEntity.restore(copy(row))] as const] : [];
+    });
+    return Promise.resolve(new Map(found));
+  }
+
+  add(tx: UnitTx, product: ProductEntity): void {
+    const props = copy(product.snapshot);
+    if ([...this.rows.values()].some((p) => p.sku === props.sku)) throw new CatalogError('DUPLICATE_SKU', `a product with sku ${props.sku} exists`);
+    InMemoryTx.of(tx).stage(() => this.rows.set(props.id, props));
+  }
+
+  save(tx: UnitTx, product: ProductEntity): void {
+    const props = copy(product.snapshot);
+    InMemoryTx.of(tx).stage(() => this.rows.set(props.id, props));
+  }
+
+  savePicture(tx: UnitTx, picture: ProductPicture): void {
+    InMemoryTx.of(tx).stage(() => this.pictures.set(picture.productId, picture));
+  }
+
+  /** A product stored as it is, for a spec's starting state. */
+  stored(input: Parameters<typeof ProductEntity.create>[0]): ProductProps {
+    const props = copy(ProductEntity.create(input).snapshot);
+    this.rows.set(props.id, props);
+    return props;
+  }
+}
+
+/** Reservations by order; one first decision per order. */
+export class InMemoryReservationRepository extends ReservationRepository<UnitTx> {
+  readonly rows = new Map<string, StockReservation>();
+
+  lock(_tx: UnitTx, orderId: string): Promise<StockReservation | null> {
+    const row = this.rows.get(orderId);
+    return Promise.resolve(row ? copy(row) : null);
+  }
+
+  add(tx: UnitTx, reservation: StockReservation): void {
+    if (this.rows.has(reservation.orderId)) throw new Error(`order ${reservation.orderId} was decided already`);
+    InMemoryTx.of(tx).stage(() => this.rows.set(reservation.orderId, copy(reservation)));
+  }
+
+  save(tx: UnitTx, reservation: StockReservation): void {
+    InMemoryTx.of(tx).stage(() => this.rows.set(reservation.orderId, copy(reservation)));
+  }
+}
+
+/** The catalog's use cases on in-memory state (a product's view read from the in-memory rows, without ratings). */
+export function inMemoryCatalog() {
+  const products = new InMemoryProductRepository();
+  const views = {
+    get: (id: string) => {
+      const row = products.rows.get(id);
+      if (!row) return Promise.reject(new CatalogError('NOT_FOUND', `no product with id ${id}`));
+      const at = new Date(0);
+      return Promise.resolve(toProductView({ ...row, ratingSum: 0, ratingCount: 0, createdAt: at, updatedAt: at } as ProductRecord));
+    },
+  } as unknown as ProductViews;
+  return {
+    unitOfWork: new InMemoryUnitOfWork('catalog'),
+    products,
+    reservations: new InMemoryReservationRepository(),
+    views,
+    events: new ProductEvents({ publishV1: true }),
+  };
+}

@@ -1,20 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
 import { DeliveryPrismaService } from '@shop/delivery/data-access';
 import { closeService, startServiceForTest } from '@shop/platform/service';
 import { DeliveryView, Envelope, EventType, Topics } from '@shop/shared/contracts';
-import {
-  authHeaders,
-  createTestDatabase,
-  eventually,
-  EventRecorder,
-  TEST_JWT_SECRET,
-  TestDatabase,
-  TestKafka,
-  useKafka,
-  eventRecord,
-} from '@shop/testing';
+import { authHeaders, eventually, EventRecorder, useServiceStack } from '@shop/testing';
 import { deliveryService } from '../src/delivery.service';
 
 const address = { name: 'Ada Lovelace', line1: '1 Main St', city: 'Seoul', postalCode: '04524', country: 'KR' };
@@ -26,49 +15,52 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * own, so the courier of one never moves the deliveries of another.
  */
 function useDeliveryStack(delays: { dispatch: number; complete: number }, instances = 1) {
+  const base = useServiceStack<NestFastifyApplication>('delivery', {
+    start: (env) => startServiceForTest(deliveryService, env),
+    stop: closeService,
+    consumes: [Topics.orderOrders],
+    records: [Topics.deliveryDeliveries],
+    env: { COURIER_POLL_INTERVAL_MS: '100', DELIVERY_DISPATCH_DELAY_MS: String(delays.dispatch), DELIVERY_COMPLETE_DELAY_MS: String(delays.complete) },
+    instances,
+  });
+  let deadLetters: EventRecorder;
+  beforeAll(async () => {
+    deadLetters = new EventRecorder(base.kafka.kafka(), [`${base.topic(Topics.orderOrders)}.${base.kafka.prefix}.delivery.dlt`]);
+    await deadLetters.start();
+  });
+  afterAll(async () => {
+    await deadLetters?.stop();
+  });
+
   const stack = {
-    db: undefined as unknown as TestDatabase,
-    kafka: undefined as unknown as TestKafka,
-    apps: [] as NestFastifyApplication[],
-    urls: [] as string[],
-    recorder: undefined as unknown as EventRecorder,
-    deadLetters: undefined as unknown as EventRecorder,
-    producer: undefined as unknown as Producer,
+    get kafka() {
+      return base.kafka;
+    },
     get url() {
-      return stack.urls[0];
+      return base.url;
+    },
+    get apps() {
+      return base.apps;
+    },
+    get urls() {
+      return base.urls;
+    },
+    get recorder() {
+      return base.recorder;
+    },
+    get deadLetters() {
+      return deadLetters;
     },
     get prisma() {
-      return stack.apps[0].get(DeliveryPrismaService);
+      return base.app.get(DeliveryPrismaService);
     },
-    env(): NodeJS.ProcessEnv {
-      return {
-        DATABASE_URL: stack.db.urlFor('delivery'),
-        KAFKA_BROKERS: stack.kafka.brokers.join(','),
-        KAFKA_TOPIC_PREFIX: `${stack.kafka.prefix}.`,
-        JWT_SECRET: TEST_JWT_SECRET,
-        OUTBOX_POLL_INTERVAL_MS: '200',
-        COURIER_POLL_INTERVAL_MS: '100',
-        DELIVERY_DISPATCH_DELAY_MS: String(delays.dispatch),
-        DELIVERY_COMPLETE_DELAY_MS: String(delays.complete),
-      };
-    },
-    async startInstance(overrides: NodeJS.ProcessEnv = {}): Promise<NestFastifyApplication> {
-      const { app, url } = await startServiceForTest(deliveryService, { ...stack.env(), ...overrides });
-      stack.apps.push(app);
-      stack.urls.push(url);
-      return app;
-    },
-    async stopInstance(app: NestFastifyApplication): Promise<void> {
-      const i = stack.apps.indexOf(app);
-      stack.apps.splice(i, 1);
-      stack.urls.splice(i, 1);
-      await closeService(app);
-    },
+    env: base.env,
+    startInstance: base.startInstance,
+    stopInstance: base.stopInstance,
+    settled: base.settled,
     /** Publishes an order event as the order service would: keyed by the order, id and type in headers. */
-    async publish(type: EventType, orderId: string, data: unknown, id: string = randomUUID()): Promise<Envelope> {
-      const { envelope, message } = eventRecord(type, orderId, data, { id });
-      await stack.producer.send({ topic: stack.kafka.topic(Topics.orderOrders), messages: [message] });
-      return envelope;
+    publish(type: EventType, orderId: string, data: unknown, id?: string): Promise<Envelope> {
+      return base.publish(type, orderId, data, { id });
     },
     async confirm(orderId = randomUUID(), customerId = 'customer-1'): Promise<{ orderId: string; event: Envelope }> {
       return { orderId, event: await stack.publish('order.confirmed', orderId, { orderId, customerId, shippingAddress: address }) };
@@ -79,7 +71,7 @@ function useDeliveryStack(delays: { dispatch: number; complete: number }, instan
     },
     /** Every delivery event for one order, in the order the broker delivered them. */
     eventsOf(orderId: string) {
-      return stack.recorder.events.filter((e) => (e.event.data as { orderId?: string }).orderId === orderId);
+      return base.recorder.events.filter((e) => (e.event.data as { orderId?: string }).orderId === orderId);
     },
     async scheduled(orderId: string): Promise<string> {
       const found = await eventually(() => {
@@ -92,33 +84,9 @@ function useDeliveryStack(delays: { dispatch: number; complete: number }, instan
     /** A POST without a body, so without a content type (Fastify refuses an empty JSON body). */
     async advance(id: string, as: { sub: string; role: 'customer' | 'admin' } = { sub: 'admin-1', role: 'admin' }): Promise<Response> {
       const { authorization } = await authHeaders(as.sub, as.role);
-      return fetch(`${stack.url}/api/admin/deliveries/${id}/advance`, { method: 'POST', headers: { authorization } });
+      return fetch(`${base.url}/api/admin/deliveries/${id}/advance`, { method: 'POST', headers: { authorization } });
     },
   };
-
-  beforeAll(async () => {
-    stack.db = await createTestDatabase();
-    await stack.db.migrate('delivery');
-    stack.kafka = useKafka();
-    for (let i = 0; i < instances; i++) await stack.startInstance();
-    await stack.kafka.createTopics([stack.kafka.topic(Topics.orderOrders)]);
-    stack.recorder = new EventRecorder(stack.kafka.kafka(), [stack.kafka.topic(Topics.deliveryDeliveries)]);
-    await stack.recorder.start();
-    stack.deadLetters = new EventRecorder(stack.kafka.kafka(), [`${stack.kafka.topic(Topics.orderOrders)}.${stack.kafka.prefix}.delivery.dlt`]);
-    await stack.deadLetters.start();
-    stack.producer = stack.kafka.kafka().producer();
-    await stack.producer.connect();
-  });
-
-  afterAll(async () => {
-    await stack.producer?.disconnect();
-    await stack.recorder?.stop();
-    await stack.deadLetters?.stop();
-    for (const app of [...stack.apps]) await closeService(app);
-    await stack.kafka?.cleanup();
-    await stack.db?.drop();
-  });
-
   return stack;
 }
 
@@ -175,7 +143,7 @@ describe('delivery service (real Postgres and Kafka)', () => {
       await s.publish('order.confirmed', orderId, event.data, event.id); // the same event, redelivered
       await s.publish('order.confirmed', orderId, event.data); // the same fact under another event id
       await eventually(() => expect(s.eventsOf(orderId).map((e) => e.event.type)).toContain('delivery.delivered'));
-      await sleep(700);
+      await s.settled();
       expect(await s.prisma.delivery.count({ where: { orderId } })).toBe(1);
       expect(s.eventsOf(orderId).map((e) => e.event.type)).toEqual(['delivery.scheduled', 'delivery.dispatched', 'delivery.delivered']);
     });
@@ -187,7 +155,7 @@ describe('delivery service (real Postgres and Kafka)', () => {
         const done = orders.filter((o) => s.eventsOf(o).some((e) => e.event.type === 'delivery.delivered'));
         expect(done).toHaveLength(40);
       }, 30_000);
-      await sleep(700);
+      await s.settled();
       for (const orderId of orders) {
         expect(s.eventsOf(orderId).map((e) => e.event.type)).toEqual(['delivery.scheduled', 'delivery.dispatched', 'delivery.delivered']);
       }
@@ -200,7 +168,7 @@ describe('delivery service (real Postgres and Kafka)', () => {
       const { orderId } = await s.confirm();
       await eventually(() => expect(s.eventsOf(orderId).map((e) => e.event.type)).toContain('delivery.delivered'));
       await s.cancel(orderId);
-      await sleep(700);
+      await s.settled();
       expect((await s.prisma.delivery.findUniqueOrThrow({ where: { orderId } })).status).toBe('DELIVERED');
       expect(s.eventsOf(orderId).map((e) => e.event.type)).not.toContain('delivery.cancelled');
     });
@@ -266,7 +234,7 @@ describe('delivery service (real Postgres and Kafka)', () => {
       await s.cancel(orderId, cancel.id); // redelivery of the same event
       await s.cancel(orderId); // the same fact under another event id
       await eventually(() => expect(s.eventsOf(orderId).map((e) => e.event.type)).toContain('delivery.cancelled'));
-      await sleep(700);
+      await s.settled();
       const cancelled = s.eventsOf(orderId).filter((e) => e.event.type === 'delivery.cancelled');
       expect(cancelled).toHaveLength(1);
       expect(cancelled[0].event).toMatchObject({ aggregateId: id, aggregateVersion: 2, data: { deliveryId: id, orderId, reason: 'CUSTOMER_REQUEST' } });
@@ -284,7 +252,7 @@ describe('delivery service (real Postgres and Kafka)', () => {
       const id = await s.scheduled(orderId);
       expect((await s.advance(id)).status).toBe(200);
       await s.cancel(orderId);
-      await sleep(700);
+      await s.settled();
       expect((await s.prisma.delivery.findUniqueOrThrow({ where: { id } })).status).toBe('DISPATCHED');
       expect(s.eventsOf(orderId).map((e) => e.event.type)).toEqual(['delivery.scheduled', 'delivery.dispatched']);
     });

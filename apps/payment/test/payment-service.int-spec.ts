@@ -1,41 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
 import { PaymentPrismaService } from '@shop/payment/data-access';
 import { DeadlineProvider, SimulatedPaymentProvider } from '@shop/payment/domain';
 import { claimEvents, UnitTx } from '@shop/platform/messaging';
 import { closeService, startServiceForTest } from '@shop/platform/service';
 import { EventType, OrderAwaitingPaymentV1, Topics } from '@shop/shared/contracts';
-import {
-  authHeaders,
-  createTestDatabase,
-  EventRecorder,
-  TEST_JWT_SECRET,
-  TestDatabase,
-  TestKafka,
-  useKafka,
-  eventRecord,
-} from '@shop/testing';
+import { authHeaders, useServiceStack } from '@shop/testing';
 import { AuthorizePaymentHandler } from '../src/payments/authorize-payment/authorize-payment.handler';
 import { PAYMENT_PROVIDER } from '../src/payments/payment.tokens';
 import { paymentService } from '../src/payment.service';
 
 /** The payment service against the real Postgres and Kafka. */
 describe('payment service (real Postgres and Kafka)', () => {
-  let db: TestDatabase;
-  let kafka: TestKafka;
-  let app: NestFastifyApplication;
-  let url: string;
-  let recorder: EventRecorder;
-  let producer: Producer;
-  let prisma: PaymentPrismaService;
-
-  const topic = (name: string) => kafka.topic(name);
-  const publish = async (type: EventType, aggregateId: string, data: unknown, id: string = randomUUID()) => {
-    const { envelope, message } = eventRecord(type, aggregateId, data, { id });
-    await producer.send({ topic: topic(Topics.orderOrders), messages: [message] });
-    return envelope;
-  };
+  const s = useServiceStack<NestFastifyApplication>('payment', {
+    start: (env) => startServiceForTest(paymentService, env),
+    stop: closeService,
+    consumes: [Topics.orderOrders],
+    records: [Topics.paymentPayments],
+  });
+  const publish = (type: EventType, aggregateId: string, data: unknown, id?: string) => s.publish(type, aggregateId, data, { id });
+  const prisma = () => s.app.get(PaymentPrismaService);
   const awaitingPayment = (over: Partial<OrderAwaitingPaymentV1> = {}): OrderAwaitingPaymentV1 => ({
     orderId: randomUUID(),
     customerId: `c-${randomUUID()}`,
@@ -50,55 +34,18 @@ describe('payment service (real Postgres and Kafka)', () => {
     reason: 'CUSTOMER_REQUEST',
     previousStatus: 'CONFIRMED',
   });
-  /**
-   * Waits until everything published so far under this key has been handled and its events relayed:
-   * a fresh order published under the same key lands behind them in the partition, and its event
-   * is written to the outbox after theirs, which the relay publishes in order.
-   */
-  const drained = async (key: string) => {
-    const marker = awaitingPayment();
-    await publish('order.awaiting-payment', key, marker);
-    await recorder.waitFor('payment.authorized', marker.orderId);
-  };
-  const paymentEvents = (orderId: string) => recorder.events.filter((e) => (e.event.data as { orderId: string }).orderId === orderId).map((e) => e.event.type);
-  const outboxRows = (orderId: string) => prisma.outbox.count({ where: { key: orderId } });
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await db.migrate('payment');
-    kafka = useKafka();
-    await kafka.createTopics([topic(Topics.orderOrders)]);
-    ({ app, url } = await startServiceForTest(paymentService, {
-      DATABASE_URL: db.urlFor('payment'),
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_TOPIC_PREFIX: `${kafka.prefix}.`,
-      JWT_SECRET: TEST_JWT_SECRET,
-      OUTBOX_POLL_INTERVAL_MS: '200',
-    }));
-    prisma = app.get(PaymentPrismaService);
-    recorder = new EventRecorder(kafka.kafka(), [topic(Topics.paymentPayments)]);
-    await recorder.start();
-    producer = kafka.kafka().producer();
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await recorder?.stop();
-    await closeService(app);
-    await kafka?.cleanup();
-    await db?.drop();
-  });
+  const paymentEvents = (orderId: string) => s.recorder.events.filter((e) => (e.event.data as { orderId: string }).orderId === orderId).map((e) => e.event.type);
+  const outboxRows = (orderId: string) => prisma().outbox.count({ where: { key: orderId } });
 
   it('is live, and its status is ok because Postgres and Kafka both answer', async () => {
-    expect((await fetch(`${url}/health/live`)).status).toBe(200);
-    const ready = await fetch(`${url}/health/status`);
+    expect((await fetch(`${s.url}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${s.url}/health/status`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
   });
 
   it('uses the simulated provider unless another is plugged in, behind a deadline on every call', () => {
-    const provider = app.get(PAYMENT_PROVIDER);
+    const provider = s.app.get(PAYMENT_PROVIDER);
     expect(provider).toBeInstanceOf(DeadlineProvider);
     expect((provider as DeadlineProvider).inner).toBeInstanceOf(SimulatedPaymentProvider);
   });
@@ -106,8 +53,8 @@ describe('payment service (real Postgres and Kafka)', () => {
   it('authorizes an approved token, stores the payment in the payments schema and publishes payment.authorized', async () => {
     const order = awaitingPayment();
     await publish('order.awaiting-payment', order.orderId, order);
-    const record = await recorder.waitFor('payment.authorized', order.orderId);
-    const stored = await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    const record = await s.recorder.waitFor('payment.authorized', order.orderId);
+    const stored = await prisma().payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
     expect(stored).toMatchObject({
       customerId: order.customerId,
       status: 'AUTHORIZED',
@@ -127,7 +74,7 @@ describe('payment service (real Postgres and Kafka)', () => {
       aggregateVersion: 1,
       data: { paymentId: stored.id, orderId: order.orderId, amountCents: 4999, currency: 'EUR' },
     });
-    const [{ schema }] = await prisma.$queryRawUnsafe<Array<{ schema: string }>>(
+    const [{ schema }] = await prisma().$queryRawUnsafe<Array<{ schema: string }>>(
       `select table_schema as schema from information_schema.tables where table_name = 'payments'`,
     );
     expect(schema).toBe('payments');
@@ -136,11 +83,11 @@ describe('payment service (real Postgres and Kafka)', () => {
   it('charges exactly the amount and currency of the event', async () => {
     const order = awaitingPayment({ amountCents: 123_457, currency: 'USD' });
     await publish('order.awaiting-payment', order.orderId, order);
-    const record = await recorder.waitFor('payment.authorized', order.orderId);
+    const record = await s.recorder.waitFor('payment.authorized', order.orderId);
     expect(record.event.data).toMatchObject({ amountCents: 123_457, currency: 'USD' });
-    const stored = await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    const stored = await prisma().payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
     expect([stored.amountCents, stored.currency]).toEqual([123_457, 'USD']);
-    const [view] = (await (await fetch(`${url}/api/payments?orderId=${order.orderId}`, { headers: await authHeaders(order.customerId) })).json()) as Array<{
+    const [view] = (await (await fetch(`${s.url}/api/payments?orderId=${order.orderId}`, { headers: await authHeaders(order.customerId) })).json()) as Array<{
       amountCents: number;
       currency: string;
     }>;
@@ -150,29 +97,29 @@ describe('payment service (real Postgres and Kafka)', () => {
   it('declines a tok_decline token and publishes payment.declined with the reason', async () => {
     const order = awaitingPayment({ paymentToken: 'tok_decline_x' });
     await publish('order.awaiting-payment', order.orderId, order);
-    const record = await recorder.waitFor('payment.declined', order.orderId);
-    const stored = await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    const record = await s.recorder.waitFor('payment.declined', order.orderId);
+    const stored = await prisma().payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
     expect(stored).toMatchObject({ status: 'DECLINED', providerReference: null, declineReason: 'card_declined', amountCents: 4999 });
     expect(record.event).toMatchObject({ aggregateId: order.orderId, data: { paymentId: stored.id, orderId: order.orderId, reason: 'card_declined' } });
-    expect(recorder.of('payment.authorized', order.orderId)).toHaveLength(0);
+    expect(s.recorder.of('payment.authorized', order.orderId)).toHaveLength(0);
   });
 
   it('charges once and publishes once when the same event arrives twice, or the order is republished', async () => {
     const order = awaitingPayment();
     const first = await publish('order.awaiting-payment', order.orderId, order);
     await publish('order.awaiting-payment', order.orderId, order, first.id); // redelivery of the same event
-    await recorder.waitFor('payment.authorized', order.orderId);
+    await s.recorder.waitFor('payment.authorized', order.orderId);
     await publish('order.awaiting-payment', order.orderId, { ...order, paymentToken: 'tok_decline_late' }); // a republish, new event id
-    await drained(order.orderId);
-    expect(await prisma.payment.count({ where: { orderId: order.orderId } })).toBe(1);
-    expect(await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } })).toMatchObject({ status: 'AUTHORIZED' });
+    await s.settled();
+    expect(await prisma().payment.count({ where: { orderId: order.orderId } })).toBe(1);
+    expect(await prisma().payment.findUniqueOrThrow({ where: { orderId: order.orderId } })).toMatchObject({ status: 'AUTHORIZED' });
     expect(await outboxRows(order.orderId)).toBe(1);
     expect(paymentEvents(order.orderId)).toEqual(['payment.authorized']);
   });
 
   it('lets exactly one of several racing deliveries for one order write a payment and an event', async () => {
     const order = awaitingPayment();
-    const handler = app.get(AuthorizePaymentHandler);
+    const handler = s.app.get(AuthorizePaymentHandler);
     const deliveries = Array.from({ length: 8 }, () => ({
       id: randomUUID(),
       type: 'order.awaiting-payment',
@@ -186,19 +133,19 @@ describe('payment service (real Postgres and Kafka)', () => {
     // They all start at once; the order's guard lets one decide, and the others find its payment.
     const claim = (event: (typeof deliveries)[number]) => ({ claim: async (tx: UnitTx) => (await claimEvents(tx, 'payment', [event])).size > 0 });
     await Promise.all(deliveries.map((event) => handler.execute(event, claim(event))));
-    expect(await prisma.payment.count({ where: { orderId: order.orderId } })).toBe(1);
+    expect(await prisma().payment.count({ where: { orderId: order.orderId } })).toBe(1);
     expect(await outboxRows(order.orderId)).toBe(1);
-    await drained(order.orderId);
+    await s.settled();
     expect(paymentEvents(order.orderId)).toEqual(['payment.authorized']);
   });
 
   it('refunds an authorized payment once when the order is cancelled, even if the cancel arrives twice', async () => {
     const order = awaitingPayment({ amountCents: 2500 });
     await publish('order.awaiting-payment', order.orderId, order);
-    const authorized = await recorder.waitFor('payment.authorized', order.orderId);
+    const authorized = await s.recorder.waitFor('payment.authorized', order.orderId);
     const cancel = await publish('order.cancelled', order.orderId, cancelled(order));
     await publish('order.cancelled', order.orderId, cancelled(order), cancel.id);
-    const refunded = await recorder.waitFor('payment.refunded', order.orderId);
+    const refunded = await s.recorder.waitFor('payment.refunded', order.orderId);
     expect(refunded.event).toMatchObject({
       type: 'payment.refunded',
       aggregateId: order.orderId,
@@ -206,8 +153,8 @@ describe('payment service (real Postgres and Kafka)', () => {
       data: { paymentId: (authorized.event.data as { paymentId: string }).paymentId, orderId: order.orderId, amountCents: 2500, currency: 'EUR' },
     });
     await publish('order.cancelled', order.orderId, cancelled(order)); // a republished cancel, new event id
-    await drained(order.orderId);
-    expect(await prisma.payment.findUniqueOrThrow({ where: { orderId: order.orderId } })).toMatchObject({
+    await s.settled();
+    expect(await prisma().payment.findUniqueOrThrow({ where: { orderId: order.orderId } })).toMatchObject({
       status: 'REFUNDED',
       providerReference: `sim_auth_${order.orderId}`,
       refundReference: `sim_refund_${order.orderId}`,
@@ -219,14 +166,13 @@ describe('payment service (real Postgres and Kafka)', () => {
   it('does nothing when a declined order, or an order never charged, is cancelled', async () => {
     const declined = awaitingPayment({ paymentToken: 'tok_decline_x' });
     await publish('order.awaiting-payment', declined.orderId, declined);
-    await recorder.waitFor('payment.declined', declined.orderId);
+    await s.recorder.waitFor('payment.declined', declined.orderId);
     await publish('order.cancelled', declined.orderId, { ...cancelled(declined), reason: 'PAYMENT_DECLINED', previousStatus: 'AWAITING_PAYMENT' });
     const neverCharged = awaitingPayment();
     await publish('order.cancelled', neverCharged.orderId, { ...cancelled(neverCharged), reason: 'OUT_OF_STOCK', previousStatus: 'PENDING' });
-    await drained(declined.orderId);
-    await drained(neverCharged.orderId);
-    expect(await prisma.payment.findUniqueOrThrow({ where: { orderId: declined.orderId } })).toMatchObject({ status: 'DECLINED', refundReference: null });
-    expect(await prisma.payment.count({ where: { orderId: neverCharged.orderId } })).toBe(0);
+    await s.settled();
+    expect(await prisma().payment.findUniqueOrThrow({ where: { orderId: declined.orderId } })).toMatchObject({ status: 'DECLINED', refundReference: null });
+    expect(await prisma().payment.count({ where: { orderId: neverCharged.orderId } })).toBe(0);
     expect(paymentEvents(declined.orderId)).toEqual(['payment.declined']);
     expect(paymentEvents(neverCharged.orderId)).toEqual([]);
     expect(await outboxRows(declined.orderId)).toBe(1);
@@ -239,10 +185,10 @@ describe('payment service (real Postgres and Kafka)', () => {
     beforeAll(async () => {
       order = awaitingPayment({ amountCents: 777 });
       await publish('order.awaiting-payment', order.orderId, order);
-      paymentId = ((await recorder.waitFor('payment.authorized', order.orderId)).event.data as { paymentId: string }).paymentId;
+      paymentId = ((await s.recorder.waitFor('payment.authorized', order.orderId)).event.data as { paymentId: string }).paymentId;
     });
 
-    const get = async (query: string, headers: Record<string, string> = {}) => fetch(`${url}/api/payments${query}`, { headers });
+    const get = async (query: string, headers: Record<string, string> = {}) => fetch(`${s.url}/api/payments${query}`, { headers });
 
     it("lists the order's payment for its customer", async () => {
       const res = await get(`?orderId=${order.orderId}`, await authHeaders(order.customerId));

@@ -39,6 +39,8 @@ export interface RecordedEvent {
 export class EventRecorder {
   readonly events: RecordedEvent[] = [];
   private consumer?: Consumer;
+  /** The next offset to record, per topic and partition. */
+  private readonly positions = new Map<string, bigint>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -50,15 +52,32 @@ export class EventRecorder {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await this.consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
         this.events.push({ topic, key: String(message.key), headers, event: JSON.parse(String(message.value)) });
+        this.positions.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
       },
     });
   }
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
+  }
+
+  /** Waits until it has recorded everything its topics held when called. */
+  async caughtUp(timeoutMs = 15_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends: Array<[string, bigint]> = [];
+      for (const topic of this.topics) for (const p of await admin.fetchTopicOffsets(topic)) ends.push([`${topic}/${p.partition}`, BigInt(p.high)]);
+      await eventually(() => {
+        const behind = ends.filter(([key, end]) => (this.positions.get(key) ?? 0n) < end);
+        if (behind.length) throw new Error(`the recorder has not reached the end of ${behind.map(([key]) => key).join(', ')}`);
+      }, timeoutMs);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   of(type: string, aggregateId?: string): RecordedEvent[] {

@@ -10,3 +10,4 @@ export * from './app-process';
 export * from './otlp-receiver';
 export * from './promtool';
 export * from './observability';
+export * from './service-stack';

@@ -55,3 +55,32 @@ export function useKafka(brokerList?: string[]): TestKafka {
     },
   };
 }
+
+/**
+ * Waits until consumer group `groupId` has finished every record on `topics` that the broker held when it was
+ * called: its committed offsets reached the ends read then (the platform's consumers commit a record only once it
+ * is handled or parked in a retry tier). That proves "nothing more happened" after a duplicate without a fixed
+ * sleep: a duplicate that arrives late is handled before this returns, so its effect, if any, is there to see.
+ */
+export async function consumedAll(kafka: Kafka, groupId: string, topics: string[], timeoutMs = 15_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = new Map<string, bigint>();
+    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+    await eventually(async () => {
+      const behind: string[] = [];
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+        for (const p of partitions) {
+          const end = ends.get(`${topic}/${p.partition}`) ?? 0n;
+          // -1: nothing committed yet, which is finished only where there is nothing to read.
+          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+          if (at < end) behind.push(`${topic}[${p.partition}] at ${p.offset} of ${end}`);
+        }
+      }
+      if (behind.length) throw new Error(`${groupId} has not finished ${behind.join(', ')}`);
+    }, timeoutMs, 100);
+  } finally {
+    await admin.disconnect();
+  }
+}

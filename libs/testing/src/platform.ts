@@ -57,13 +57,13 @@ export class TestPlatform {
     return `http://127.0.0.1:${port}`;
   }
 
-  /** Starts (or restarts, on the same port) an app and waits until it is ready. */
-  async startApp(app: ServiceName): Promise<void> {
+  /** Starts (or restarts, on the same port) an app and waits until it is ready; `env` changes its settings from now on. */
+  async startApp(app: ServiceName, env?: Record<string, string>): Promise<void> {
+    if (env) this.options = { ...this.options, env: { ...this.options.env, [app]: { ...this.options.env?.[app], ...env } } };
     const port = this.ports.get(app) ?? (await freePort());
     this.ports.set(app, port);
-    const env = this.envOf(app);
     this.running.delete(app);
-    this.running.set(app, await AppProcess.start(app, { env, port, nodeArgs: this.options.nodeArgs?.[app] }));
+    this.running.set(app, await AppProcess.start(app, { env: this.envOf(app), port, nodeArgs: this.options.nodeArgs?.[app] }));
   }
 
   /**

@@ -76,8 +76,10 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
   /** The operator's setting the tokens were earned under: a new one starts from none. */
   private earnedUnder = '';
   private admittedSinceMeasure = 0;
-  /** Bumped by an operator's change here, so a read of the room begun before it cannot replace it. */
+  /** Bumped by a change made here (an operator's, or an opening for demand), so a read of the room begun before it cannot replace it. */
   private changes = 0;
+  /** This replica opening the room for checkouts that outran the allowance: the others arriving meanwhile wait for it. */
+  private opening?: Promise<boolean>;
 
   constructor(
     private readonly room: WaitingRoomRepository,
@@ -102,9 +104,6 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
     this.timer = undefined;
     await this.ticking;
   }
-
-  /** This replica opening the room for checkouts that outran the allowance: the others arriving meanwhile wait for it. */
-  private opening?: Promise<boolean>;
 
   /**
    * Whether a checkout waits in line: the room is open (as this replica last read it), or it waits to open and

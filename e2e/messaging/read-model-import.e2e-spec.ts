@@ -338,7 +338,9 @@ describe('read-model import from the owner’s API (services as processes, real 
   });
 
   it('is driven by npm run rebuild -- --source api, with a progress line', async () => {
-    const since = new Date(Date.now() - 1_000).toISOString();
+    // What changed from here on only: a second back would take in products an earlier test changed a moment ago.
+    const [{ last }] = await sql<{ last: Date }>('catalog', 'select max(changed_at) as last from products');
+    const since = new Date(last.getTime() + 1).toISOString();
     await api.createProduct({ name: 'From the CLI', stock: 1 });
     const cli = (...args: string[]) =>
       promisify(execFile)(process.execPath, [join(workspaceRoot(), 'tools', 'admin.js'), 'rebuild', ...args], { env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET } });

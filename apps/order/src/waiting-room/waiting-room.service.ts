@@ -11,7 +11,6 @@ import {
   LifecycleLoad,
   OrderError,
   openForDemand,
-  saturation,
   WaitingRoomMode,
   WaitingRoomRepository,
   WaitingRoomState,
@@ -228,8 +227,7 @@ export class WaitingRoomService implements OnApplicationBootstrap, OnModuleDestr
       this.admittedSinceMeasure = 0;
       const before = state;
       const decided = decideWaitingRoom(before, this.load, this.options, new Date(now), seconds);
-      const withinTarget = saturation(this.load, this.options) === null;
-      state = { ...decided, lineRate: lineRate({ ...decided, lineRate: before.open ? before.lineRate : 0 }, moved, seconds, this.load.completedPerSecond, withinTarget) };
+      state = { ...decided, lineRate: lineRate({ ...decided, lineRate: before.open ? before.lineRate : 0 }, moved, seconds, this.load.completedPerSecond) };
       if (state.open !== this.state.open) this.log.log(`waiting room ${state.open ? 'opened' : 'closed'}: ${state.reason}`);
       if (waitingToOpen(state)) {
         // A new wait starts with a full allowance, set before the state says it waits, so no checkout spends the last one's.

@@ -140,12 +140,12 @@ export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, 
   if (!state.open) {
     if (!saturated) return { ...state, admitRate: 0, calmSince: null, saturatedSince: null, reason: stalled ?? INITIAL_WAITING_ROOM.reason };
     const saturatedSince = state.saturatedSince ?? now;
-    // The rate it opens at, and meanwhile lets checkouts through at (see directAllowance).
-    const admitRate = rateWithinTarget(load, tuning);
     if (now.getTime() - saturatedSince.getTime() < tuning.openAfterSeconds * 1000) {
-      return { ...state, admitRate, calmSince: null, saturatedSince, reason: `${saturated}; opens if that lasts ${tuning.openAfterSeconds} s, or once checkouts outrun ${round(admitRate)} orders/s` };
+      // The rate it would open at is also what checkouts may use meanwhile (see directAllowance).
+      const admitRate = Math.max(tuning.minRate, load.completedPerSecond);
+      return { ...state, admitRate, calmSince: null, saturatedSince, reason: `${saturated}; opens if that lasts ${tuning.openAfterSeconds} s, or once checkouts outrun the ${round(admitRate)} orders/s completed` };
     }
-    return { ...state, open: true, admitRate, calmSince: null, saturatedSince: null, reason: saturated, changedAt: now };
+    return { ...state, open: true, admitRate: Math.max(tuning.minRate, load.completedPerSecond), calmSince: null, saturatedSince: null, reason: saturated, changedAt: now };
   }
   if (stalled) return { ...state, calmSince: null, reason: stalled };
   const calm = !saturated && load.waiting === 0;
@@ -155,20 +155,6 @@ export function decideWaitingRoom(state: WaitingRoomState, load: LifecycleLoad, 
   }
   const admitRate = adaptRate(state, load, tuning, saturated !== null, elapsedSeconds);
   return { ...state, admitRate, calmSince, reason: saturated ?? (calm ? 'the lifecycle keeps up; closing once that lasts' : 'admitting as fast as orders complete within the target') };
-}
-
-/**
- * The rate the lifecycle would complete orders at within its target, as far as one measurement tells: what it
- * completed, scaled down by how far over the target those orders took (placed → confirmed p90, or where too few
- * were confirmed to tell, the time in flight by Little's law). A spike's lifecycle completes fast but late (the
- * orders placed before the room opened): opening at that pace would promise the first tickets a line that then
- * slows by a sixth a second until the target is met.
- */
-export function rateWithinTarget(load: LifecycleLoad, tuning: WaitingRoomTuning): number {
-  const measured = load.confirmP90Seconds !== null && load.confirmed >= tuning.minSample;
-  const took = measured ? (load.confirmP90Seconds as number) : load.completedPerSecond > 0 ? load.inFlight / load.completedPerSecond : 0;
-  const scale = took > tuning.targetSeconds ? tuning.targetSeconds / took : 1;
-  return Math.max(tuning.minRate, load.completedPerSecond * scale);
 }
 
 /** Whether the room waits to open: closed by itself while the lifecycle is saturated, for at most openAfterSeconds. */
@@ -228,15 +214,14 @@ export function earnTokens(state: WaitingRoomState, tokens: number, elapsedSecon
 /**
  * The line's pace after `moved` tickets left it (admitted or expired) in `elapsedSeconds`, while the lifecycle
  * completed `completedPerSecond`: a moving average over about ten seconds, so the estimates follow the rate the
- * line really moves at, not each step of the admission rate around it. While the lifecycle keeps its target
- * (`withinTarget`) each sample is the faster of the two: the room then grows its rate toward what completes, so
- * while admissions still catch up the line is about to move as fast as orders complete. While the target is
- * missed, the room cuts its rate, and what completes is the backlog of orders placed before: the sample is what
- * left the line.
+ * line really moves at, not each step of the admission rate around it. Each sample is the faster of the two: the
+ * room admits as fast as orders complete once it has found its rate, so while admissions still catch up (just
+ * after it opened, or after a cut) the line is about to move as fast as orders complete, and a ticket issued then
+ * waits that long, not as long as the first slow admissions would say.
  */
-export function lineRate(state: WaitingRoomState, moved: number, elapsedSeconds: number, completedPerSecond: number, withinTarget: boolean): number {
+export function lineRate(state: WaitingRoomState, moved: number, elapsedSeconds: number, completedPerSecond: number): number {
   if (!state.open || elapsedSeconds <= 0) return 0;
-  const now = withinTarget ? Math.max(moved / elapsedSeconds, completedPerSecond) : moved / elapsedSeconds;
+  const now = Math.max(moved / elapsedSeconds, completedPerSecond);
   if (state.lineRate <= 0) return now;
   const weight = 1 - Math.exp(-elapsedSeconds / 10);
   return state.lineRate + weight * (now - state.lineRate);

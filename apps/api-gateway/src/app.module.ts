@@ -22,7 +22,7 @@ import { GATEWAY_CONFIG, upstreamOptions } from './upstreams/upstreams';
 /**
  * The contract's routes answered in Nest: the composed summary and the
  * gateway's own (operator routes, breakers). The one-call routes are the
- * proxy's, on Fastify (proxy/proxy-routes.ts); the demo issuer joins these
+ * proxy's, on Fastify (edge/proxy-routes.ts); the demo issuer joins these
  * only when enabled.
  */
 export const CONTRACT_CONTROLLERS: Type<unknown>[] = [OrderSummaryHttpController, OperationsHttpController, BreakersHttpController, ChartsHttpController, ReleasesHttpController, ServiceCatalogHttpController];

@@ -4,7 +4,7 @@ import { TokenBucketLimiter } from '@shop/platform/resilience';
 import { CatalogReads } from './catalog/catalog-reads.service';
 import type { GatewayConfig } from './config/gateway.config';
 import { installEdge, RateClass } from './edge/edge-hooks';
-import { registerProxyRoutes } from './proxy/proxy-routes';
+import { registerProxyRoutes } from './edge/proxy-routes';
 import { CanaryRouter } from './releases/canary-router';
 
 /**

@@ -5,7 +5,7 @@ import { exitWithMessage } from '@shop/platform/config';
 import { createMetricsRegistry, startHttpApp } from '@shop/platform/http';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config/gateway.config';
-import { TrustedProxies } from './edge/trusted-proxies';
+import { TrustedProxies } from './config/trusted-proxies';
 import { prepareGateway } from './gateway.setup';
 import { closeMetrics, serveMetrics } from './metrics/metrics-listener';
 

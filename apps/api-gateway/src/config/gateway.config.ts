@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hostVar, jwksAlgorithmsVar, jwtClaimVar, jwtSecretVar, loadConfig, logLevelVar, portVar } from '@shop/platform/config';
-import { parseTrustedProxies } from '../edge/trusted-proxies';
+import { parseTrustedProxies } from './trusted-proxies';
 
 const upstreamUrl = (fallback: string) =>
   z

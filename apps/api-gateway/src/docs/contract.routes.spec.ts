@@ -3,7 +3,7 @@ import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { CONTRACT_CONTROLLERS } from '../app.module';
 import { IssueTokenHttpController } from '../auth/issue-token/issue-token.http.controller';
-import { PROXIED_ROUTES } from '../proxy/proxy-routes';
+import { PROXIED_ROUTES } from '../edge/proxy-routes';
 import { CONTRACT_ROUTES } from './contract.routes';
 import { buildOpenApiDocument, openApiPath } from './openapi.document';
 

@@ -20,7 +20,7 @@ export interface UpstreamCall {
  * Calls a service for a client request of the routes answered in Nest (the
  * composed summary, the operator routes), through that service's breaker:
  * the stable instance's, or its canary's for the canary's share. The
- * one-call routes are the proxy's (proxy-routes.ts).
+ * one-call routes are served by edge/proxy-routes.ts.
  */
 @Injectable()
 export class UpstreamProxy {

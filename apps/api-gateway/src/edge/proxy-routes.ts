@@ -4,8 +4,8 @@ import type { CatalogReads } from '../catalog/catalog-reads.service';
 import { ContractRoute, CONTRACT_ROUTES } from '../docs/contract.routes';
 import type { CanaryRouter } from '../releases/canary-router';
 import { UPSTREAM_NAMES, UpstreamName } from '../upstreams/upstreams';
-import { sendAnswer, sendUnavailable } from './answers';
-import { forwardedRequestHeaders, queryOf } from './forwarding';
+import { sendAnswer, sendUnavailable } from '../proxy/answers';
+import { forwardedRequestHeaders, queryOf } from '../proxy/forwarding';
 
 const isUpstream = (upstream: ContractRoute['upstream']): upstream is UpstreamName => (UPSTREAM_NAMES as readonly unknown[]).includes(upstream);
 

@@ -8,7 +8,7 @@ import { ReviewForm } from '../components/review-form.component';
 import { formatMoney } from '../format/money.format';
 import { CANCEL_REASONS, CANCELLABLE, CANCELLATION_OUTCOMES, listOf, STATUS_LABELS } from '../format/status.labels';
 import { Link } from '../router/link.component';
-import { useOrderSummary } from '../state/use-order-summary.hook';
+import { useOrderSummary } from '../order-summary/use-order-summary.hook';
 import { api } from '../shop.api';
 
 function shortId(id: string): string {

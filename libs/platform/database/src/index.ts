@@ -5,3 +5,4 @@ export * from './keyset';
 export * from './statement-counter';
 export * from './database';
 export * from './shared-locks';
+export * from './unit-of-work';

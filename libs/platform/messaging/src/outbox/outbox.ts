@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { UnitPublisher, Write } from '@shop/platform/database';
 import { Envelope, EventCatalog, EventData, EventHeaders, EventType, eventVersion, parseEnvelope, ServiceName } from '@shop/shared/contracts';
 
 export interface OutboundEvent<T extends EventType = EventType> {
@@ -16,6 +17,12 @@ export interface OutboxOptions {
   schema: string;
   /** Headers to carry with every event written now, e.g. the active trace context. */
   contextHeaders?: () => Record<string, string>;
+}
+
+/** An event a unit published, with the trace context of the moment it was published. */
+export interface PublishedEvent {
+  event: OutboundEvent;
+  context: Record<string, string>;
 }
 
 /** One outbox row: the envelope published as the value, keyed by its aggregate, with its headers. */
@@ -36,7 +43,7 @@ export function outboxChannel(schema: string): string {
  * statement as the state change; the table's trigger NOTIFYs the relay at
  * commit.
  */
-export class Outbox {
+export class Outbox implements UnitPublisher<OutboundEvent, PublishedEvent> {
   /** One statement for any number of rows: the arrays are unnested. */
   readonly insertSql =
     'insert into outbox (id, topic, key, type, payload, headers) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])';
@@ -48,7 +55,7 @@ export class Outbox {
     return this.options.contextHeaders?.() ?? {};
   }
 
-  rows(events: Array<{ event: OutboundEvent; context: Record<string, string> }>): OutboxRow[] {
+  rows(events: PublishedEvent[]): OutboxRow[] {
     if (events.length === 0) return [];
     const now = new Date().toISOString();
     return events.map(({ event, context }) => {
@@ -72,6 +79,17 @@ export class Outbox {
       parseEnvelope(envelope);
       return { envelope, topic: target.topic, headers: { ...context, [EventHeaders.eventId]: envelope.id, [EventHeaders.eventType]: envelope.type } };
     });
+  }
+
+  /** The trace context to carry, taken when the event is published (UnitPublisher). */
+  capture(event: OutboundEvent): PublishedEvent {
+    return { event, context: this.context() };
+  }
+
+  /** What a unit published, as its outbox rows: one insert in the unit's last statement (UnitPublisher). */
+  write(published: PublishedEvent[]): Write | undefined {
+    const rows = this.rows(published);
+    return rows.length ? { sql: this.insertSql, values: this.insertValues(rows) } : undefined;
   }
 
   insertValues(rows: OutboxRow[]): unknown[] {

@@ -1,7 +1,8 @@
 import type { Pool, QueryConfig } from 'pg';
 import { Database } from '@shop/platform/database';
 import { Outbox } from '../outbox/outbox';
-import { UnitOfWork, Write } from './unit-of-work';
+import type { Write } from '@shop/platform/database';
+import { UnitOfWork } from './unit-of-work';
 
 /**
  * What the unit of work sends, statement by statement, without a database:

@@ -5,7 +5,7 @@ import { METRICS_REGISTRY } from '@shop/platform/http';
 import type { UnitTx } from '@shop/platform/messaging';
 
 /** The outcomes counted, by the domain event that reaches them. */
-const OUTCOMES: Partial<Record<OrderDomainEvent['kind'], string>> = { placed: 'placed', confirmed: 'confirmed', delivered: 'delivered', cancelled: 'cancelled' };
+const OUTCOMES: Partial<Record<OrderDomainEvent['type'], string>> = { placed: 'placed', confirmed: 'confirmed', delivered: 'delivered', cancelled: 'cancelled' };
 
 /**
  * How orders fare, where it is known: this service places them and follows
@@ -44,15 +44,15 @@ export class OrderLifecycleMetrics {
 
   /** Records what `events` did to `order` once `tx` commits. */
   afterCommit(tx: UnitTx, order: OrderProps, events: OrderDomainEvent[]): void {
-    const counted = events.filter((e) => OUTCOMES[e.kind]);
+    const counted = events.filter((e) => OUTCOMES[e.type]);
     if (counted.length === 0) return;
     tx.afterCommit(() => {
       const now = order.updatedAt.getTime();
       const since = (now - order.createdAt.getTime()) / 1000;
       for (const event of counted) {
-        this.outcomes.inc({ outcome: OUTCOMES[event.kind], reason: event.kind === 'cancelled' ? event.reason : '' });
-        if (event.kind === 'confirmed') this.toConfirmed.observe(since);
-        if (event.kind === 'delivered') this.toDelivered.observe(since);
+        this.outcomes.inc({ outcome: OUTCOMES[event.type], reason: event.type === 'cancelled' ? event.reason : '' });
+        if (event.type === 'confirmed') this.toConfirmed.observe(since);
+        if (event.type === 'delivered') this.toDelivered.observe(since);
       }
     });
   }

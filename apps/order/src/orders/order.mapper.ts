@@ -28,11 +28,11 @@ export function toOrderView(o: OrderProps): OrderView {
 }
 
 /** Domain events of the order → the integration events others subscribe to. */
-export function integrationEvents(order: OrderEntity, events: OrderDomainEvent[]): OutboundEvent[] {
+export function toOutboundEvents(order: OrderEntity, events: OrderDomainEvent[]): OutboundEvent[] {
   const o = order.snapshot;
   const base = { aggregateId: o.id, aggregateVersion: o.version };
   return events.map((event): OutboundEvent => {
-    switch (event.kind) {
+    switch (event.type) {
       case 'placed':
         return {
           ...base,

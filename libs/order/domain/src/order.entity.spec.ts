@@ -46,7 +46,7 @@ describe('OrderEntity', () => {
     const order = placed();
     expect(order.snapshot).toMatchObject({ status: 'PENDING', totalCents: 2 * 4999 + 900, version: 1, cancelReason: null });
     expect(order.snapshot.history).toEqual([{ status: 'PENDING', at: t(0) }]);
-    expect(order.pullEvents()).toEqual([{ kind: 'placed' }]);
+    expect(order.pullEvents()).toEqual([{ type: 'placed' }]);
     expect(order.pullEvents()).toEqual([]);
   });
 
@@ -66,13 +66,13 @@ describe('OrderEntity', () => {
     order.delivered(t(4));
     expect(order.snapshot.history.map((h) => h.status)).toEqual(['PENDING', 'AWAITING_PAYMENT', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
     expect(order.snapshot.version).toBe(5);
-    expect(order.pullEvents().map((e) => e.kind)).toEqual(['placed', 'awaiting-payment', 'confirmed', 'shipped', 'delivered']);
+    expect(order.pullEvents().map((e) => e.type)).toEqual(['placed', 'awaiting-payment', 'confirmed', 'shipped', 'delivered']);
   });
 
   it('asks for payment with the token and forgets the token once the payment is decided', () => {
     const order = placed();
     order.stockReserved(t(1));
-    expect(order.pullEvents()).toContainEqual({ kind: 'awaiting-payment', paymentToken: 'tok_visa' });
+    expect(order.pullEvents()).toContainEqual({ type: 'awaiting-payment', paymentToken: 'tok_visa' });
     order.paymentAuthorized(t(2));
     expect(order.snapshot.paymentToken).toBeNull();
   });
@@ -81,28 +81,28 @@ describe('OrderEntity', () => {
     const order = at('PENDING');
     order.stockRejected(t(1));
     expect(order.snapshot).toMatchObject({ status: 'CANCELLED', cancelReason: 'OUT_OF_STOCK' });
-    expect(order.pullEvents()).toEqual([{ kind: 'cancelled', reason: 'OUT_OF_STOCK', previousStatus: 'PENDING' }]);
+    expect(order.pullEvents()).toEqual([{ type: 'cancelled', reason: 'OUT_OF_STOCK', previousStatus: 'PENDING' }]);
   });
 
   it('cancels PAYMENT_DECLINED when the payment is declined, so the stock is released', () => {
     const order = at('AWAITING_PAYMENT');
     order.paymentDeclined(t(2));
     expect(order.snapshot).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED', paymentToken: null });
-    expect(order.pullEvents()).toEqual([{ kind: 'cancelled', reason: 'PAYMENT_DECLINED', previousStatus: 'AWAITING_PAYMENT' }]);
+    expect(order.pullEvents()).toEqual([{ type: 'cancelled', reason: 'PAYMENT_DECLINED', previousStatus: 'AWAITING_PAYMENT' }]);
   });
 
   it.each<OrderStatus>(['PENDING', 'AWAITING_PAYMENT'])('cancels at once when the customer asks while %s: nothing can ship yet', (status) => {
     const order = at(status);
     order.requestCancel(t(9));
     expect(order.snapshot).toMatchObject({ status: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST', cancelRequestedAt: t(9), paymentToken: null });
-    expect(order.pullEvents()).toEqual([{ kind: 'cancelled', reason: 'CUSTOMER_REQUEST', previousStatus: status }]);
+    expect(order.pullEvents()).toEqual([{ type: 'cancelled', reason: 'CUSTOMER_REQUEST', previousStatus: status }]);
   });
 
   it('leaves a confirmed order confirmed when the customer asks to cancel, and asks the delivery service to decide', () => {
     const order = at('CONFIRMED');
     order.requestCancel(t(9));
     expect(order.snapshot).toMatchObject({ status: 'CONFIRMED', cancelRequestedAt: t(9), version: 4 });
-    expect(order.pullEvents()).toEqual([{ kind: 'cancel-requested', reason: 'CUSTOMER_REQUEST' }]);
+    expect(order.pullEvents()).toEqual([{ type: 'cancel-requested', reason: 'CUSTOMER_REQUEST' }]);
     order.requestCancel(t(10));
     expect(order.snapshot).toMatchObject({ cancelRequestedAt: t(9), version: 4 });
     expect(order.pullEvents()).toEqual([]);
@@ -115,7 +115,7 @@ describe('OrderEntity', () => {
     order.deliveryCancelled(t(10));
     expect(order.snapshot).toMatchObject({ status: 'CANCELLED', cancelReason: 'CUSTOMER_REQUEST' });
     expect(order.snapshot.history.at(-1)).toEqual({ status: 'CANCELLED', at: t(10), note: 'cancelled before the parcel left' });
-    expect(order.pullEvents()).toEqual([{ kind: 'cancelled', reason: 'CUSTOMER_REQUEST', previousStatus: 'CONFIRMED' }]);
+    expect(order.pullEvents()).toEqual([{ type: 'cancelled', reason: 'CUSTOMER_REQUEST', previousStatus: 'CONFIRMED' }]);
   });
 
   it('ships, with a history that says the cancellation came too late, when the parcel left first', () => {
@@ -129,7 +129,7 @@ describe('OrderEntity', () => {
       at: t(10),
       note: `the cancellation asked for at ${t(9).toISOString()} came too late: the parcel had left`,
     });
-    expect(order.pullEvents()).toEqual([{ kind: 'shipped' }]);
+    expect(order.pullEvents()).toEqual([{ type: 'shipped' }]);
     expect(() => order.deliveryCancelled(t(11))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
   });
 

@@ -47,13 +47,13 @@ export interface OrderProps {
 
 /** What happened to an order, for the application to turn into integration events. */
 export type OrderDomainEvent =
-  | { kind: 'placed' }
-  | { kind: 'awaiting-payment'; paymentToken: string }
-  | { kind: 'confirmed' }
-  | { kind: 'cancelled'; reason: CancelReason; previousStatus: 'PENDING' | 'AWAITING_PAYMENT' | 'CONFIRMED' }
-  | { kind: 'cancel-requested'; reason: CancelReason }
-  | { kind: 'shipped' }
-  | { kind: 'delivered' };
+  | { type: 'placed' }
+  | { type: 'awaiting-payment'; paymentToken: string }
+  | { type: 'confirmed' }
+  | { type: 'cancelled'; reason: CancelReason; previousStatus: 'PENDING' | 'AWAITING_PAYMENT' | 'CONFIRMED' }
+  | { type: 'cancel-requested'; reason: CancelReason }
+  | { type: 'shipped' }
+  | { type: 'delivered' };
 
 const MAX_TOTAL_CENTS = 10_000_000_000;
 
@@ -116,7 +116,7 @@ export class OrderEntity {
       },
       false,
     );
-    order.pending.push({ kind: 'placed' });
+    order.pending.push({ type: 'placed' });
     return order;
   }
 
@@ -143,7 +143,7 @@ export class OrderEntity {
     this.expect('PENDING', 'stock reserved');
     const token = this.props.paymentToken ?? '';
     this.move('AWAITING_PAYMENT', now);
-    this.pending.push({ kind: 'awaiting-payment', paymentToken: token });
+    this.pending.push({ type: 'awaiting-payment', paymentToken: token });
   }
 
   /** Catalog could not reserve everything: nothing was taken. */
@@ -156,7 +156,7 @@ export class OrderEntity {
     this.expect('AWAITING_PAYMENT', 'payment authorized');
     this.props.paymentToken = null;
     this.move('CONFIRMED', now);
-    this.pending.push({ kind: 'confirmed' });
+    this.pending.push({ type: 'confirmed' });
   }
 
   paymentDeclined(now: Date): void {
@@ -174,13 +174,13 @@ export class OrderEntity {
     this.expect('CONFIRMED', 'dispatched');
     const requested = this.props.cancelRequestedAt;
     this.move('SHIPPED', now, requested ? `the cancellation asked for at ${requested.toISOString()} came too late: the parcel had left` : undefined);
-    this.pending.push({ kind: 'shipped' });
+    this.pending.push({ type: 'shipped' });
   }
 
   delivered(now: Date): void {
     this.expect('SHIPPED', 'delivered');
     this.move('DELIVERED', now);
-    this.pending.push({ kind: 'delivered' });
+    this.pending.push({ type: 'delivered' });
   }
 
   /**
@@ -210,7 +210,7 @@ export class OrderEntity {
     if (status === 'CONFIRMED') {
       this.props.version += 1;
       this.props.updatedAt = now;
-      this.pending.push({ kind: 'cancel-requested', reason: 'CUSTOMER_REQUEST' });
+      this.pending.push({ type: 'cancel-requested', reason: 'CUSTOMER_REQUEST' });
       return;
     }
     this.props.paymentToken = null;
@@ -221,7 +221,7 @@ export class OrderEntity {
     const previousStatus = this.props.status as 'PENDING' | 'AWAITING_PAYMENT' | 'CONFIRMED';
     this.props.cancelReason = reason;
     this.move('CANCELLED', now, note);
-    this.pending.push({ kind: 'cancelled', reason, previousStatus });
+    this.pending.push({ type: 'cancelled', reason, previousStatus });
   }
 
   private expect(status: OrderStatus, what: string): void {

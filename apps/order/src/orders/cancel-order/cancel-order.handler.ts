@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OrderError, OrderRepository } from '@shop/order/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { OrderView } from '@shop/shared/contracts';
-import { integrationEvents, toOrderView } from '../order.mapper';
+import { toOutboundEvents, toOrderView } from '../order.mapper';
 import { OrderLifecycleMetrics } from '../order-lifecycle.metrics';
 
 /**
@@ -29,7 +29,7 @@ export class CancelOrderHandler {
       order.requestCancel(new Date());
       this.orders.save(tx, order);
       const events = order.pullEvents();
-      tx.publish(...integrationEvents(order, events));
+      tx.publish(...toOutboundEvents(order, events));
       this.metrics.afterCommit(tx, order.snapshot, events);
       return toOrderView(order.snapshot);
     });

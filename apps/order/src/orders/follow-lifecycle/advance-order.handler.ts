@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderEntity, OrderError, OrderRepository } from '@shop/order/domain';
 import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope } from '@shop/shared/contracts';
-import { integrationEvents } from '../order.mapper';
+import { toOutboundEvents } from '../order.mapper';
 import { OrderLifecycleMetrics } from '../order-lifecycle.metrics';
 
 /**
@@ -39,7 +39,7 @@ export class AdvanceOrderHandler {
     }
     this.orders.save(tx, order);
     const events = order.pullEvents();
-    tx.publish(...integrationEvents(order, events));
+    tx.publish(...toOutboundEvents(order, events));
     this.metrics.afterCommit(tx, order.snapshot, events);
   }
 }

@@ -4,7 +4,7 @@ import { OrderQueries } from '@shop/order/data-access';
 import { IdempotencyKeyRepository, OrderEntity, OrderError, OrderRepository, ProductSnapshot, ProductSnapshotRepository } from '@shop/order/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { OrderView, PlaceOrderRequest } from '@shop/shared/contracts';
-import { integrationEvents, toOrderView } from '../order.mapper';
+import { toOutboundEvents, toOrderView } from '../order.mapper';
 import { OrderLifecycleMetrics } from '../order-lifecycle.metrics';
 
 /** Same key, same JSON: the same request, whatever the key order of the body. */
@@ -82,7 +82,7 @@ export class PlaceOrderHandler {
       }
       this.orders.add(tx, order);
       const events = order.pullEvents();
-      tx.publish(...integrationEvents(order, events));
+      tx.publish(...toOutboundEvents(order, events));
       this.metrics.afterCommit(tx, order.snapshot, events);
       return undefined;
     });

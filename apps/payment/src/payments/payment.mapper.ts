@@ -1,9 +1,8 @@
 import type { OutboundEvent } from '@shop/platform/messaging';
-import type { PaymentRecord } from '@shop/payment/data-access';
-import type { PaymentEntity } from '@shop/payment/domain';
+import type { PaymentEntity, PaymentEvent, StoredPayment } from '@shop/payment/domain';
 import type { PaymentView } from '@shop/shared/contracts';
 
-export function toPaymentView(p: PaymentRecord): PaymentView {
+export function toPaymentView(p: StoredPayment): PaymentView {
   return {
     id: p.id,
     orderId: p.orderId,
@@ -15,39 +14,23 @@ export function toPaymentView(p: PaymentRecord): PaymentView {
   };
 }
 
-/*
- * Events about a payment are keyed by its order: there is one payment per
- * order (the database enforces it), so the order id names the payment and
- * keeps one order's payment events in one partition, in order.
+/**
+ * The integration events for what the payment recorded. Keyed by its order:
+ * there is one payment per order (the database enforces it), so the order id
+ * names the payment and keeps one order's payment events in one partition, in
+ * order.
  */
-
-export function paymentDecided(payment: PaymentEntity): OutboundEvent<'payment.authorized'> | OutboundEvent<'payment.declined'> {
-  const p = payment.snapshot;
-  if (p.status === 'AUTHORIZED') {
-    return {
-      type: 'payment.authorized',
-      aggregateId: p.orderId,
-      aggregateVersion: payment.version,
-      data: { paymentId: p.id, orderId: p.orderId, amountCents: p.amountCents, currency: p.currency },
-    };
-  }
-  if (p.status === 'DECLINED' && p.declineReason) {
-    return {
-      type: 'payment.declined',
-      aggregateId: p.orderId,
-      aggregateVersion: payment.version,
-      data: { paymentId: p.id, orderId: p.orderId, reason: p.declineReason },
-    };
-  }
-  throw new Error(`payment ${p.id} is ${p.status}, not a decision`);
-}
-
-export function paymentRefunded(payment: PaymentEntity): OutboundEvent<'payment.refunded'> {
-  const p = payment.snapshot;
-  return {
-    type: 'payment.refunded',
-    aggregateId: p.orderId,
-    aggregateVersion: payment.version,
-    data: { paymentId: p.id, orderId: p.orderId, amountCents: p.amountCents, currency: p.currency },
-  };
+export function toOutboundEvents(payment: PaymentEntity, events: PaymentEvent[]): OutboundEvent[] {
+  const { id: paymentId, orderId, amountCents, currency } = payment.snapshot;
+  return events.map((e): OutboundEvent => {
+    const base = { aggregateId: orderId, aggregateVersion: e.version };
+    switch (e.type) {
+      case 'authorized':
+        return { ...base, type: 'payment.authorized', data: { paymentId, orderId, amountCents, currency } };
+      case 'declined':
+        return { ...base, type: 'payment.declined', data: { paymentId, orderId, reason: e.reason } };
+      case 'refunded':
+        return { ...base, type: 'payment.refunded', data: { paymentId, orderId, amountCents, currency } };
+    }
+  });
 }

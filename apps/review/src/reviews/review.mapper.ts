@@ -1,9 +1,8 @@
-import type { ReviewRecord } from '@shop/review/data-access';
-import type { ReviewEntity } from '@shop/review/domain';
+import type { ReviewEntity, ReviewEvent, StoredReview } from '@shop/review/domain';
 import type { OutboundEvent } from '@shop/platform/messaging';
 import type { ReviewView } from '@shop/shared/contracts';
 
-export function toReviewView(r: Pick<ReviewRecord, 'id' | 'productId' | 'orderId' | 'customerId' | 'rating' | 'comment' | 'createdAt'>): ReviewView {
+export function toReviewView(r: StoredReview): ReviewView {
   return {
     id: r.id,
     productId: r.productId,
@@ -15,13 +14,14 @@ export function toReviewView(r: Pick<ReviewRecord, 'id' | 'productId' | 'orderId
   };
 }
 
-/** What the catalog's rating read model needs. A review is written once, so its aggregate version is 1. */
-export function reviewCreated(review: ReviewEntity): OutboundEvent<'review.created'> {
-  const r = review.snapshot;
-  return {
-    type: 'review.created',
-    aggregateId: r.id,
-    aggregateVersion: 1,
-    data: { reviewId: r.id, productId: r.productId, orderId: r.orderId, customerId: r.customerId, rating: r.rating },
-  };
+/** The integration events for what the review recorded, keyed by the review: what the catalog's rating read model needs. */
+export function toOutboundEvents(review: ReviewEntity, events: ReviewEvent[]): OutboundEvent[] {
+  const { id: reviewId, productId, orderId, customerId, rating } = review.snapshot;
+  return events.map((e): OutboundEvent => {
+    const base = { aggregateId: reviewId, aggregateVersion: e.version };
+    switch (e.type) {
+      case 'created':
+        return { ...base, type: 'review.created', data: { reviewId, productId, orderId, customerId, rating } };
+    }
+  });
 }

@@ -1,5 +1,5 @@
 export * from './payment-prisma.service';
 export * from './payment-data-access.module';
 export { PrismaClient as PaymentPrismaClient, Prisma as PaymentPrisma, PaymentStatus } from './generated/prisma/client';
-export type { Payment as PaymentRecord } from './generated/prisma/client';
+export * from './payment.queries';
 export * from './pg-payment.repository';

@@ -73,6 +73,41 @@ describe('PaymentEntity', () => {
     expect(p.version).toBe(2);
   });
 
+  describe('events', () => {
+    it('records the decision at version 1: authorized, or declined with its reason', () => {
+      expect(authorized().pullEvents()).toEqual([{ type: 'authorized', version: 1 }]);
+      expect(declined().pullEvents()).toEqual([{ type: 'declined', version: 1, reason: 'card_declined' }]);
+    });
+
+    it('records a refund at version 2, and hands each event out once', () => {
+      const p = authorized();
+      p.pullEvents();
+      p.refund('refund-1');
+      expect(p.pullEvents()).toEqual([{ type: 'refunded', version: 2 }]);
+      expect(p.pullEvents()).toEqual([]);
+    });
+
+    it('keeps the decision and the refund in order when both happen before anything is published', () => {
+      const p = authorized();
+      p.refund('refund-1');
+      expect(p.pullEvents()).toEqual([
+        { type: 'authorized', version: 1 },
+        { type: 'refunded', version: 2 },
+      ]);
+    });
+
+    it('records nothing for a restored payment, nor for a refused refund', () => {
+      const restored = PaymentEntity.restore({ ...charge, status: 'AUTHORIZED', providerReference: 'ref-1', declineReason: null, refundReference: null });
+      expect(restored.pullEvents()).toEqual([]);
+      const p = declined();
+      p.pullEvents();
+      expect(() => p.refund('refund-1')).toThrow(PaymentError);
+      expect(() => restored.refund(' ')).toThrow(PaymentError);
+      expect(p.pullEvents()).toEqual([]);
+      expect(restored.pullEvents()).toEqual([]);
+    });
+  });
+
   it('hands out copies, so a snapshot cannot change the payment', () => {
     const p = authorized();
     (p.snapshot as { status: string }).status = 'REFUNDED';

@@ -1,5 +1,5 @@
 export * from './review-prisma.service';
 export * from './review-data-access.module';
 export { PrismaClient as ReviewPrismaClient, Prisma as ReviewPrisma } from './generated/prisma/client';
-export type { Review as ReviewRecord, ReviewGrant as ReviewGrantRecord } from './generated/prisma/client';
+export * from './review.queries';
 export * from './pg-review.repository';

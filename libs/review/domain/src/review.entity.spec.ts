@@ -57,6 +57,12 @@ describe('ReviewEntity.write', () => {
     });
   });
 
+  it('records that the review was created, at version 1, and hands the event out once', () => {
+    const written = ReviewEntity.write(review(), kettleGrant);
+    expect(written.pullEvents()).toEqual([{ type: 'created', version: 1 }]);
+    expect(written.pullEvents()).toEqual([]);
+  });
+
   it.each([1, 5])('accepts the boundary rating %p', (rating) => {
     expect(ReviewEntity.write(review({ rating }), kettleGrant).snapshot.rating).toBe(rating);
   });

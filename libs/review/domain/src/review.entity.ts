@@ -10,13 +10,25 @@ export interface ReviewProps {
   comment: string | null;
 }
 
+/** A review as the read side serves it: what was written, and when it was stored (a time the database keeps). */
+export interface StoredReview extends ReviewProps {
+  createdAt: Date;
+}
+
+/** What happened to a review, with the version it reached; the app turns these into integration events. */
+export type ReviewEvent = { type: 'created'; version: number };
+
 export const MAX_COMMENT_LENGTH = 2_000;
 
 /**
  * A customer's rating (and optional words) of a product they received. It is
- * written only through `write`, against the grant its delivered order gave.
+ * written only through `write`, against the grant its delivered order gave,
+ * which records its one event; a review never changes after, so it stays at
+ * version 1.
  */
 export class ReviewEntity {
+  private pending: ReviewEvent[] = [];
+
   private constructor(private readonly props: ReviewProps) {}
 
   /**
@@ -40,10 +52,19 @@ export class ReviewEntity {
       throw new ReviewError('NOT_REVIEWABLE', `product ${input.productId} is not reviewable through order ${input.orderId}: no delivered order of yours contains it`);
     }
     if (grant.used) throw new ReviewError('ALREADY_REVIEWED', `product ${input.productId} was already reviewed for order ${input.orderId}`);
-    return new ReviewEntity({ ...author, id: input.id, rating: input.rating, comment });
+    const review = new ReviewEntity({ ...author, id: input.id, rating: input.rating, comment });
+    review.pending.push({ type: 'created', version: 1 });
+    return review;
   }
 
   get snapshot(): Readonly<ReviewProps> {
     return { ...this.props };
+  }
+
+  /** The events recorded since the last call, oldest first; the caller publishes them with the state. */
+  pullEvents(): ReviewEvent[] {
+    const events = this.pending;
+    this.pending = [];
+    return events;
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AuthorizeResult, PaymentEntity, PaymentProvider, PaymentRepository } from '@shop/payment/domain';
 import { EventContext, UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderAwaitingPaymentV1 } from '@shop/shared/contracts';
-import { paymentDecided, paymentRefunded } from '../payment.mapper';
+import { toOutboundEvents } from '../payment.mapper';
 import { PAYMENT_PROVIDER } from '../payment.tokens';
 
 /**
@@ -52,21 +52,21 @@ export class AuthorizePaymentHandler {
       if (!order.payment && order.cancelled && decision.approved) return true;
       if (!(await context.claim(tx)) || order.payment) return false;
       this.payments.add(tx, payment);
-      tx.publish(paymentDecided(payment));
+      tx.publish(...toOutboundEvents(payment, payment.pullEvents()));
       return false;
     });
     if (!lostToCancel) return;
 
-    // The order was cancelled while the provider authorized: give the money back, then store the payment refunded.
+    // The order was cancelled while the provider authorized: give the money back, then store the payment refunded,
+    // publishing both what it recorded, the authorization (version 1) and the refund (version 2).
     const p = payment.snapshot;
-    const decisionEvent = paymentDecided(payment);
     const refund = await this.provider.refund({ orderId, reference: p.providerReference ?? '', amountCents: p.amountCents, currency: p.currency });
     payment.refund(refund.reference);
     await this.unitOfWork.run(async (tx) => {
       const order = await this.payments.guard(tx, orderId);
       if (!(await context.claim(tx)) || order.payment) return;
       this.payments.add(tx, payment);
-      tx.publish(decisionEvent, paymentRefunded(payment));
+      tx.publish(...toOutboundEvents(payment, payment.pullEvents()));
     });
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PaymentEntity, PaymentProvider, PaymentRepository } from '@shop/payment/domain';
 import { EventContext, UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderCancelledV1 } from '@shop/shared/contracts';
-import { paymentRefunded } from '../payment.mapper';
+import { toOutboundEvents } from '../payment.mapper';
 import { PAYMENT_PROVIDER } from '../payment.tokens';
 
 /**
@@ -40,7 +40,7 @@ export class RefundPaymentHandler {
       if (!(await context.claim(tx)) || payment?.snapshot.status !== 'AUTHORIZED') return; // a concurrent delivery refunded it first
       payment.refund(refund.reference);
       this.payments.save(tx, payment);
-      tx.publish(paymentRefunded(payment));
+      tx.publish(...toOutboundEvents(payment, payment.pullEvents()));
     });
   }
 }

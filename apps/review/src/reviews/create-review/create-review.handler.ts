@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ReviewEntity, ReviewRepository } from '@shop/review/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { CreateReviewRequest, ReviewView } from '@shop/shared/contracts';
-import { reviewCreated, toReviewView } from '../review.mapper';
+import { toOutboundEvents, toReviewView } from '../review.mapper';
 
 /**
  * Writes a review against the caller's grant for (order, product), and its
@@ -25,7 +25,7 @@ export class CreateReviewHandler {
       const grant = await this.reviews.grant(tx, orderId, productId);
       const review = ReviewEntity.write({ id: randomUUID(), customerId, productId, orderId, rating: request.rating, comment: request.comment }, grant);
       this.reviews.add(tx, review);
-      tx.publish(reviewCreated(review));
+      tx.publish(...toOutboundEvents(review, review.pullEvents()));
       return toReviewView({ ...review.snapshot, createdAt: new Date() });
     });
   }

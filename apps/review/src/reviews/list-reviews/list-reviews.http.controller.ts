@@ -1,6 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ReviewPrisma, ReviewPrismaService } from '@shop/review/data-access';
-import { afterPosition } from '@shop/platform/database';
+import { ReviewQueries } from '@shop/review/data-access';
 import { cursorPosition, keysetPage, Public, UuidParamPipe, ZodValidationPipe } from '@shop/platform/http';
 import { Page, PageQuery, pageQuerySchema, ReviewView } from '@shop/shared/contracts';
 import { toReviewView } from '../review.mapper';
@@ -9,16 +8,14 @@ import { toReviewView } from '../review.mapper';
 @Public()
 @Controller('api/products/:id/reviews')
 export class ListReviewsHttpController {
-  constructor(private readonly db: ReviewPrismaService) {}
+  constructor(private readonly reviews: ReviewQueries) {}
 
   @Get()
   async list(
     @Param('id', new UuidParamPipe('product')) productId: string,
     @Query(new ZodValidationPipe(pageQuerySchema, 'query')) query: PageQuery,
   ): Promise<Page<ReviewView>> {
-    const after = cursorPosition(query.cursor);
-    const where: ReviewPrisma.ReviewWhereInput = { productId, ...(after ? afterPosition(after) : {}) };
-    const rows = await this.db.review.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.limit + 1 });
+    const rows = await this.reviews.listForProduct(productId, { limit: query.limit + 1, after: cursorPosition(query.cursor) });
     return keysetPage(rows, query.limit, toReviewView);
   }
 }

@@ -6,8 +6,10 @@ import type { DeliveryConfig } from './config/delivery.config';
 import { COURIER_OPTIONS, CourierOptions, CourierService } from './courier/courier.service';
 import { AdvanceDeliveryHandler } from './deliveries/advance-delivery/advance-delivery.handler';
 import { AdvanceDeliveryHttpController } from './deliveries/advance-delivery/advance-delivery.http.controller';
+import { AdvanceDueDeliveriesHandler } from './deliveries/advance-delivery/advance-due-deliveries.handler';
 import { CancelDeliveryEventController } from './deliveries/cancel-delivery/cancel-delivery.event.controller';
 import { CancelDeliveryHandler } from './deliveries/cancel-delivery/cancel-delivery.handler';
+import { DeliveryDueSignal } from './deliveries/delivery-due.signal';
 import { ListDeliveriesHttpController } from './deliveries/list-deliveries/list-deliveries.http.controller';
 import { ScheduleDeliveryEventController } from './deliveries/schedule-delivery/schedule-delivery.event.controller';
 import { ScheduleDeliveryHandler } from './deliveries/schedule-delivery/schedule-delivery.handler';
@@ -35,9 +37,11 @@ export class AppModule {
       providers: [
         { provide: COURIER_OPTIONS, useValue: courier },
         CourierService,
+        DeliveryDueSignal,
         ScheduleDeliveryHandler,
         CancelDeliveryHandler,
         AdvanceDeliveryHandler,
+        AdvanceDueDeliveriesHandler,
       ],
     };
   }

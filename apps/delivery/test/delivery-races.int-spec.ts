@@ -7,7 +7,9 @@ import { UnitOfWork } from '@shop/platform/messaging';
 import { closeService, startServiceForTest } from '@shop/platform/service';
 import type { Envelope, OrderCancelRequestedV1, OrderConfirmedV1 } from '@shop/shared/contracts';
 import { createTestDatabase, eventually, eventRecord, TEST_JWT_SECRET, TestDatabase, TestKafka, useKafka } from '@shop/testing';
+import { AdvanceDueDeliveriesHandler } from '../src/deliveries/advance-delivery/advance-due-deliveries.handler';
 import { CancelDeliveryHandler } from '../src/deliveries/cancel-delivery/cancel-delivery.handler';
+import { DeliveryDueSignal } from '../src/deliveries/delivery-due.signal';
 import { ScheduleDeliveryHandler } from '../src/deliveries/schedule-delivery/schedule-delivery.handler';
 import { CourierService } from '../src/courier/courier.service';
 import { deliveryService } from '../src/delivery.service';
@@ -74,7 +76,8 @@ describe('delivery: scheduling racing a cancellation', () => {
     schedule = { execute: (e) => unitOfWork.run((tx) => app.get(ScheduleDeliveryHandler).execute(tx, e.data)) };
     cancel = { execute: (e) => unitOfWork.run((tx) => app.get(CancelDeliveryHandler).execute(tx, e.data)) };
     // The courier's step as its loop takes it, dispatching at once (its loop not started: the test drives it).
-    courier = new CourierService(unitOfWork, app.get(DeliveryRepository), { dispatchDelayMs: 0, completeDelayMs: -1, pollIntervalMs: 60_000 });
+    const round = new AdvanceDueDeliveriesHandler(unitOfWork, app.get(DeliveryRepository));
+    courier = new CourierService(round, new DeliveryDueSignal(), { dispatchDelayMs: 0, completeDelayMs: -1, pollIntervalMs: 60_000 });
     blocker = new Client({ connectionString: db.urlFor('delivery'), options: '-c search_path=deliveries' });
     await blocker.connect();
   });

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DeliveryRepository, DueBefore } from '@shop/delivery/domain';
-import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
+import type { DueBefore } from '@shop/delivery/domain';
 import { COURIER_CONCURRENCY } from '../config/delivery.config';
-import { toOutboundEvents } from '../deliveries/delivery.mapper';
+import { AdvanceDueDeliveriesHandler } from '../deliveries/advance-delivery/advance-due-deliveries.handler';
+import { DeliveryDueSignal } from '../deliveries/delivery-due.signal';
 import { CourierLoop } from './courier.loop';
 
 export const COURIER_OPTIONS = Symbol('COURIER_OPTIONS');
@@ -16,22 +16,21 @@ export interface CourierOptions {
   concurrency?: number;
 }
 
-/** Deliveries one courier step moves, in one unit of work. */
-const STEP_SIZE = 20;
-
 /**
- * The simulated courier: moves due deliveries one step, a few at a time in
- * one unit of work with their outbox events. Rows are claimed with FOR UPDATE
- * SKIP LOCKED, so any number of instances can run it side by side.
+ * The simulated courier: when to move deliveries, not how. It runs the
+ * courier's round (AdvanceDueDeliveriesHandler) in its loop, with what is due
+ * according to its delays, and looks at once when the deliveries signal that
+ * one may be due now.
  */
 @Injectable()
 export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Courier');
   private readonly loop: CourierLoop;
+  private unlisten?: () => void;
 
   constructor(
-    private readonly unitOfWork: UnitOfWork,
-    private readonly deliveries: DeliveryRepository<UnitTx>,
+    private readonly round: AdvanceDueDeliveriesHandler,
+    private readonly due: DeliveryDueSignal,
     @Inject(COURIER_OPTIONS) private readonly options: CourierOptions,
   ) {
     this.loop = new CourierLoop({
@@ -47,30 +46,21 @@ export class CourierService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (this.automatic) this.loop.start();
+    if (!this.automatic) return;
+    // A delivery scheduled or dispatched with a delay of 0 has its next step due now.
+    this.unlisten = this.due.listen(() => this.loop.wake());
+    this.loop.start();
   }
 
   /** Before the database closes (the pool ends last, at application shutdown), so no step is cut off. */
   async onModuleDestroy(): Promise<void> {
+    this.unlisten?.();
     await this.loop.stop();
   }
 
-  /** A delivery was scheduled or dispatched: with a delay of 0 its next step is due now. */
-  wake(): void {
-    if (this.automatic) this.loop.wake();
-  }
-
-  /** Claims due deliveries and takes each one's next step; true when it took a full batch, so more may be due. */
+  /** One round of what is due now; true when it took a full batch, so more may be due. */
   stepOne(now = new Date()): Promise<boolean> {
-    return this.unitOfWork.run(async (tx) => {
-      const due = await this.deliveries.claimDue(tx, this.dueBefore(now), STEP_SIZE);
-      for (const delivery of due) {
-        delivery.advance(new Date());
-        this.deliveries.save(tx, delivery);
-        tx.publish(...toOutboundEvents(delivery, delivery.pullEvents()));
-      }
-      return due.length === STEP_SIZE;
-    });
+    return this.round.execute(this.dueBefore(now));
   }
 
   private dueBefore(now: Date): DueBefore {

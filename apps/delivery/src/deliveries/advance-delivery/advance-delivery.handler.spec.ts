@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveryEntity } from '@shop/delivery/domain';
-import type { CourierService } from '../../courier/courier.service';
 import { inMemoryDeliveries } from '../../../test/in-memory-deliveries';
+import { DeliveryDueSignal } from '../delivery-due.signal';
 import { AdvanceDeliveryHandler } from './advance-delivery.handler';
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
@@ -10,8 +10,9 @@ function setup() {
   const world = inMemoryDeliveries();
   const wakes: number[] = [];
   // The courier is woken to deliver a parcel dispatched by hand; its own rounds are not this use case.
-  const courier = { wake: () => wakes.push(Date.now()) } as unknown as CourierService;
-  const handler = new AdvanceDeliveryHandler(world.unitOfWork.asUnitOfWork, world.deliveries, courier);
+  const due = new DeliveryDueSignal();
+  due.listen(() => wakes.push(Date.now()));
+  const handler = new AdvanceDeliveryHandler(world.unitOfWork.asUnitOfWork, world.deliveries, due);
   const delivery = DeliveryEntity.schedule({ id: randomUUID(), orderId: randomUUID(), customerId: 'ada', shippingAddress: ADDRESS, at: new Date() });
   world.deliveries.rows.set(delivery.snapshot.id, structuredClone(delivery.snapshot));
   return { ...world, handler, wakes, id: delivery.snapshot.id };

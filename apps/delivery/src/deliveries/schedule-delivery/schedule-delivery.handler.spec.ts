@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderConfirmedV1 } from '@shop/shared/contracts';
 import { inMemoryDeliveries } from '../../../test/in-memory-deliveries';
+import { DeliveryDueSignal } from '../delivery-due.signal';
 import { ScheduleDeliveryHandler } from './schedule-delivery.handler';
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
 
 function setup() {
   const world = inMemoryDeliveries();
-  const handler = new ScheduleDeliveryHandler(world.deliveries);
+  const due = new DeliveryDueSignal();
+  const raised: number[] = [];
+  due.listen(() => raised.push(world.unitOfWork.commits));
+  const handler = new ScheduleDeliveryHandler(world.deliveries, due);
   const confirmed: OrderConfirmedV1 = { orderId: randomUUID(), customerId: 'ada', shippingAddress: ADDRESS };
   const schedule = (event = confirmed) => world.unitOfWork.run((tx) => handler.execute(tx, event));
-  return { ...world, confirmed, schedule };
+  return { ...world, handler, confirmed, schedule, raised };
 }
 
 describe('ScheduleDeliveryHandler', () => {
@@ -41,5 +45,22 @@ describe('ScheduleDeliveryHandler', () => {
       ['delivery.scheduled', undefined],
       ['delivery.cancelled', 'CUSTOMER_REQUEST'],
     ]);
+  });
+
+  it('signals a delivery due once its unit has committed, and only for a parcel that will leave', async () => {
+    const { handler, schedule, confirmed, deliveries, unitOfWork, raised } = setup();
+    const failing = unitOfWork.run(async (tx) => {
+      await handler.execute(tx, confirmed);
+      throw new Error('the batch failed');
+    });
+    await expect(failing).rejects.toThrow('the batch failed');
+    expect([raised, deliveries.rows.size]).toEqual([[], 0]);
+    await schedule();
+    expect(raised).toEqual([1]);
+    await schedule();
+    const cancelledFirst = { ...confirmed, orderId: randomUUID() };
+    deliveries.guards.set(cancelledFirst.orderId, { cancelled: true });
+    await schedule(cancelledFirst);
+    expect(raised).toEqual([1]);
   });
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DeliveryEntity, DeliveryRepository } from '@shop/delivery/domain';
 import type { UnitTx } from '@shop/platform/messaging';
 import type { OrderConfirmedV1 } from '@shop/shared/contracts';
+import { DeliveryDueSignal } from '../delivery-due.signal';
 import { toOutboundEvents } from '../delivery.mapper';
 
 /**
@@ -13,7 +14,10 @@ import { toOutboundEvents } from '../delivery.mapper';
  */
 @Injectable()
 export class ScheduleDeliveryHandler {
-  constructor(private readonly deliveries: DeliveryRepository<UnitTx>) {}
+  constructor(
+    private readonly deliveries: DeliveryRepository<UnitTx>,
+    private readonly due: DeliveryDueSignal,
+  ) {}
 
   /** True when a delivery was scheduled (the courier may take it at once). */
   async execute(tx: UnitTx, confirmed: OrderConfirmedV1): Promise<boolean> {
@@ -26,6 +30,9 @@ export class ScheduleDeliveryHandler {
     if (order.cancelled) delivery.cancel('CUSTOMER_REQUEST', now);
     this.deliveries.add(tx, delivery);
     tx.publish(...toOutboundEvents(delivery, delivery.pullEvents()));
-    return !order.cancelled;
+    if (order.cancelled) return false;
+    // With a dispatch delay of 0 it is due at once, for a courier that can see it: once the unit has committed.
+    tx.afterCommit(() => this.due.raise());
+    return true;
   }
 }

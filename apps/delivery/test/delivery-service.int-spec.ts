@@ -294,6 +294,7 @@ describe('delivery service (real Postgres and Kafka)', () => {
       const other = await get(orderId, await authHeaders('someone-else'));
       expect(other.status).toBe(404);
       expect(other.headers.get('content-type')).toContain('application/problem+json');
+      expect(await other.json()).toMatchObject({ status: 404, title: 'Not Found', detail: `no order with id ${orderId}`, code: 'NOT_FOUND' });
 
       expect((await get(orderId)).status).toBe(401);
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { DeliveryQueries } from '@shop/delivery/data-access';
+import { DeliveryError } from '@shop/delivery/domain';
 import { CurrentUser, Principal } from '@shop/platform/auth';
-import { DeliveryPrismaService } from '@shop/delivery/data-access';
-import { ProblemException, ZodValidationPipe } from '@shop/platform/http';
+import { ZodValidationPipe } from '@shop/platform/http';
 import { deliveryQuerySchema, DeliveryView } from '@shop/shared/contracts';
 import type { z } from 'zod';
 import { toDeliveryView } from '../delivery.mapper';
@@ -9,17 +10,17 @@ import { toDeliveryView } from '../delivery.mapper';
 /** The deliveries of one order, for its customer or an admin; someone else's order is as good as unknown. */
 @Controller('api/deliveries')
 export class ListDeliveriesHttpController {
-  constructor(private readonly db: DeliveryPrismaService) {}
+  constructor(private readonly deliveries: DeliveryQueries) {}
 
   @Get()
   async list(
     @Query(new ZodValidationPipe(deliveryQuerySchema, 'query')) query: z.infer<typeof deliveryQuerySchema>,
     @CurrentUser() principal: Principal,
   ): Promise<DeliveryView[]> {
-    const delivery = await this.db.delivery.findUnique({ where: { orderId: query.orderId.toLowerCase() } });
+    const delivery = await this.deliveries.findByOrder(query.orderId);
     if (!delivery) return [];
     if (principal.role !== 'admin' && principal.sub !== delivery.customerId) {
-      throw new ProblemException(404, `no order with id ${query.orderId}`);
+      throw new DeliveryError('NOT_FOUND', `no order with id ${query.orderId}`);
     }
     return [toDeliveryView(delivery)];
   }

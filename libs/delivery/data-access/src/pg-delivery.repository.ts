@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryEntity, DeliveryRepository, DeliveryStatus, DueBefore, ShippingAddress } from '@shop/delivery/domain';
-import { statement } from '@shop/platform/database';
-import type { UnitTx } from '@shop/platform/messaging';
+import { statement, type Tx } from '@shop/platform/database';
 
 const COLUMNS = 'id, order_id, customer_id, status, shipping_address, created_at, updated_at, dispatched_at, delivered_at, cancelled_at, version';
 
@@ -52,24 +51,24 @@ function toEntity(d: DeliveryRow): DeliveryEntity {
 
 /** Deliveries on the service's own SQL, inside the use case's unit of work. */
 @Injectable()
-export class PgDeliveryRepository extends DeliveryRepository<UnitTx> {
-  async guard(tx: UnitTx, orderId: string, options: { cancel?: boolean } = {}): Promise<{ cancelled: boolean; delivery: DeliveryEntity | null }> {
+export class PgDeliveryRepository extends DeliveryRepository<Tx> {
+  async guard(tx: Tx, orderId: string, options: { cancel?: boolean } = {}): Promise<{ cancelled: boolean; delivery: DeliveryEntity | null }> {
     const [guard] = await tx.query<{ cancelled: boolean }>(LOCK_GUARD, [orderId, options.cancel === true]);
     const [row] = await tx.query<DeliveryRow>(LOCK_BY_ORDER, [orderId]);
     return { cancelled: guard.cancelled, delivery: row ? toEntity(row) : null };
   }
 
-  async lock(tx: UnitTx, id: string): Promise<DeliveryEntity | null> {
+  async lock(tx: Tx, id: string): Promise<DeliveryEntity | null> {
     const [row] = await tx.query<DeliveryRow>(LOCK_BY_ID, [id]);
     return row ? toEntity(row) : null;
   }
 
-  async claimDue(tx: UnitTx, due: DueBefore, limit: number): Promise<DeliveryEntity[]> {
+  async claimDue(tx: Tx, due: DueBefore, limit: number): Promise<DeliveryEntity[]> {
     if (!due.scheduled && !due.dispatched) return [];
     return (await tx.query<DeliveryRow>(CLAIM_DUE, [due.scheduled ?? null, due.dispatched ?? null, limit])).map(toEntity);
   }
 
-  add(tx: UnitTx, delivery: DeliveryEntity): void {
+  add(tx: Tx, delivery: DeliveryEntity): void {
     const d = delivery.snapshot;
     tx.write({
       sql: `insert into deliveries (id, order_id, customer_id, status, shipping_address, created_at, updated_at, cancelled_at, version)
@@ -79,7 +78,7 @@ export class PgDeliveryRepository extends DeliveryRepository<UnitTx> {
     });
   }
 
-  save(tx: UnitTx, delivery: DeliveryEntity): void {
+  save(tx: Tx, delivery: DeliveryEntity): void {
     const d = delivery.snapshot;
     tx.write({
       sql: `update deliveries set status = $2::"DeliveryStatus", updated_at = $3, dispatched_at = $4, delivered_at = $5, cancelled_at = $6, version = $7

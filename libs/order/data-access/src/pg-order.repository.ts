@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CancelReason, OrderProps, OrderStatus, ShippingAddress } from '@shop/order/domain';
 import { IdempotencyClaim, IdempotencyKeyRepository, OrderEntity, OrderRepository, ProductSnapshot, ProductSnapshotRepository } from '@shop/order/domain';
-import { Database, statement } from '@shop/platform/database';
-import type { UnitTx } from '@shop/platform/messaging';
+import { Database, statement, type Tx } from '@shop/platform/database';
 
 interface OrderRow {
   id: string;
@@ -63,13 +62,13 @@ function toProps(row: OrderRow): OrderProps {
 
 /** Orders on the service's own SQL (the hot path), inside the use case's unit of work. */
 @Injectable()
-export class PgOrderRepository extends OrderRepository<UnitTx> {
-  async lock(tx: UnitTx, id: string): Promise<OrderEntity | null> {
+export class PgOrderRepository extends OrderRepository<Tx> {
+  async lock(tx: Tx, id: string): Promise<OrderEntity | null> {
     const [row] = await tx.query<OrderRow>(LOCK, [id]);
     return row ? OrderEntity.restore(toProps(row)) : null;
   }
 
-  add(tx: UnitTx, order: OrderEntity): void {
+  add(tx: Tx, order: OrderEntity): void {
     const o = order.snapshot;
     tx.write({
       sql: INSERT_ORDER,
@@ -82,7 +81,7 @@ export class PgOrderRepository extends OrderRepository<UnitTx> {
     this.addHistory(tx, order);
   }
 
-  save(tx: UnitTx, order: OrderEntity): void {
+  save(tx: Tx, order: OrderEntity): void {
     const o = order.snapshot;
     const loadedAt = order.stored?.version;
     tx.write({
@@ -96,7 +95,7 @@ export class PgOrderRepository extends OrderRepository<UnitTx> {
     this.addHistory(tx, order);
   }
 
-  private addHistory(tx: UnitTx, order: OrderEntity): void {
+  private addHistory(tx: Tx, order: OrderEntity): void {
     const added = order.unsavedHistory;
     if (added.length === 0) return;
     tx.write({ sql: INSERT_HISTORY, values: [order.snapshot.id, added.map((h) => h.status), added.map((h) => h.at), added.map((h) => h.note ?? null)] });
@@ -114,7 +113,7 @@ const UPSERT_SNAPSHOT = `insert into product_snapshots (product_id, sku, name, p
   where product_snapshots.product_version < excluded.product_version`;
 
 @Injectable()
-export class PgProductSnapshotRepository extends ProductSnapshotRepository<UnitTx> {
+export class PgProductSnapshotRepository extends ProductSnapshotRepository<Tx> {
   constructor(private readonly db: Database) {
     super();
   }
@@ -124,7 +123,7 @@ export class PgProductSnapshotRepository extends ProductSnapshotRepository<UnitT
     return new Map(rows.map((r) => [r.productId, r]));
   }
 
-  upsert(tx: UnitTx, p: ProductSnapshot, stored?: (changed: boolean) => void): void {
+  upsert(tx: Tx, p: ProductSnapshot, stored?: (changed: boolean) => void): void {
     tx.write({
       sql: UPSERT_SNAPSHOT,
       values: [p.productId, p.sku, p.name, p.priceCents, p.currency, p.productVersion],
@@ -144,8 +143,8 @@ const CLAIM_KEY = statement(
 );
 
 @Injectable()
-export class PgIdempotencyKeyRepository extends IdempotencyKeyRepository<UnitTx> {
-  async claim(tx: UnitTx, k: { customerId: string; key: string; requestHash: string; orderId: string }): Promise<IdempotencyClaim> {
+export class PgIdempotencyKeyRepository extends IdempotencyKeyRepository<Tx> {
+  async claim(tx: Tx, k: { customerId: string; key: string; requestHash: string; orderId: string }): Promise<IdempotencyClaim> {
     // A request with the same key that committed while this one waited is not in this statement's snapshot: ask again.
     for (let attempt = 0; attempt < 2; attempt++) {
       const [row] = await tx.query<{ claimed: boolean; order_id: string; request_hash: string }>(CLAIM_KEY, [k.customerId, k.key, k.requestHash, k.orderId]);

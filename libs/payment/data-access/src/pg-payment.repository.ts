@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GuardedOrder, PaymentEntity, PaymentRepository, PaymentStatus } from '@shop/payment/domain';
-import { statement } from '@shop/platform/database';
-import type { UnitTx } from '@shop/platform/messaging';
+import { statement, type Tx } from '@shop/platform/database';
 
 const LOCK_GUARD = statement(
   `insert into order_guards (order_id, cancelled_at) values ($1, case when $2 then now() end)
@@ -29,8 +28,8 @@ interface PaymentRow {
 
 /** Payments on the service's own SQL, inside the use case's unit of work. */
 @Injectable()
-export class PgPaymentRepository extends PaymentRepository<UnitTx> {
-  async guard(tx: UnitTx, orderId: string, options: { cancel?: boolean } = {}): Promise<GuardedOrder> {
+export class PgPaymentRepository extends PaymentRepository<Tx> {
+  async guard(tx: Tx, orderId: string, options: { cancel?: boolean } = {}): Promise<GuardedOrder> {
     const [guard] = await tx.query<{ cancelled: boolean; authorizing: boolean }>(LOCK_GUARD, [orderId, options.cancel === true]);
     const [p] = await tx.query<PaymentRow>(FIND_PAYMENT, [orderId]);
     const payment = p
@@ -49,11 +48,11 @@ export class PgPaymentRepository extends PaymentRepository<UnitTx> {
     return { cancelled: guard.cancelled, authorizing: guard.authorizing, payment };
   }
 
-  markAuthorizing(tx: UnitTx, orderId: string): void {
+  markAuthorizing(tx: Tx, orderId: string): void {
     tx.write({ sql: 'update order_guards set authorizing_at = coalesce(authorizing_at, now()) where order_id = $1', values: [orderId] });
   }
 
-  add(tx: UnitTx, payment: PaymentEntity): void {
+  add(tx: Tx, payment: PaymentEntity): void {
     const p = payment.snapshot;
     tx.write({
       sql: `insert into payments (id, order_id, customer_id, status, amount_cents, currency, provider_reference, decline_reason, refund_reference)
@@ -63,7 +62,7 @@ export class PgPaymentRepository extends PaymentRepository<UnitTx> {
     });
   }
 
-  save(tx: UnitTx, payment: PaymentEntity): void {
+  save(tx: Tx, payment: PaymentEntity): void {
     const p = payment.snapshot;
     tx.write({
       sql: `update payments set status = $2::"PaymentStatus", refund_reference = $3, updated_at = now() where id = $1`,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReviewEntity, ReviewError, ReviewGrant, ReviewRepository } from '@shop/review/domain';
-import { statement } from '@shop/platform/database';
-import type { UnitTx } from '@shop/platform/messaging';
+import { statement, type Tx } from '@shop/platform/database';
 
 const FIND_GRANT = statement(
   `select g.customer_id, exists (select 1 from reviews r where r.order_id = g.order_id and r.product_id = g.product_id) as used
@@ -10,13 +9,13 @@ const FIND_GRANT = statement(
 
 /** Reviews and their grants on the service's own SQL, inside the use case's unit of work. */
 @Injectable()
-export class PgReviewRepository extends ReviewRepository<UnitTx> {
-  async grant(tx: UnitTx, orderId: string, productId: string): Promise<ReviewGrant | null> {
+export class PgReviewRepository extends ReviewRepository<Tx> {
+  async grant(tx: Tx, orderId: string, productId: string): Promise<ReviewGrant | null> {
     const [row] = await tx.query<{ customer_id: string; used: boolean }>(FIND_GRANT, [orderId, productId]);
     return row ? ReviewGrant.restore({ customerId: row.customer_id, orderId, productId }, { used: row.used }) : null;
   }
 
-  addGrants(tx: UnitTx, grants: ReviewGrant[]): void {
+  addGrants(tx: Tx, grants: ReviewGrant[]): void {
     if (grants.length === 0) return;
     tx.write({
       sql: `insert into review_grants (order_id, product_id, customer_id)
@@ -25,7 +24,7 @@ export class PgReviewRepository extends ReviewRepository<UnitTx> {
     });
   }
 
-  add(tx: UnitTx, review: ReviewEntity): void {
+  add(tx: Tx, review: ReviewEntity): void {
     const r = review.snapshot;
     tx.write({
       sql: `insert into reviews (id, product_id, order_id, customer_id, rating, comment) values ($1, $2, $3, $4, $5, $6)

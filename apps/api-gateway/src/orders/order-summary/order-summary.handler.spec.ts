@@ -153,6 +153,15 @@ describe('OrderSummaryHandler', () => {
     expect([await degradedCount('delivery'), await degradedCount('reviews')]).toEqual([1, 1]);
   });
 
+  it('leaves out a part answered with JSON of another shape, rather than failing the summary or taking it for none', async () => {
+    const { upstreams, order, summarize, degradedCount } = setup();
+    upstreams.on('payment', () => ({ status: 200, json: { status: 'ok' } }));
+    upstreams.on('delivery', () => ({ status: 200, json: {} }));
+    upstreams.on('review', () => ({ status: 200, json: { reviews: [] } }));
+    await expect(summarize()).resolves.toEqual({ summary: { order, payment: null, delivery: null, reviews: [], degraded: ['payment', 'delivery', 'reviews'] } });
+    expect([await degradedCount('payment'), await degradedCount('delivery'), await degradedCount('reviews')]).toEqual([1, 1, 1]);
+  });
+
   it('gives no reviews rather than some when one product’s reviews cannot be read', async () => {
     const { upstreams, order, kettle, mug, payment, delivery, review, reviews, reviewService, summarize } = setup();
     reviews.set(kettle, [review(kettle, DELIVERED_AT + MINUTE, order.id)]);

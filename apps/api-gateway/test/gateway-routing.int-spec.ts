@@ -162,6 +162,7 @@ describe('api-gateway routing (in-process, recording upstreams)', () => {
     const id = randomUUID();
     upstreams.order.answer = (_req, res) => res.end(JSON.stringify({ id, status: 'PENDING', items: [], history: [] }));
     upstreams.payment.answer = () => undefined;
+    upstreams.delivery.answer = (_req, res) => res.end('[]');
     const started = performance.now();
     const res = await send('GET', `/api/orders/${id}/summary`, customer);
     expect((await res.json()) as unknown).toMatchObject({ payment: null, degraded: ['payment'] });

@@ -19,6 +19,7 @@ import { UpdateProductHandler } from './products/update-product/update-product.h
 import { UpdateProductHttpController } from './products/update-product/update-product.http.controller';
 import { ImportRatingsHandler } from './ratings/rebuild-ratings/import-ratings.handler';
 import { ReviewExport } from './ratings/rebuild-ratings/review-export';
+import { KafkaReviewHistory, ReviewHistory } from './ratings/rebuild-ratings/review-history';
 import { RebuildRatingsHandler } from './ratings/rebuild-ratings/rebuild-ratings.handler';
 import { RebuildRatingsHttpController } from './ratings/rebuild-ratings/rebuild-ratings.http.controller';
 import { ProductViews } from './products/product.views';
@@ -60,6 +61,7 @@ export class AppModule {
         ReserveStockHandler,
         ReleaseStockHandler,
         RebuildRatingsHandler,
+        { provide: ReviewHistory, useClass: KafkaReviewHistory },
         ImportRatingsHandler,
         {
           provide: ReviewExport,

@@ -1,5 +1,17 @@
-import { CatalogError, ProductEntity, ProductPicture, ProductProps, ProductRepository, ReservationRepository, StockReservation } from '@shop/catalog/domain';
+import {
+  CatalogError,
+  PRODUCT_ROWS,
+  ProductEntity,
+  ProductPicture,
+  ProductProps,
+  ProductRepository,
+  RatingContribution,
+  RatingRepository,
+  ReservationRepository,
+  StockReservation,
+} from '@shop/catalog/domain';
 import type { ProductRecord } from '@shop/catalog/data-access';
+import { lockShared, Statement } from '@shop/platform/database';
 import { InMemoryTx, InMemoryUnitOfWork, UnitTx } from '@shop/platform/messaging';
 import { toProductView } from '../src/products/product.mapper';
 import { ProductEvents } from '../src/products/product.events';
@@ -62,21 +74,113 @@ export class InMemoryReservationRepository extends ReservationRepository<UnitTx>
   }
 }
 
-/** The catalog's use cases on in-memory state (a product's view read from the in-memory rows, without ratings). */
+/** The advisory-lock keys each in-memory unit took through lockShared. */
+const sharedLocks = new WeakMap<InMemoryTx, Set<string>>();
+
+/** The keys lockShared asks Postgres to lock for these names, read off the statement it sends. */
+async function sharedLockKeys(names: string[]): Promise<string[]> {
+  let keys: string[] = [];
+  await lockShared({ query: (_sql, values) => ((keys = (values?.[0] as string[]) ?? []), Promise.resolve([])) }, names);
+  return keys;
+}
+
+async function holdsSharedLock(tx: InMemoryTx, name: string): Promise<boolean> {
+  const held = sharedLocks.get(tx);
+  return Boolean(held) && (await sharedLockKeys([name])).every((key) => held?.has(key));
+}
+
+/**
+ * The catalog's unit double: an InMemoryUnitOfWork whose units also answer
+ * the shared locks (lockShared) that a unit outside a consumer takes itself,
+ * and note them for the repositories to check; any other SQL is refused still.
+ */
+export class InMemoryCatalogUnitOfWork extends InMemoryUnitOfWork {
+  constructor() {
+    super('catalog');
+  }
+
+  override run<T>(work: (tx: UnitTx) => Promise<T>): Promise<T> {
+    return super.run((tx) => {
+      const unit = InMemoryTx.of(tx);
+      const held = new Set<string>();
+      sharedLocks.set(unit, held);
+      const refuse = unit.query.bind(unit);
+      unit.query = (sql?: string | Statement, values?: unknown[]) => {
+        if (typeof sql !== 'object' || !sql.text.includes('pg_advisory_xact_lock')) return refuse();
+        for (const key of (values?.[0] as string[] | undefined) ?? []) held.add(key);
+        return Promise.resolve([]);
+      };
+      return work(unit);
+    });
+  }
+}
+
+/**
+ * The rating read model: each review's contribution once (by review id, the
+ * table's key, seeing the unit's own), and the counters on each product's row.
+ * A count runs under the products' lock (PRODUCT_ROWS), as in the service,
+ * where the consumer or the rebuild takes it first (against live batches a
+ * count without it could deadlock): here one without it is refused.
+ */
+export class InMemoryRatingRepository extends RatingRepository<UnitTx> {
+  readonly contributions = new Map<string, RatingContribution>();
+  /** Each product's rating_count and rating_sum (none: 0 and 0). */
+  readonly counters = new Map<string, { count: number; sum: number }>();
+  private readonly pending = new WeakMap<InMemoryTx, Set<string>>();
+
+  constructor(private readonly products: InMemoryProductRepository) {
+    super();
+  }
+
+  async count(tx: UnitTx, review: RatingContribution): Promise<boolean> {
+    const unit = InMemoryTx.of(tx);
+    if (!(await holdsSharedLock(unit, PRODUCT_ROWS))) throw new Error(`a rating is counted under the products' lock (${PRODUCT_ROWS}), which this unit does not hold`);
+    const { reviewId, productId, rating } = review;
+    const pending = this.pending.get(unit) ?? new Set<string>();
+    this.pending.set(unit, pending);
+    if (this.contributions.has(reviewId) || pending.has(reviewId)) return false;
+    pending.add(reviewId);
+    unit.stage(() => {
+      this.contributions.set(reviewId, { reviewId, productId, rating });
+      // A review of a product that is gone changes no product; its contribution is kept for a later recount.
+      if (this.products.rows.has(productId)) this.counters.set(productId, add(this.counters.get(productId), rating));
+    });
+    return true;
+  }
+
+  recomputeAll(): Promise<number> {
+    let changed = 0;
+    for (const productId of this.products.rows.keys()) {
+      const counted = [...this.contributions.values()].filter((c) => c.productId === productId).reduce((sum, c) => add(sum, c.rating), { count: 0, sum: 0 });
+      const current = this.counters.get(productId) ?? { count: 0, sum: 0 };
+      if (current.count === counted.count && current.sum === counted.sum) continue;
+      this.counters.set(productId, counted);
+      changed++;
+    }
+    return Promise.resolve(changed);
+  }
+}
+
+const add = (counters: { count: number; sum: number } | undefined, rating: number) => ({ count: (counters?.count ?? 0) + 1, sum: (counters?.sum ?? 0) + rating });
+
+/** The catalog's use cases on in-memory state (a product's view read from the in-memory rows and rating counters). */
 export function inMemoryCatalog() {
   const products = new InMemoryProductRepository();
+  const ratings = new InMemoryRatingRepository(products);
   const views = {
     get: (id: string) => {
       const row = products.rows.get(id);
       if (!row) return Promise.reject(new CatalogError('NOT_FOUND', `no product with id ${id}`));
       const at = new Date(0);
-      return Promise.resolve(toProductView({ ...row, ratingSum: 0, ratingCount: 0, createdAt: at, updatedAt: at } as ProductRecord));
+      const rating = ratings.counters.get(id) ?? { count: 0, sum: 0 };
+      return Promise.resolve(toProductView({ ...row, ratingSum: rating.sum, ratingCount: rating.count, createdAt: at, updatedAt: at } as ProductRecord));
     },
   } as unknown as ProductViews;
   return {
-    unitOfWork: new InMemoryUnitOfWork('catalog'),
+    unitOfWork: new InMemoryCatalogUnitOfWork(),
     products,
     reservations: new InMemoryReservationRepository(),
+    ratings,
     views,
     events: new ProductEvents({ publishV1: true }),
   };

@@ -15,6 +15,7 @@ import { OrderLifecycleMetrics } from './orders/order-lifecycle.metrics';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { CheckoutHttpController } from './checkout/checkout.http.controller';
 import { CatalogProductExport } from './products/rebuild-product-snapshots/catalog-product-export';
+import { CatalogProductHistory, KafkaCatalogProductHistory } from './products/rebuild-product-snapshots/catalog-product-history';
 import { ImportProductSnapshotsHandler } from './products/rebuild-product-snapshots/import-product-snapshots.handler';
 import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
 import { RebuildProductSnapshotsHttpController } from './products/rebuild-product-snapshots/rebuild-product-snapshots.http.controller';
@@ -57,6 +58,7 @@ export class AppModule {
         CancelOrderHandler,
         AdvanceOrderHandler,
         RebuildProductSnapshotsHandler,
+        { provide: CatalogProductHistory, useClass: KafkaCatalogProductHistory },
         ImportProductSnapshotsHandler,
         WaitingRoomService,
         {

@@ -25,6 +25,10 @@ const PRODUCTS_AT_ONCE = 4;
 /** Clocks of the order and review services may disagree by this much. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
+/** What each part must look like to be used: a list, or a page of reviews (anything else is a part missing, not an empty one). */
+const isList = <T>(value: unknown): value is T[] => Array.isArray(value);
+const isPage = <T>(value: unknown): value is Page<T> => typeof value === 'object' && value !== null && Array.isArray((value as { items?: unknown }).items);
+
 const reviewsPage = (productId: string, cursor: string | null): string =>
   `/api/products/${encodeURIComponent(productId)}/reviews?limit=${REVIEWS_PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 
@@ -56,8 +60,8 @@ export class OrderSummaryHandler {
 
     const deadline = performance.now() + this.config.SUMMARY_PARTS_TIMEOUT_MS;
     const [payments, deliveries, reviews] = await Promise.all([
-      this.fetchJson<PaymentView[]>('payment', request, `/api/payments?orderId=${id}`, deadline),
-      this.fetchJson<DeliveryView[]>('delivery', request, `/api/deliveries?orderId=${id}`, deadline),
+      this.fetchJson('payment', request, `/api/payments?orderId=${id}`, deadline, isList<PaymentView>),
+      this.fetchJson('delivery', request, `/api/deliveries?orderId=${id}`, deadline, isList<DeliveryView>),
       this.reviewsOf(order, request, deadline),
     ]);
     const missing: Record<SummaryPart, boolean> = { payment: !payments, delivery: !deliveries, reviews: !reviews };
@@ -104,7 +108,7 @@ export class OrderSummaryHandler {
   private async reviewOf(orderId: string, productId: string, notBefore: number, request: FastifyRequest, deadline: number): Promise<ReviewView | null | undefined> {
     let cursor: string | null = null;
     for (;;) {
-      const page: Page<ReviewView> | undefined = await this.fetchJson('review', request, reviewsPage(productId, cursor), deadline);
+      const page: Page<ReviewView> | undefined = await this.fetchJson('review', request, reviewsPage(productId, cursor), deadline, isPage<ReviewView>);
       if (!page) return undefined;
       const mine = page.items.find((review) => review.orderId === orderId);
       if (mine) return mine;
@@ -114,13 +118,21 @@ export class OrderSummaryHandler {
     }
   }
 
-  /** The part's JSON, or undefined when it could not be fetched in time (no answer, an error status, or a body that is not JSON). */
-  private async fetchJson<T>(upstream: 'payment' | 'delivery' | 'review', request: FastifyRequest, path: string, deadline: number): Promise<T | undefined> {
+  /** The part's JSON, or undefined when it could not be fetched in time (no answer, an error status, a body that is not JSON or not of the part's shape). */
+  private async fetchJson<T>(
+    upstream: 'payment' | 'delivery' | 'review',
+    request: FastifyRequest,
+    path: string,
+    deadline: number,
+    isShape: (value: unknown) => value is T,
+  ): Promise<T | undefined> {
     const timeoutMs = Math.floor(deadline - performance.now());
     if (timeoutMs <= 0) return undefined;
     try {
       const res = await this.proxy.call(upstream, request, { method: 'GET', path, body: null, timeoutMs });
-      return res.status === 200 ? (JSON.parse(res.body.toString('utf8')) as T) : undefined;
+      if (res.status !== 200) return undefined;
+      const body: unknown = JSON.parse(res.body.toString('utf8'));
+      return isShape(body) ? body : undefined;
     } catch {
       return undefined;
     }

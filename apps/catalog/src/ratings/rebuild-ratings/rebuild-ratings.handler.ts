@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { Injectable } from '@nestjs/common';
 import { PRODUCT_ROWS, RatingRepository } from '@shop/catalog/domain';
 import { lockShared } from '@shop/platform/database';
-import { readEventsToEnd, UnitOfWork, UnitTx } from '@shop/platform/messaging';
-import { KAFKA, MESSAGING_OPTIONS, MessagingModuleOptions } from '@shop/platform/messaging-nest';
-import { ReviewCreatedV1, Topics } from '@shop/shared/contracts';
+import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
+import { ReviewHistory } from './review-history';
 
 /**
  * Rebuilds the rating read model from the review topic, from its beginning,
@@ -17,14 +15,12 @@ export class RebuildRatingsHandler {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly ratings: RatingRepository<UnitTx>,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingModuleOptions,
+    private readonly reviews: ReviewHistory,
   ) {}
 
   async execute(): Promise<{ events: number; imported: number; products: number }> {
     let imported = 0;
-    const topic = `${this.messaging.topicPrefix ?? ''}${Topics.reviewReviews}`;
-    const events = await readEventsToEnd<ReviewCreatedV1>(this.kafka, topic, 'review.created', (reviews) =>
+    const events = await this.reviews.read((reviews) =>
       this.unitOfWork.run(async (tx) => {
         await lockShared(tx, [PRODUCT_ROWS]);
         for (const review of reviews) if (await this.ratings.count(tx, review)) imported++;

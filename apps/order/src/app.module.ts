@@ -20,6 +20,7 @@ import { ImportProductSnapshotsHandler } from './products/rebuild-product-snapsh
 import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
 import { RebuildProductSnapshotsHttpController } from './products/rebuild-product-snapshots/rebuild-product-snapshots.http.controller';
 import { RecordProductSnapshotEventController } from './products/record-product-snapshot/record-product-snapshot.event.controller';
+import { RecordProductSnapshotHandler } from './products/record-product-snapshot/record-product-snapshot.handler';
 import { WaitingRoomAdminHttpController, WaitingRoomTicketsHttpController } from './waiting-room/waiting-room.http.controller';
 import { WAITING_ROOM_OPTIONS, WaitingRoomOptions, WaitingRoomService } from './waiting-room/waiting-room.service';
 
@@ -57,6 +58,7 @@ export class AppModule {
         PlaceOrderHandler,
         CancelOrderHandler,
         AdvanceOrderHandler,
+        RecordProductSnapshotHandler,
         RebuildProductSnapshotsHandler,
         { provide: CatalogProductHistory, useClass: KafkaCatalogProductHistory },
         ImportProductSnapshotsHandler,

@@ -1,4 +1,13 @@
-import { CatalogError, ProductEntity, ProductPicture, ProductProps, ProductRepository, ReservationRepository, StockReservation } from '@shop/catalog/domain';
+import {
+  CatalogError,
+  ProductEntity,
+  ProductPicture,
+  ProductProps,
+  ProductRepository,
+  ReservationRepository,
+  StockReservationEntity,
+  StockReservationProps,
+} from '@shop/catalog/domain';
 import type { ProductRecord } from '@shop/catalog/data-access';
 import { InMemoryTx, InMemoryUnitOfWork, UnitTx } from '@shop/platform/messaging';
 import { toProductView } from '../src/products/product.mapper';
@@ -43,22 +52,24 @@ export class InMemoryProductRepository extends ProductRepository<UnitTx> {
   }
 }
 
-/** Reservations by order; one first decision per order. */
+/** Reservations by order, kept as their rows; one first decision per order. */
 export class InMemoryReservationRepository extends ReservationRepository<UnitTx> {
-  readonly rows = new Map<string, StockReservation>();
+  readonly rows = new Map<string, StockReservationProps>();
 
-  lock(_tx: UnitTx, orderId: string): Promise<StockReservation | null> {
+  lock(_tx: UnitTx, orderId: string): Promise<StockReservationEntity | null> {
     const row = this.rows.get(orderId);
-    return Promise.resolve(row ? copy(row) : null);
+    return Promise.resolve(row ? StockReservationEntity.restore(copy(row)) : null);
   }
 
-  add(tx: UnitTx, reservation: StockReservation): void {
-    if (this.rows.has(reservation.orderId)) throw new Error(`order ${reservation.orderId} was decided already`);
-    InMemoryTx.of(tx).stage(() => this.rows.set(reservation.orderId, copy(reservation)));
+  add(tx: UnitTx, reservation: StockReservationEntity): void {
+    const props = copy(reservation.snapshot);
+    if (this.rows.has(props.orderId)) throw new Error(`order ${props.orderId} was decided already`);
+    InMemoryTx.of(tx).stage(() => this.rows.set(props.orderId, props));
   }
 
-  save(tx: UnitTx, reservation: StockReservation): void {
-    InMemoryTx.of(tx).stage(() => this.rows.set(reservation.orderId, copy(reservation)));
+  save(tx: UnitTx, reservation: StockReservationEntity): void {
+    const props = copy(reservation.snapshot);
+    InMemoryTx.of(tx).stage(() => this.rows.set(props.orderId, props));
   }
 }
 

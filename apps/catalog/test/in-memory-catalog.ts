@@ -8,11 +8,9 @@ import {
   StockReservationEntity,
   StockReservationProps,
 } from '@shop/catalog/domain';
-import type { ProductRecord } from '@shop/catalog/data-access';
+import type { CatalogQueries } from '@shop/catalog/data-access';
 import { InMemoryTx, InMemoryUnitOfWork, UnitTx } from '@shop/platform/messaging';
-import { toProductView } from '../src/products/product.mapper';
-import { ProductEvents } from '../src/products/product.events';
-import type { ProductViews } from '../src/products/product.views';
+import { CatalogEventOptions } from '../src/catalog.mapper';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -73,22 +71,21 @@ export class InMemoryReservationRepository extends ReservationRepository<UnitTx>
   }
 }
 
-/** The catalog's use cases on in-memory state (a product's view read from the in-memory rows, without ratings). */
+/** The catalog's use cases on in-memory state (a product read back from the in-memory rows, without ratings). */
 export function inMemoryCatalog() {
   const products = new InMemoryProductRepository();
-  const views = {
-    get: (id: string) => {
+  const queries = {
+    product: (id: string) => {
       const row = products.rows.get(id);
-      if (!row) return Promise.reject(new CatalogError('NOT_FOUND', `no product with id ${id}`));
       const at = new Date(0);
-      return Promise.resolve(toProductView({ ...row, ratingSum: 0, ratingCount: 0, createdAt: at, updatedAt: at } as ProductRecord));
+      return Promise.resolve(row ? { ...copy(row), ratingSum: 0, ratingCount: 0, createdAt: at, updatedAt: at } : null);
     },
-  } as unknown as ProductViews;
+  } as unknown as CatalogQueries;
   return {
     unitOfWork: new InMemoryUnitOfWork('catalog'),
     products,
     reservations: new InMemoryReservationRepository(),
-    views,
-    events: new ProductEvents({ publishV1: true }),
+    queries,
+    eventOptions: new CatalogEventOptions(true),
   };
 }

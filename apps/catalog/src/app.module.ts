@@ -4,12 +4,12 @@ import { CatalogDataAccessModule } from '@shop/catalog/data-access';
 import { serviceTokenSigner } from '@shop/platform/auth';
 import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import { reviewExportPageSchema } from '@shop/shared/contracts';
+import { CatalogEventOptions } from './catalog.mapper';
 import type { CatalogConfig } from './config/catalog.config';
 import { ChangePictureHandler } from './products/change-picture/change-picture.handler';
 import { ChangePictureHttpController } from './products/change-picture/change-picture.http.controller';
 import { GetPictureHttpController } from './products/get-picture/get-picture.http.controller';
 import { ListCategoriesHttpController } from './products/list-categories/list-categories.http.controller';
-import { ProductEvents } from './products/product.events';
 import { CreateProductHandler } from './products/create-product/create-product.handler';
 import { CreateProductHttpController } from './products/create-product/create-product.http.controller';
 import { ExportProductsHttpController } from './products/export-products/export-products.http.controller';
@@ -22,7 +22,6 @@ import { ReviewExport } from './ratings/rebuild-ratings/review-export';
 import { KafkaReviewHistory, ReviewHistory } from './ratings/rebuild-ratings/review-history';
 import { RebuildRatingsHandler } from './ratings/rebuild-ratings/rebuild-ratings.handler';
 import { RebuildRatingsHttpController } from './ratings/rebuild-ratings/rebuild-ratings.http.controller';
-import { ProductViews } from './products/product.views';
 import { RecordRatingEventController } from './ratings/record-rating/record-rating.event.controller';
 import { ReleaseStockEventController } from './stock/release-stock/release-stock.event.controller';
 import { ReleaseStockHandler } from './stock/release-stock/release-stock.handler';
@@ -53,11 +52,10 @@ export class AppModule {
         RebuildRatingsHttpController,
       ],
       providers: [
-        ProductViews,
         CreateProductHandler,
         UpdateProductHandler,
         ChangePictureHandler,
-        { provide: ProductEvents, useFactory: () => new ProductEvents({ publishV1: config.PRODUCT_UPSERTED_V1 === 'publish' }) },
+        { provide: CatalogEventOptions, useFactory: () => new CatalogEventOptions(config.PRODUCT_UPSERTED_V1 === 'publish') },
         ReserveStockHandler,
         ReleaseStockHandler,
         RebuildRatingsHandler,

@@ -8,14 +8,13 @@ import {
   RatingContribution,
   RatingRepository,
   ReservationRepository,
-  StockReservation,
+  StockReservationEntity,
+  StockReservationProps,
 } from '@shop/catalog/domain';
-import type { ProductRecord } from '@shop/catalog/data-access';
+import type { CatalogQueries } from '@shop/catalog/data-access';
 import { lockShared, Statement } from '@shop/platform/database';
 import { InMemoryTx, InMemoryUnitOfWork, UnitTx } from '@shop/platform/messaging';
-import { toProductView } from '../src/products/product.mapper';
-import { ProductEvents } from '../src/products/product.events';
-import type { ProductViews } from '../src/products/product.views';
+import { CatalogEventOptions } from '../src/catalog.mapper';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -55,22 +54,24 @@ export class InMemoryProductRepository extends ProductRepository<UnitTx> {
   }
 }
 
-/** Reservations by order; one first decision per order. */
+/** Reservations by order, kept as their rows; one first decision per order. */
 export class InMemoryReservationRepository extends ReservationRepository<UnitTx> {
-  readonly rows = new Map<string, StockReservation>();
+  readonly rows = new Map<string, StockReservationProps>();
 
-  lock(_tx: UnitTx, orderId: string): Promise<StockReservation | null> {
+  lock(_tx: UnitTx, orderId: string): Promise<StockReservationEntity | null> {
     const row = this.rows.get(orderId);
-    return Promise.resolve(row ? copy(row) : null);
+    return Promise.resolve(row ? StockReservationEntity.restore(copy(row)) : null);
   }
 
-  add(tx: UnitTx, reservation: StockReservation): void {
-    if (this.rows.has(reservation.orderId)) throw new Error(`order ${reservation.orderId} was decided already`);
-    InMemoryTx.of(tx).stage(() => this.rows.set(reservation.orderId, copy(reservation)));
+  add(tx: UnitTx, reservation: StockReservationEntity): void {
+    const props = copy(reservation.snapshot);
+    if (this.rows.has(props.orderId)) throw new Error(`order ${props.orderId} was decided already`);
+    InMemoryTx.of(tx).stage(() => this.rows.set(props.orderId, props));
   }
 
-  save(tx: UnitTx, reservation: StockReservation): void {
-    InMemoryTx.of(tx).stage(() => this.rows.set(reservation.orderId, copy(reservation)));
+  save(tx: UnitTx, reservation: StockReservationEntity): void {
+    const props = copy(reservation.snapshot);
+    InMemoryTx.of(tx).stage(() => this.rows.set(props.orderId, props));
   }
 }
 
@@ -163,25 +164,24 @@ export class InMemoryRatingRepository extends RatingRepository<UnitTx> {
 
 const add = (counters: { count: number; sum: number } | undefined, rating: number) => ({ count: (counters?.count ?? 0) + 1, sum: (counters?.sum ?? 0) + rating });
 
-/** The catalog's use cases on in-memory state (a product's view read from the in-memory rows and rating counters). */
+/** The catalog's use cases on in-memory state (a product read back from the in-memory rows and rating counters). */
 export function inMemoryCatalog() {
   const products = new InMemoryProductRepository();
   const ratings = new InMemoryRatingRepository(products);
-  const views = {
-    get: (id: string) => {
+  const queries = {
+    product: (id: string) => {
       const row = products.rows.get(id);
-      if (!row) return Promise.reject(new CatalogError('NOT_FOUND', `no product with id ${id}`));
       const at = new Date(0);
       const rating = ratings.counters.get(id) ?? { count: 0, sum: 0 };
-      return Promise.resolve(toProductView({ ...row, ratingSum: rating.sum, ratingCount: rating.count, createdAt: at, updatedAt: at } as ProductRecord));
+      return Promise.resolve(row ? { ...copy(row), ratingSum: rating.sum, ratingCount: rating.count, createdAt: at, updatedAt: at } : null);
     },
-  } as unknown as ProductViews;
+  } as unknown as CatalogQueries;
   return {
     unitOfWork: new InMemoryCatalogUnitOfWork(),
     products,
     reservations: new InMemoryReservationRepository(),
     ratings,
-    views,
-    events: new ProductEvents({ publishV1: true }),
+    queries,
+    eventOptions: new CatalogEventOptions(true),
   };
 }

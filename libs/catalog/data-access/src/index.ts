@@ -1,5 +1,6 @@
 export * from './catalog-prisma.service';
 export * from './catalog-data-access.module';
+export * from './catalog.queries';
 export { PrismaClient as CatalogPrismaClient, Prisma as CatalogPrisma, ReservationStatus } from './generated/prisma/client';
 export type { Product as ProductRecord, StockReservation as StockReservationRecord } from './generated/prisma/client';
 export * from './pg-catalog.repository';

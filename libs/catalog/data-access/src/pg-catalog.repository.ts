@@ -8,7 +8,8 @@ import {
   RatingContribution,
   RatingRepository,
   ReservationRepository,
-  StockReservation,
+  StockReservationEntity,
+  StockReservationProps,
 } from '@shop/catalog/domain';
 import { Database, lockShared, statement } from '@shop/platform/database';
 import type { UnitTx } from '@shop/platform/messaging';
@@ -94,12 +95,13 @@ const LOCK_RESERVATION = statement('select order_id as "orderId", status, items 
 
 @Injectable()
 export class PgReservationRepository extends ReservationRepository<UnitTx> {
-  async lock(tx: UnitTx, orderId: string): Promise<StockReservation | null> {
-    const [row] = await tx.query<StockReservation>(LOCK_RESERVATION, [orderId]);
-    return row ?? null;
+  async lock(tx: UnitTx, orderId: string): Promise<StockReservationEntity | null> {
+    const [row] = await tx.query<StockReservationProps>(LOCK_RESERVATION, [orderId]);
+    return row ? StockReservationEntity.restore(row) : null;
   }
 
-  add(tx: UnitTx, r: StockReservation): void {
+  add(tx: UnitTx, reservation: StockReservationEntity): void {
+    const r = reservation.snapshot;
     tx.write({
       sql: `insert into stock_reservations (order_id, status, items) values ($1, $2::"ReservationStatus", $3::jsonb)`,
       values: [r.orderId, r.status, JSON.stringify(r.items)],
@@ -107,7 +109,8 @@ export class PgReservationRepository extends ReservationRepository<UnitTx> {
     });
   }
 
-  save(tx: UnitTx, r: StockReservation): void {
+  save(tx: UnitTx, reservation: StockReservationEntity): void {
+    const r = reservation.snapshot;
     tx.write({
       sql: `update stock_reservations set status = $2::"ReservationStatus", updated_at = now() where order_id = $1`,
       values: [r.orderId, r.status],

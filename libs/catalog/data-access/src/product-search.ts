@@ -1,3 +1,5 @@
+import type { ProductReadModel } from './catalog.queries';
+
 /**
  * The product list's SQL: newest first, or, with a search text, a full-text search ranked by relevance (then
  * newest first), over the generated, GIN-indexed `search` column (see the migration). Either can be filtered by
@@ -12,22 +14,8 @@ export interface ProductSearch {
   after?: { rank?: number; createdAt: Date; id: string };
 }
 
-/** A list row, as the views map it. */
-export interface ProductListRow {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-  version: number;
-  category: string | null;
-  pictureEtag: string | null;
-  ratingCount: number;
-  ratingSum: number;
-  createdAt: Date;
-  updatedAt: Date;
+/** A list row: the product as the read routes show it, and its place in the list. */
+export interface ProductListRow extends ProductReadModel {
   changeSeq: bigint;
   changedAt: Date;
   /** Only for a search: its relevance (ts_rank), part of the position a page resumes from. */

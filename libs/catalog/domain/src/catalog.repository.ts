@@ -1,4 +1,5 @@
 import type { ProductEntity } from './product.entity';
+import type { StockReservationEntity } from './stock-reservation.entity';
 
 /**
  * The shared lock (EventHandler.locks) of every event handler that changes
@@ -34,21 +35,13 @@ export interface ProductPicture {
 
 export type PictureContentType = 'image/png' | 'image/jpeg' | 'image/webp';
 
-export type ReservationStatus = 'RESERVED' | 'REJECTED' | 'RELEASED';
-
-/** What the catalog decided for one order: every item reserved, or none; and later given back. */
-export interface StockReservation {
-  orderId: string;
-  status: ReservationStatus;
-  items: Array<{ productId: string; quantity: number }>;
-}
-
 export abstract class ReservationRepository<Tx = unknown> {
   /** The order's reservation, locked until the unit ends; none when the order was never decided. */
-  abstract lock(tx: Tx, orderId: string): Promise<StockReservation | null>;
+  abstract lock(tx: Tx, orderId: string): Promise<StockReservationEntity | null>;
   /** A first decision for the order (one per order: a concurrent second one fails the unit). */
-  abstract add(tx: Tx, reservation: StockReservation): void;
-  abstract save(tx: Tx, reservation: StockReservation): void;
+  abstract add(tx: Tx, reservation: StockReservationEntity): void;
+  /** Its new status (a reservation's items never change). */
+  abstract save(tx: Tx, reservation: StockReservationEntity): void;
 }
 
 /** One review's part in its product's rating (the catalog's read model of reviews). */

@@ -52,6 +52,43 @@ describe('ProductEntity', () => {
     expect(p.snapshot).toMatchObject({ stock: 5, version: 3 });
   });
 
+  it('records its creation, handed out once', () => {
+    const p = kettle();
+    expect(p.pullEvents()).toEqual([{ type: 'created', version: 1 }]);
+    expect(p.pullEvents()).toEqual([]);
+    expect(ProductEntity.restore(p.snapshot).pullEvents()).toEqual([]);
+  });
+
+  it('records each change others may copy at the version it gave: an update, a new picture; a refused one records nothing', () => {
+    const p = kettle();
+    p.pullEvents();
+    p.update({ name: 'Steel kettle' });
+    expect(() => p.update({ priceCents: -1 })).toThrow(CatalogError);
+    p.changePicture('b'.repeat(64));
+    expect(() => p.changePicture('not-a-hash')).toThrow(CatalogError);
+    expect(p.pullEvents()).toEqual([
+      { type: 'updated', version: 2 },
+      { type: 'picture-changed', version: 3 },
+    ]);
+  });
+
+  it('takes the same picture again as no change: same version, nothing recorded', () => {
+    const p = kettle();
+    p.changePicture('c'.repeat(64));
+    p.pullEvents();
+    p.changePicture('c'.repeat(64));
+    expect(p.snapshot.version).toBe(2);
+    expect(p.pullEvents()).toEqual([]);
+  });
+
+  it('records nothing for stock taken or given back for orders (stock is not what others copy)', () => {
+    const p = kettle();
+    p.pullEvents();
+    p.reserve(2);
+    p.release(2);
+    expect(p.pullEvents()).toEqual([]);
+  });
+
   it('names every invalid field at once', () => {
     expect(() =>
       ProductEntity.create({ id: 'p', sku: '', name: '', priceCents: -5, currency: 'euro', stock: 1.5 }),

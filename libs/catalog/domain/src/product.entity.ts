@@ -15,6 +15,15 @@ export interface ProductProps {
   pictureEtag: string | null;
 }
 
+/**
+ * What happened to a product, in the order it happened, each at the version it gave the product; the app's
+ * mapper announces each as the product others may copy. Stock taken or given back for orders is not one of them.
+ */
+export type ProductEvent =
+  | { type: 'created'; version: number }
+  | { type: 'updated'; version: number }
+  | { type: 'picture-changed'; version: number };
+
 const CURRENCY = /^[A-Z]{3}$/;
 /** Lower-case words joined by single hyphens, e.g. `kitchen` or `garden-tools`. */
 export const CATEGORY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -24,9 +33,12 @@ const MAX_STOCK = 1_000_000_000;
 
 /**
  * A product for sale. It changes only through named actions, each of which
- * checks its rule and bumps the version that events and read models carry.
+ * checks its rule, bumps the version that events and read models carry and,
+ * for what others may copy of it, records an event.
  */
 export class ProductEntity {
+  private pending: ProductEvent[] = [];
+
   private constructor(private props: ProductProps) {}
 
   static create(
@@ -34,7 +46,9 @@ export class ProductEntity {
   ): ProductEntity {
     const props: ProductProps = { ...input, description: input.description ?? '', category: input.category ?? null, pictureEtag: null, version: 1 };
     ProductEntity.check(props);
-    return new ProductEntity(props);
+    const product = new ProductEntity(props);
+    product.pending.push({ type: 'created', version: 1 });
+    return product;
   }
 
   static restore(props: ProductProps): ProductEntity {
@@ -45,17 +59,27 @@ export class ProductEntity {
     return { ...this.props };
   }
 
+  /** The events recorded since the last call, oldest first; the caller publishes them with the state. */
+  pullEvents(): ProductEvent[] {
+    const events = this.pending;
+    this.pending = [];
+    return events;
+  }
+
   /** Name, description, price, stock and category (null: none) are what an admin may change. */
   update(changes: Partial<Pick<ProductProps, 'name' | 'description' | 'priceCents' | 'stock' | 'category'>>): void {
     const next = { ...this.props, ...changes, version: this.props.version + 1 };
     ProductEntity.check(next);
     this.props = next;
+    this.pending.push({ type: 'updated', version: next.version });
   }
 
-  /** A new picture (its sha256); a new version, so events and read models learn of it. */
+  /** A new picture (its sha256); a new version, so events and read models learn of it. The same picture again changes nothing. */
   changePicture(etag: string): void {
     if (!SHA256.test(etag)) throw new CatalogError('INVALID_PRODUCT', 'a picture is named by its sha256 in hex');
+    if (etag === this.props.pictureEtag) return;
     this.props = { ...this.props, pictureEtag: etag, version: this.props.version + 1 };
+    this.pending.push({ type: 'picture-changed', version: this.props.version });
   }
 
   /** Takes stock for an order; all or nothing for this product. */

@@ -7,7 +7,7 @@ const png = (body: string) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47
 
 function setup() {
   const world = inMemoryCatalog();
-  const handler = new ChangePictureHandler(world.unitOfWork.asUnitOfWork, world.products, world.views, world.events);
+  const handler = new ChangePictureHandler(world.unitOfWork.asUnitOfWork, world.products, world.queries, world.eventOptions);
   const id = world.products.stored({ id: randomUUID(), sku: 'KETTLE', name: 'Kettle', priceCents: 2500, currency: 'EUR', stock: 10 }).id;
   return { ...world, handler, id };
 }

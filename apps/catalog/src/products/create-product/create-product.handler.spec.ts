@@ -3,7 +3,7 @@ import { CreateProductHandler } from './create-product.handler';
 
 function setup() {
   const world = inMemoryCatalog();
-  return { ...world, handler: new CreateProductHandler(world.unitOfWork.asUnitOfWork, world.products, world.views, world.events) };
+  return { ...world, handler: new CreateProductHandler(world.unitOfWork.asUnitOfWork, world.products, world.queries, world.eventOptions) };
 }
 
 const KETTLE = { sku: 'KETTLE-1', name: 'Kettle', priceCents: 2500, currency: 'EUR', stock: 10, category: 'kitchen' };

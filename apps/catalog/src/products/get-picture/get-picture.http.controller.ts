@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { CatalogQueries } from '@shop/catalog/data-access';
+import { CatalogError } from '@shop/catalog/domain';
 import { Public, UuidParamPipe } from '@shop/platform/http';
-import { ProductViews } from '../product.views';
 
 /**
  * A product's picture, from the catalog's own tables. The etag is the bytes' sha256, so a client (or a cache in
@@ -10,7 +11,7 @@ import { ProductViews } from '../product.views';
 @Public()
 @Controller('api/products')
 export class GetPictureHttpController {
-  constructor(private readonly views: ProductViews) {}
+  constructor(private readonly queries: CatalogQueries) {}
 
   @Get(':id/picture')
   async get(
@@ -18,7 +19,8 @@ export class GetPictureHttpController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const picture = await this.views.picture(id);
+    const picture = await this.queries.picture(id);
+    if (!picture) throw new CatalogError('NOT_FOUND', `product ${id} has no picture`);
     const etag = `"${picture.sha256}"`;
     reply.header('etag', etag).header('cache-control', 'public, max-age=60, must-revalidate').header('x-content-type-options', 'nosniff');
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {

@@ -1,15 +1,19 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { CatalogQueries } from '@shop/catalog/data-access';
+import { CatalogError } from '@shop/catalog/domain';
 import { Public, UuidParamPipe } from '@shop/platform/http';
 import type { ProductView } from '@shop/shared/contracts';
-import { ProductViews } from '../product.views';
+import { toProductView } from '../../catalog.mapper';
 
 @Public()
 @Controller('api/products')
 export class GetProductHttpController {
-  constructor(private readonly views: ProductViews) {}
+  constructor(private readonly queries: CatalogQueries) {}
 
   @Get(':id')
-  get(@Param('id', new UuidParamPipe('product')) id: string): Promise<ProductView> {
-    return this.views.get(id);
+  async get(@Param('id', new UuidParamPipe('product')) id: string): Promise<ProductView> {
+    const product = await this.queries.product(id);
+    if (!product) throw new CatalogError('NOT_FOUND', `no product with id ${id}`);
+    return toProductView(product);
   }
 }

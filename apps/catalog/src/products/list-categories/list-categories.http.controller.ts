@@ -1,16 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
+import { CatalogQueries } from '@shop/catalog/data-access';
 import { Public } from '@shop/platform/http';
 import type { CategoryView } from '@shop/shared/contracts';
-import { ProductViews } from '../product.views';
+import { toCategoryView } from '../../catalog.mapper';
 
 /** The categories the storefront browses by: every one in use, with its product count. */
 @Public()
 @Controller('api/categories')
 export class ListCategoriesHttpController {
-  constructor(private readonly views: ProductViews) {}
+  constructor(private readonly queries: CatalogQueries) {}
 
   @Get()
-  list(): Promise<{ items: CategoryView[] }> {
-    return this.views.categories().then((items) => ({ items }));
+  async list(): Promise<{ items: CategoryView[] }> {
+    return { items: (await this.queries.categories()).map(toCategoryView) };
   }
 }

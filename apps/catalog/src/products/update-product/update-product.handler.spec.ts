@@ -4,7 +4,7 @@ import { UpdateProductHandler } from './update-product.handler';
 
 function setup() {
   const world = inMemoryCatalog();
-  const handler = new UpdateProductHandler(world.unitOfWork.asUnitOfWork, world.products, world.views, world.events);
+  const handler = new UpdateProductHandler(world.unitOfWork.asUnitOfWork, world.products, world.queries, world.eventOptions);
   const id = world.products.stored({ id: randomUUID(), sku: 'KETTLE', name: 'Kettle', priceCents: 2500, currency: 'EUR', stock: 10 }).id;
   return { ...world, handler, id };
 }

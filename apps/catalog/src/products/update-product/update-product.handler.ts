@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { CatalogQueries } from '@shop/catalog/data-access';
 import { CatalogError, ProductRepository } from '@shop/catalog/domain';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
 import type { ProductView, UpdateProductRequest } from '@shop/shared/contracts';
-import { ProductViews } from '../product.views';
-import { ProductEvents } from '../product.events';
+import { CatalogEventOptions, toOutboundEvents, toProductView } from '../../catalog.mapper';
 
 @Injectable()
 export class UpdateProductHandler {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductRepository<UnitTx>,
-    private readonly views: ProductViews,
-    private readonly events: ProductEvents,
+    private readonly queries: CatalogQueries,
+    private readonly options: CatalogEventOptions,
   ) {}
 
   async execute(id: string, changes: UpdateProductRequest): Promise<ProductView> {
@@ -21,8 +21,10 @@ export class UpdateProductHandler {
       if (!product) throw new CatalogError('NOT_FOUND', `no product with id ${id}`);
       product.update(changes);
       this.products.save(tx, product);
-      tx.publish(...this.events.upserted(product));
+      tx.publish(...toOutboundEvents(product, product.pullEvents(), this.options));
     });
-    return this.views.get(id);
+    const stored = await this.queries.product(id);
+    if (!stored) throw new CatalogError('NOT_FOUND', `no product with id ${id}`);
+    return toProductView(stored);
   }
 }

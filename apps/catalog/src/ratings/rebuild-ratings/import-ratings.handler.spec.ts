@@ -4,6 +4,7 @@ import { lockShared } from '@shop/platform/database';
 import { ProblemException } from '@shop/platform/http';
 import type { ReviewExportItem } from '@shop/shared/contracts';
 import { inMemoryCatalog } from '../../../test/in-memory-catalog';
+import { toProductView } from '../../catalog.mapper';
 import { InMemoryReviewExport } from '../../../test/in-memory-review-sources';
 import { ImportRatingsHandler } from './import-ratings.handler';
 
@@ -28,7 +29,11 @@ function setup() {
       await lockShared(tx, [PRODUCT_ROWS]);
       await world.ratings.count(tx, item);
     });
-  const rating = async (id: string) => (await world.views.get(id)).rating;
+  const rating = async (id: string) => {
+    const product = await world.queries.product(id);
+    if (!product) throw new Error(`no product ${id}`);
+    return toProductView(product).rating;
+  };
   return { ...world, reviews, handler, kettle, mug, written, live, rating };
 }
 

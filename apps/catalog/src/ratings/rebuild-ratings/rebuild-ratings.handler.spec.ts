@@ -3,6 +3,7 @@ import { PRODUCT_ROWS } from '@shop/catalog/domain';
 import { lockShared } from '@shop/platform/database';
 import type { ReviewCreatedV1 } from '@shop/shared/contracts';
 import { inMemoryCatalog } from '../../../test/in-memory-catalog';
+import { toProductView } from '../../catalog.mapper';
 import { InMemoryReviewHistory } from '../../../test/in-memory-review-sources';
 import { RebuildRatingsHandler } from './rebuild-ratings.handler';
 
@@ -20,7 +21,11 @@ function setup() {
       await lockShared(tx, [PRODUCT_ROWS]);
       await world.ratings.count(tx, created);
     });
-  const rating = async (id: string) => (await world.views.get(id)).rating;
+  const rating = async (id: string) => {
+    const product = await world.queries.product(id);
+    if (!product) throw new Error(`no product ${id}`);
+    return toProductView(product).rating;
+  };
   return { ...world, topic, handler, kettle, mug, review, live, rating };
 }
 

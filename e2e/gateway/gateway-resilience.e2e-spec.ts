@@ -175,6 +175,7 @@ describe('api-gateway resilience (real services, frozen, burst and flooded)', ()
         const before = await aliceReads(20);
         const [counts, timings] = await Promise.all([
           flood(`${limited.url}/api/orders?limit=5`, flooder, { rate: 300, ms: 3_200 }),
+          // Her reads start once the flooding process has spawned and is sending, so each of them meets the flood.
           sleep(300).then(() => aliceReads(20)),
         ]);
         alone.push(...before);
@@ -219,6 +220,7 @@ describe('api-gateway resilience (real services, frozen, burst and flooded)', ()
       expect(refused.headers.get('retry-after')).toBe('1');
       // Health probes are never limited.
       for (let i = 0; i < 10; i++) expect((await call(limited.url, 'GET', '/health/ready')).status).toBe(200);
+      // Retry-After said 1 s: a token refills only as time passes, so this waits it out (and a little more).
       await sleep(1_100);
       expect((await call(limited.url, 'GET', path)).status).toBe(200);
       // Metrics are on their own listener, on loopback only.

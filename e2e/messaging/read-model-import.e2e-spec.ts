@@ -136,16 +136,15 @@ describe('read-model import from the owner’s API (services as processes, real 
       // Every order was taken and decided by the catalog (reserved: the payment service is not running here).
       for (const id of orders) await api.waitForStatus('rolling', id, 'AWAITING_PAYMENT', 60_000);
       expect(orders).toHaveLength(25);
-      // Both versions of every change are on their topics; the order service's snapshot has the newest of each.
-      await eventually(() => {
-        for (const id of ids) {
-          const versions = recorder.of('catalog.product-upserted', id).map((e) => e.event.version);
-          expect(versions.filter((v) => v === 1)).toHaveLength(id === ids[0] ? 2 : 1);
-          expect(versions.filter((v) => v === 2)).toHaveLength(id === ids[0] ? 2 : 1);
-        }
-      });
+      // Both versions of every change are on their topics, once; the order service's snapshot has the newest of each.
+      await platform.settled({ recorder });
+      for (const id of ids) {
+        const versions = recorder.of('catalog.product-upserted', id).map((e) => e.event.version);
+        expect(versions.filter((v) => v === 1)).toHaveLength(id === ids[0] ? 2 : 1);
+        expect(versions.filter((v) => v === 2)).toHaveLength(id === ids[0] ? 2 : 1);
+      }
       expect(recorder.of('catalog.product-upserted', ids[0]).find((e) => e.event.version === 2)?.event.data).toMatchObject({ category: 'rolling' });
-      await eventually(async () => expect((await snapshots([ids[0]]))[0]?.name).toBe('Before 0, renamed'));
+      expect((await snapshots([ids[0]]))[0]?.name).toBe('Before 0, renamed');
       // Nothing went to the order service's dead letters: it never receives a version it does not read.
       const dlq = await api.call<{ items: Array<{ originalTopic: string }> }>('order', 'GET', '/admin/dlq', admin);
       expect(dlq.body.items.filter((i) => i.originalTopic.endsWith(Topics.catalogProducts) || i.originalTopic.endsWith(Topics.catalogProductsV2))).toEqual([]);
@@ -157,6 +156,8 @@ describe('read-model import from the owner’s API (services as processes, real 
   it('imports since a time only the products changed after it', async () => {
     const before = await api.createProduct({ name: 'Before', stock: 1 });
     const changedLater = await api.createProduct({ name: 'Changed later', stock: 1 });
+    // changed_at is kept to the millisecond: time must pass on both sides of T, or a change made in T's own
+    // millisecond (before it or after it) would be taken as at T.
     await new Promise((r) => setTimeout(r, 20));
     const since = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
@@ -231,8 +232,13 @@ describe('read-model import from the owner’s API (services as processes, real 
     await held.connect();
     await held.query('begin');
     await held.query('update products set name = $2, version = version + 1 where id = $1', [made[1].id, 'Paged 1, held']);
+    const [{ pid: heldPid }] = (await held.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
     const laterChange = rename(made[2].id, 'Paged 2, renamed while 1 was held');
-    await new Promise((r) => setTimeout(r, 300));
+    // The later change has started: it waits for the change clock the held one took.
+    await eventually(async () => {
+      const [{ n }] = await sql<{ n: number }>('catalog', 'select count(*)::int as n from pg_stat_activity where $1 = any(pg_blocking_pids(pid))', [heldPid]);
+      expect(n).toBe(1);
+    });
     let cursor = first.body.nextCursor ?? undefined;
     const second = await exportPage(q(cursor));
     seen.push(...second.body.items);

@@ -87,6 +87,7 @@ describe('canary releases of the payment service (local platform, real processes
           await call(gateway.url, 'GET', `/api/payments?orderId=${id}`, { token: customer });
           seen.calls++;
         }
+        // A customer's pace, not a flood: the release is judged on ordinary traffic.
         await new Promise((r) => setTimeout(r, 150));
       }
     })();
@@ -152,6 +153,8 @@ describe('canary releases of the payment service (local platform, real processes
       90_000,
       1_000,
     );
+    // Nothing left in a retry tier or an outbox either: a second authorisation still on its way is counted below.
+    await platform.settled({ timeoutMs: 60_000 });
     for (const id of placed) {
       const payments = await call<PaymentView[]>(gateway.url, 'GET', `/api/payments?orderId=${id}`, { token: customer });
       expect([id, payments.body.map((p) => p.status)]).toEqual([id, ['AUTHORIZED']]);

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { eventually } from './events';
 import { uniqueSuffix } from './workspace';
 
@@ -66,21 +66,34 @@ export async function consumedAll(kafka: Kafka, groupId: string, topics: string[
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ends = new Map<string, bigint>();
-    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+    const ends = await topicEnds(admin, topics);
     await eventually(async () => {
-      const behind: string[] = [];
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
-        for (const p of partitions) {
-          const end = ends.get(`${topic}/${p.partition}`) ?? 0n;
-          // -1: nothing committed yet, which is finished only where there is nothing to read.
-          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
-          if (at < end) behind.push(`${topic}[${p.partition}] at ${p.offset} of ${end}`);
-        }
-      }
+      const behind = await groupBehind(admin, groupId, topics, ends);
       if (behind.length) throw new Error(`${groupId} has not finished ${behind.join(', ')}`);
     }, timeoutMs, 100);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The end of every partition of `topics` (the offset the next record will take), by `<topic>[<partition>]`. */
+export async function topicEnds(admin: Admin, topics: string[]): Promise<Map<string, bigint>> {
+  const ends = new Map<string, bigint>();
+  for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}[${p.partition}]`, BigInt(p.high));
+  return ends;
+}
+
+/** The partitions of `topics` where `groupId`'s committed offset is short of `ends`, as `<topic>[<partition>] at <offset> of <end>`. */
+export async function groupBehind(admin: Admin, groupId: string, topics: string[], ends: Map<string, bigint>): Promise<string[]> {
+  if (topics.length === 0) return [];
+  const behind: string[] = [];
+  for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+    for (const p of partitions) {
+      const end = ends.get(`${topic}[${p.partition}]`) ?? 0n;
+      // -1: nothing committed yet, which is finished only where there is nothing to read.
+      const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+      if (at < end) behind.push(`${topic}[${p.partition}] at ${at} of ${end}`);
+    }
+  }
+  return behind;
 }

@@ -1,7 +1,10 @@
-import { ServiceNames } from '@shop/shared/contracts';
+import type { Admin } from 'kafkajs';
+import { Client } from 'pg';
+import { EventSubscriptions, EventType, retryTopic, ServiceNames, topicOf } from '@shop/shared/contracts';
 import { AppProcess, freePort } from './app-process';
 import { TEST_JWT_SECRET } from './auth';
-import { useKafka, TestKafka } from './kafka';
+import type { EventRecorder } from './events';
+import { groupBehind, topicEnds, useKafka, TestKafka } from './kafka';
 import { createTestDatabase, ServiceName, TestDatabase } from './postgres';
 import { appsRegistry } from './workspace';
 
@@ -13,6 +16,22 @@ export interface PlatformOptions {
   nodeArgs?: Partial<Record<ServiceName, string[]>>;
   /** Brokers instead of KAFKA_BROKERS (a private broker the caller may kill). */
   brokers?: string[];
+}
+
+export interface SettledOptions {
+  /** The test's recorder: it has also read to the end of its topics when settled() returns. */
+  recorder?: EventRecorder;
+  /** Apps whose work is left pending on purpose (one stopped for an outage): their groups and outbox are not waited for. */
+  ignoring?: ServiceName[];
+  /** How long to wait (30 s unless said); then it throws, naming what was still pending. */
+  timeoutMs?: number;
+}
+
+/** A consumer group of an app and the topics it reads (prefixed). */
+interface ConsumingGroup {
+  app: ServiceName;
+  group: string;
+  topics: string[];
 }
 
 /**
@@ -168,6 +187,99 @@ export class TestPlatform {
     }
     for (const app of ServiceNames) env[`${app.toUpperCase()}_URL`] = this.ports.has(app) ? this.url(app) : 'http://127.0.0.1:9';
     return env;
+  }
+
+  /**
+   * Waits until nothing is pending anywhere on the platform, so that "nothing
+   * more happened" (a duplicate changed nothing, an order stays PENDING while
+   * the catalog is down) is asserted after it instead of after a sleep: every
+   * app's consumer group has committed past the end of each topic it consumes
+   * (EventSubscriptions), and its retry group past the end of each retry tier,
+   * so a record parked for later counts until it has been consumed; every
+   * app's outbox holds no event still to publish (rows set aside for an
+   * operator, and those queued behind them, wait for the operator, not for
+   * time); and a look at the topics' ends after all that finds nothing new,
+   * since a handler's events are published after its record is committed.
+   * Then the recorder, if given, has read to the end. A late duplicate has
+   * thus had its effect, if any, before the assertion, and nothing waits
+   * when nothing is pending. What an app does on its own clock (the
+   * courier's next step, a ticket's TTL) is not seen here.
+   */
+  async settled(options: SettledOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    const apps = this.options.apps.filter((app) => !options.ignoring?.includes(app));
+    const admin = this.kafka.kafka().admin();
+    const outboxes = new Map<ServiceName, Client>();
+    try {
+      await admin.connect();
+      for (const app of apps) {
+        if (!appsRegistry().APPS.find((a) => a.name === app)?.database) continue;
+        const client = new Client({ connectionString: this.db.urlFor(app) });
+        outboxes.set(app, client);
+        await client.connect();
+      }
+      for (;;) {
+        // A look that fails (a topic just made, its leader not elected yet) is another reason to look again.
+        const pending = await this.pending(admin, apps, outboxes).catch((err: Error) => [`a look failed: ${err.message}`]);
+        if (pending.length === 0) break;
+        if (Date.now() > deadline) throw new Error(`testing: the platform did not settle within ${timeoutMs} ms; still pending: ${pending.join('; ')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+      await Promise.all([...outboxes.values()].map((client) => client.end().catch(() => undefined)));
+    }
+    await options.recorder?.caughtUp(Math.max(deadline - Date.now(), 1_000));
+  }
+
+  /** One look at the platform: what is still pending, in words; empty when it has settled. */
+  private async pending(admin: Admin, apps: ServiceName[], outboxes: Map<ServiceName, Client>): Promise<string[]> {
+    const groups = await this.consumingGroups(admin, apps);
+    const topics = [...new Set(groups.flatMap((g) => g.topics))];
+    const ends = await topicEnds(admin, topics);
+    const pending: string[] = [];
+    for (const { app, group, topics: read } of groups) {
+      const behind = await groupBehind(admin, group, read, ends);
+      if (behind.length) pending.push(`${group}${this.running.has(app) ? '' : ` (${app} is not running)`} has not consumed ${behind.join(', ')}`);
+    }
+    // A record committed above has its handler's events in the outbox already (same transaction): look there after.
+    if (pending.length) return pending;
+    for (const [app, client] of outboxes) {
+      const { rows } = await client.query<{ n: number }>(
+        `select count(*)::int as n from outbox o where published_at is null and failed_at is null
+           and not exists (select 1 from outbox f where f.failed_at is not null and f.published_at is null and f.key = o.key and f.seq < o.seq)`,
+      );
+      if (rows[0].n > 0) pending.push(`${rows[0].n} event(s) in ${app}'s outbox not published yet${this.running.has(app) ? '' : ` (${app} is not running)`}`);
+    }
+    if (pending.length) return pending;
+    // Events published since the ends were read (by a handler of a record consumed meanwhile) are still to be consumed.
+    const now = await topicEnds(admin, topics);
+    const grown = [...now].filter(([partition, end]) => end !== ends.get(partition)).map(([partition]) => partition);
+    return grown.length ? [`new records on ${grown.join(', ')}`] : [];
+  }
+
+  /**
+   * Each app's consumer group (named after the app, under the platform's
+   * topic prefix) with the topics of the events it subscribes to, and its
+   * retry group with the retry tiers the broker holds for it.
+   */
+  private async consumingGroups(admin: Admin, apps: ServiceName[]): Promise<ConsumingGroup[]> {
+    const existing = await admin.listTopics();
+    const groups: ConsumingGroup[] = [];
+    for (const app of apps) {
+      const subscribed: readonly EventType[] = EventSubscriptions[app] ?? [];
+      if (subscribed.length === 0) continue;
+      const group = `${this.kafka.prefix}.${app}`;
+      const sources = [...new Set(subscribed.map((type) => this.kafka.topic(topicOf(type))))];
+      const tiers = existing.filter((topic) => {
+        const tier = /\.retry-(\d+)$/.exec(topic)?.[1];
+        return tier !== undefined && sources.some((source) => topic === retryTopic(source, group, Number(tier)));
+      });
+      groups.push({ app, group, topics: sources });
+      if (tiers.length) groups.push({ app, group: `${group}.retry`, topics: tiers });
+    }
+    return groups;
   }
 
   /** The app's process id, for /proc readings (the bench's CPU per request). */

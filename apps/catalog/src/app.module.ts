@@ -23,6 +23,7 @@ import { KafkaReviewHistory, ReviewHistory } from './ratings/rebuild-ratings/rev
 import { RebuildRatingsHandler } from './ratings/rebuild-ratings/rebuild-ratings.handler';
 import { RebuildRatingsHttpController } from './ratings/rebuild-ratings/rebuild-ratings.http.controller';
 import { RecordRatingEventController } from './ratings/record-rating/record-rating.event.controller';
+import { RecordRatingHandler } from './ratings/record-rating/record-rating.handler';
 import { ReleaseStockEventController } from './stock/release-stock/release-stock.event.controller';
 import { ReleaseStockHandler } from './stock/release-stock/release-stock.handler';
 import { ReserveStockEventController } from './stock/reserve-stock/reserve-stock.event.controller';
@@ -60,6 +61,7 @@ export class AppModule {
         ReleaseStockHandler,
         RebuildRatingsHandler,
         { provide: ReviewHistory, useClass: KafkaReviewHistory },
+        RecordRatingHandler,
         ImportRatingsHandler,
         {
           provide: ReviewExport,

@@ -1,6 +1,5 @@
 import {
   CatalogError,
-  PRODUCT_ROWS,
   ProductEntity,
   ProductPicture,
   ProductProps,
@@ -11,7 +10,7 @@ import {
   StockReservationEntity,
   StockReservationProps,
 } from '@shop/catalog/domain';
-import type { CatalogQueries } from '@shop/catalog/data-access';
+import { type CatalogQueries, PRODUCT_ROWS } from '@shop/catalog/data-access';
 import { lockShared, Statement } from '@shop/platform/database';
 import { InMemoryTx, InMemoryUnitOfWork, UnitTx } from '@shop/platform/messaging';
 import { CatalogEventOptions } from '../src/catalog.mapper';

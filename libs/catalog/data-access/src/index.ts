@@ -5,3 +5,4 @@ export { PrismaClient as CatalogPrismaClient, Prisma as CatalogPrisma, Reservati
 export type { Product as ProductRecord, StockReservation as StockReservationRecord } from './generated/prisma/client';
 export * from './pg-catalog.repository';
 export * from './product-search';
+export * from './product-rows';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
   CatalogError,
-  PRODUCT_ROWS,
   ProductEntity,
   ProductPicture,
   ProductRepository,
@@ -11,8 +10,8 @@ import {
   StockReservationEntity,
   StockReservationProps,
 } from '@shop/catalog/domain';
-import { Database, lockShared, statement } from '@shop/platform/database';
-import type { UnitTx } from '@shop/platform/messaging';
+import { Database, lockShared, statement, type Tx } from '@shop/platform/database';
+import { PRODUCT_ROWS } from './product-rows';
 
 interface ProductRow {
   id: string;
@@ -55,13 +54,13 @@ function toEntity(r: ProductRow): ProductEntity {
 
 /** Products on the service's own SQL, inside the use case's unit of work. */
 @Injectable()
-export class PgProductRepository extends ProductRepository<UnitTx> {
-  async lockMany(tx: UnitTx, ids: string[]): Promise<Map<string, ProductEntity>> {
+export class PgProductRepository extends ProductRepository<Tx> {
+  async lockMany(tx: Tx, ids: string[]): Promise<Map<string, ProductEntity>> {
     const rows = await tx.query<ProductRow>(LOCK_PRODUCTS, [[...new Set(ids)].sort()]);
     return new Map(rows.map((r) => [r.id, toEntity(r)]));
   }
 
-  add(tx: UnitTx, product: ProductEntity): void {
+  add(tx: Tx, product: ProductEntity): void {
     const p = product.snapshot;
     tx.write({
       sql: `${INSERT_PRODUCT} on conflict (sku) do nothing`,
@@ -73,7 +72,7 @@ export class PgProductRepository extends ProductRepository<UnitTx> {
     });
   }
 
-  save(tx: UnitTx, product: ProductEntity): void {
+  save(tx: Tx, product: ProductEntity): void {
     const p = product.snapshot;
     tx.write({
       sql: UPDATE_PRODUCT,
@@ -82,7 +81,7 @@ export class PgProductRepository extends ProductRepository<UnitTx> {
     });
   }
 
-  savePicture(tx: UnitTx, picture: ProductPicture): void {
+  savePicture(tx: Tx, picture: ProductPicture): void {
     tx.write({
       sql: UPSERT_PICTURE,
       values: [picture.productId, picture.contentType, picture.data.length, picture.sha256, picture.data],
@@ -94,13 +93,13 @@ export class PgProductRepository extends ProductRepository<UnitTx> {
 const LOCK_RESERVATION = statement('select order_id as "orderId", status, items from stock_reservations where order_id = $1 for update');
 
 @Injectable()
-export class PgReservationRepository extends ReservationRepository<UnitTx> {
-  async lock(tx: UnitTx, orderId: string): Promise<StockReservationEntity | null> {
+export class PgReservationRepository extends ReservationRepository<Tx> {
+  async lock(tx: Tx, orderId: string): Promise<StockReservationEntity | null> {
     const [row] = await tx.query<StockReservationProps>(LOCK_RESERVATION, [orderId]);
     return row ? StockReservationEntity.restore(row) : null;
   }
 
-  add(tx: UnitTx, reservation: StockReservationEntity): void {
+  add(tx: Tx, reservation: StockReservationEntity): void {
     const r = reservation.snapshot;
     tx.write({
       sql: `insert into stock_reservations (order_id, status, items) values ($1, $2::"ReservationStatus", $3::jsonb)`,
@@ -109,7 +108,7 @@ export class PgReservationRepository extends ReservationRepository<UnitTx> {
     });
   }
 
-  save(tx: UnitTx, reservation: StockReservationEntity): void {
+  save(tx: Tx, reservation: StockReservationEntity): void {
     const r = reservation.snapshot;
     tx.write({
       sql: `update stock_reservations set status = $2::"ReservationStatus", updated_at = now() where order_id = $1`,
@@ -123,13 +122,13 @@ const CONTRIBUTE = statement('insert into rating_contributions (review_id, produ
 const ADD_RATING = 'update products set rating_count = rating_count + 1, rating_sum = rating_sum + $2 where id = $1';
 
 @Injectable()
-export class PgRatingRepository extends RatingRepository<UnitTx> {
+export class PgRatingRepository extends RatingRepository<Tx> {
   constructor(private readonly db: Database) {
     super();
   }
 
   /** The contribution row makes a review count once; the product's counters move only when it is new. */
-  async count(tx: UnitTx, review: RatingContribution): Promise<boolean> {
+  async count(tx: Tx, review: RatingContribution): Promise<boolean> {
     const inserted = await tx.query(CONTRIBUTE, [review.reviewId, review.productId, review.rating]);
     if (inserted.length === 0) return false;
     // A review of a product that is gone changes no product; its contribution is kept for a later rebuild.

@@ -2,20 +2,12 @@ import type { ProductEntity } from './product.entity';
 import type { StockReservationEntity } from './stock-reservation.entity';
 
 /**
- * The shared lock (EventHandler.locks) of every event handler that changes
- * product rows: products are shared by all orders, so the batches of two
- * partitions (each one unit of several orders) would otherwise lock the same
- * rows in crossing orders and deadlock. Those batches take turns instead.
- */
-export const PRODUCT_ROWS = 'catalog.products';
-
-/**
  * Where products are kept (the port; the data-access library implements it).
  * `Tx` is the use case's unit of work: writes commit with it, together with
  * the events the use case publishes.
  */
 export abstract class ProductRepository<Tx = unknown> {
-  /** Loads and locks these products until the unit ends, in id order (two orders of one unit never deadlock; two units, see PRODUCT_ROWS); unknown ids are absent. */
+  /** Loads and locks these products until the unit ends, in id order (two orders of one unit never deadlock; two units take turns on a lock the service holds); unknown ids are absent. */
   abstract lockMany(tx: Tx, ids: string[]): Promise<Map<string, ProductEntity>>;
   /** A new product; a second one with the same sku fails the unit with DUPLICATE_SKU. */
   abstract add(tx: Tx, product: ProductEntity): void;

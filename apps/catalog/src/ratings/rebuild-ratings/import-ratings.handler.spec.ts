@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PRODUCT_ROWS } from '@shop/catalog/domain';
+import { PRODUCT_ROWS } from '@shop/catalog/data-access';
 import { lockShared } from '@shop/platform/database';
 import { ProblemException } from '@shop/platform/http';
 import type { ReviewExportItem } from '@shop/shared/contracts';

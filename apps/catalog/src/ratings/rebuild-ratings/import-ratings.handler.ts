@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PRODUCT_ROWS, RatingRepository } from '@shop/catalog/domain';
+import { PRODUCT_ROWS } from '@shop/catalog/data-access';
+import { RatingRepository } from '@shop/catalog/domain';
 import { lockShared } from '@shop/platform/database';
 import { importExport } from '@shop/platform/http';
 import { UnitOfWork, UnitTx } from '@shop/platform/messaging';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PRODUCT_ROWS } from '@shop/catalog/domain';
+import { PRODUCT_ROWS } from '@shop/catalog/data-access';
 import { lockShared } from '@shop/platform/database';
 import type { ReviewCreatedV1 } from '@shop/shared/contracts';
 import { inMemoryCatalog } from '../../../test/in-memory-catalog';

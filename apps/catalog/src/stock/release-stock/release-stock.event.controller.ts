@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { PRODUCT_ROWS } from '@shop/catalog/domain';
+import { PRODUCT_ROWS } from '@shop/catalog/data-access';
 import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderCancelledV1 } from '@shop/shared/contracts';
 import { ReleaseStockHandler } from './release-stock.handler';

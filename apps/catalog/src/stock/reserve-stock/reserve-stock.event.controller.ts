@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { PRODUCT_ROWS } from '@shop/catalog/domain';
+import { PRODUCT_ROWS } from '@shop/catalog/data-access';
 import type { EventContext, UnitTx } from '@shop/platform/messaging';
 import type { Envelope, OrderPlacedV1 } from '@shop/shared/contracts';
 import { ReserveStockHandler } from './reserve-stock.handler';

@@ -2,46 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { PictureContentType, ProductPicture } from '@shop/catalog/domain';
 import { CatalogPrismaService } from './catalog-prisma.service';
 import type { Prisma } from './generated/prisma/client';
+import type { CategoryCount, ProductChange, ProductReadModel } from './catalog.read-models';
 import { ProductListRow, ProductSearch, productSearchSql } from './product-search';
-
-/** A product as the read routes show it: its fields, its rating counters and its times. */
-export interface ProductReadModel {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-  version: number;
-  category: string | null;
-  pictureEtag: string | null;
-  ratingCount: number;
-  ratingSum: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** A product as the export carries it (what `catalog.product-upserted` copies), with its place in the change sequence. */
-export interface ProductChange {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  version: number;
-  category: string | null;
-  pictureEtag: string | null;
-  changeSeq: bigint;
-  changedAt: Date;
-}
-
-/** A category in use and how many products it has. */
-export interface CategoryCount {
-  name: string;
-  productCount: number;
-}
 
 const READ_MODEL = {
   id: true,

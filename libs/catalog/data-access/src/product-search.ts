@@ -1,4 +1,4 @@
-import type { ProductReadModel } from './catalog.queries';
+import type { ProductReadModel } from './catalog.read-models';
 
 /**
  * The product list's SQL: newest first, or, with a search text, a full-text search ranked by relevance (then

@@ -1,6 +1,6 @@
 /**
  * Provisions Postgres and Kafka once for the integration and end-to-end
- * suites, where tools/infra/containers.js's testInfra() decides:
+ * suites, where tools/infra/containers.ts's testInfra() decides:
  * - containers: testcontainers on a Docker engine, from the very images and
  *   broker settings docker-compose.yml pins (the stand-ins where no registry
  *   serves them), so that the tests and compose run the same servers;

@@ -2,7 +2,7 @@
  * `nx build <app>`: the app compiled into dist/apps/<app> (the libraries it
  * uses are built before, by their own targets), the storefront's browser app
  * bundled by Vite beside its server, then the app's deployable output in
- * dist/deploy/<app> (tools/build/app-package.js).
+ * dist/deploy/<app> (tools/build/app-package.ts).
  *   sh tools/run.sh build/build-app <app>
  */
 import * as fs from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * What everything that runs containers here does first and last: find or
- * start an engine (docker.js), check its disk, make the third-party images
- * exist (standins.js); then remove the images it built and stop the engine it
+ * start an engine (docker.ts), check its disk, make the third-party images
+ * exist (standins.ts); then remove the images it built and stop the engine it
  * started. Used by `npm test`, `npm run compose`, the compose smoke's and the
  * integration tests' global setups; whoever prepared first releases, the others
  * find everything in place and leave it.

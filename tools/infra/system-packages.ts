@@ -2,7 +2,7 @@
  * Debian packages the suite and the bench need beyond the base machine:
  * Chromium for the storefront's browser test, docker-compose to check and run
  * the compose file, Docker's engine (docker.io) and mmdebstrap for the compose
- * smoke's engine and stand-in images (tools/infra/docker.js, standins.js),
+ * smoke's engine and stand-in images (tools/infra/docker.ts, standins.ts),
  * shellcheck for the deployment scripts, nginx as the gateway bench's
  * baseline, Prometheus (and its promtool) for npm start's metrics and the
  * alert rules' checks, jq for the REST walkthrough (docs/api-walkthrough.md).

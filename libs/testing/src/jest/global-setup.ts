@@ -56,7 +56,7 @@ async function startContainers(rootDir: string, state: State, log: (line: string
     new PostgreSqlContainer(postgres.image)
       .withUsername('postgres')
       .withPassword('postgres')
-      // As the private cluster tools/infra/postgres.js starts: the suites open many pools at once.
+      // As the private cluster tools/infra/postgres.ts starts: the suites open many pools at once.
       .withCommand(['postgres', '-c', 'max_connections=300'])
       .start(),
     new GenericContainer(kafka.image)

@@ -63,7 +63,7 @@ async function startObservability({
   ]);
   const traceUi = zipkin.url && `${zipkin.url}/zipkin/`;
   return {
-    envFor(app: { name: string; }) {
+    envFor(app: { name: string }) {
       const vars: Record<string, string> = {};
       if (zipkin.url && zipkin.spansEndpoint) Object.assign(vars, { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint });
       // The console's charts read Prometheus through the gateway; orders link to their traces in the trace UI.

@@ -28,7 +28,10 @@ async function loadDemoCatalog(gateway: App): Promise<void> {
   const demo = require(path.join(root, 'dist', 'apps', 'storefront', 'src', 'demo', 'demo-catalog.main.js')) as { demoCatalogEnabled(env: NodeJS.ProcessEnv): boolean };
   if (!demo.demoCatalogEnabled(process.env)) return say('demo catalog: off (SHOP_DEMO_CATALOG)');
   const { loadDemoCatalog: load } = require(path.join(root, 'dist', 'apps', 'storefront', 'src', 'demo', 'demo-catalog.loader.js')) as {
-    loadDemoCatalog(options: { gatewayUrl: string; log: (line: string) => void }): Promise<{ outcome: string; reason?: string; created?: number }>;
+    loadDemoCatalog(options: {
+      gatewayUrl: string;
+      log: (line: string) => void;
+    }): Promise<{ outcome: 'loaded'; created: number; alreadyThere: number } | { outcome: 'left-alone'; reason: string }>;
   };
   try {
     const result = await load({ gatewayUrl: `http://127.0.0.1:${gateway.port}`, log: say });

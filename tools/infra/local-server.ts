@@ -47,7 +47,7 @@ async function startServer({ name, cmd, args, env = {}, cwd, logFile, readyUrl, 
   } finally {
     fs.closeSync(fd);
   }
-  let exited: string|null = null;
+  let exited: string | null = null;
   child.once('exit', (code, signal) => {
     exited = signal ? `signal ${signal}` : `exit code ${code}`;
   });

@@ -141,8 +141,9 @@ async function ensurePostgres({ rootDir, log = console.log, dbName = process.env
 }
 
 async function stopPostgres({ rootDir, log = console.log }: { rootDir: string; log?: Log }): Promise<boolean> {
+  if (!privateRunning(rootDir)) return false;
   const pgCtl = findPgBin('pg_ctl');
-  if (!privateRunning(rootDir) || !pgCtl) return false;
+  if (!pgCtl) throw new Error('postgres: the private cluster runs, but there is no pg_ctl to stop it');
   run(pgCtl, ['-D', privateDirs(rootDir).data, '-m', 'fast', '-w', 'stop'], 'stopping the private cluster');
   log('postgres: private cluster stopped');
   return true;

@@ -10,8 +10,9 @@
  *   test         the project's unit tests (`*.spec.ts`, no I/O), cached
  *   integration  its integration tests (`*.int-spec.ts`, real Postgres and Kafka), never cached
  *   e2e          the end-to-end suites against the compiled apps, never cached
- * `lint` comes from @nx/eslint's plugin. The workspace itself (the root project) holds the tooling and the
- * deployment files; its tests read those files, which belong to no project, so they are never cached.
+ * `lint` comes from @nx/eslint's plugin, which gives the workspace itself (the root project) none: its `lint`,
+ * ESLint over tools/, is made here. The root project holds the tooling and the deployment files; its tests read
+ * those files, which belong to no project, so they are never cached.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -117,6 +118,14 @@ function targetsFor(projectRoot: string, project: ProjectFile, workspaceRoot: st
       cache: false,
       dependsOn: [...needsClients, '^build'],
       metadata: { description: 'Runs the integration tests (*.int-spec.ts) against real Postgres and Kafka, provisioned as npm start does' },
+    };
+  }
+  if (isRoot) {
+    targets.lint = {
+      command: 'eslint tools',
+      cache: true,
+      inputs: ['{workspaceRoot}/tools/**/*', '{workspaceRoot}/eslint.config.mjs', { externalDependencies: ['eslint'] }],
+      metadata: { description: 'Runs ESLint on the tooling (tools/)' },
     };
   }
   if (project.name === 'e2e') {

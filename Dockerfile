@@ -4,7 +4,7 @@
 #   docker run ... localhost/shop/catalog:dev serve catalog      the app
 #   docker run ... localhost/shop/catalog:dev migrate catalog    its SQL migrations (a data-owning service's image)
 # APP is any folder of apps/. The image's version is /app/VERSION, a content hash of what it ships and of this
-# file (tools/build/app-package.js): tools/infra/images.js tags each image with it. The names start with
+# file (tools/build/app-package.ts): tools/infra/images.ts tags each image with it. The names start with
 # localhost/ so that no engine ever pulls them from someone else's registry.
 # Node: the current LTS, on Debian bookworm (docs/deployment.md, "Node versions").
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
@@ -43,6 +43,6 @@ ENV NODE_ENV=production HOST=0.0.0.0
 LABEL org.opencontainers.image.title="shop ${APP}"
 # The node user of the base image, by number so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
-# Compose and Kubernetes set PORT to the app's own port (tools/apps.js); the check reads the same variable.
+# Compose and Kubernetes set PORT to the app's own port (tools/apps.ts); the check reads the same variable.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "deploy/docker/healthcheck.js"]
 ENTRYPOINT ["/app/deploy/docker/entrypoint.sh"]

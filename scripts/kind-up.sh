@@ -3,7 +3,7 @@
 #  - checks kind's version: releases before 0.24 do not enforce NetworkPolicies, so the cluster would run
 #    without the isolation k8s/base declares;
 #  - creates the cluster (gateway on localhost:3000, storefront on localhost:4200) unless it exists;
-#  - builds each app's image (tools/infra/images.js: localhost/shop/<app>, tagged with the app's version and
+#  - builds each app's image (tools/infra/images.ts: localhost/shop/<app>, tagged with the app's version and
 #    with dev) and loads them, with the Node base image the secrets Job runs on, as one image archive
 #    (`kind load docker-image` fails under Docker's containerd image store, kubernetes-sigs/kind#3795);
 #  - applies k8s/overlays/kind with each app on its version (a kustomization in .local/kind that names them),
@@ -38,7 +38,7 @@ kubectl config use-context "kind-$CLUSTER" > /dev/null
 
 echo "kind-up: building one image per app"
 mkdir -p "$RELEASE"
-node tools/infra/images.js build > "$RELEASE/images.txt"
+sh tools/run.sh infra/images build > "$RELEASE/images.txt"
 archive="$(mktemp)"
 trap 'rm -f "$archive"' EXIT
 images=("$NODE_IMAGE")

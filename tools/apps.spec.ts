@@ -2,9 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPlaceholderSecret, MIN_HMAC_KEY_BYTES } from '@shop/platform/config';
-
-// Plain JS shared with `npm start`.
-const { localJwtSecret } = require('./apps') as { localJwtSecret: (root: string, env: Record<string, string | undefined>) => string };
+import { localJwtSecret } from './apps';
 
 describe("the local stack's token secret", () => {
   let root: string;

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DIAGRAMS, render } from './diagrams';
 
 const root = join(__dirname, '..');
-// The plain CommonJS tool `npm run diagrams` runs.
-const { DIAGRAMS, render } = require(join(root, 'tools', 'diagrams.js')) as {
-  DIAGRAMS: Array<{ source: string; svg: string }>;
-  render(dot: string): Promise<string>;
-};
 
 describe('diagrams', () => {
   it.each(DIAGRAMS)('$svg is up to date with $source (npm run diagrams)', async ({ source, svg }) => {

@@ -1,6 +1,5 @@
-/** The platform's messaging tables are in every service, as defined once (tools/messaging-tables.js). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { sync, services } = require('./messaging-tables.js') as { sync(o: { write: boolean }): string[]; services(): string[] };
+/** The platform's messaging tables are in every service, as defined once (tools/messaging-tables.ts). */
+import { services, sync } from './messaging-tables';
 
 describe('messaging tables, defined once in the platform', () => {
   it('are carried unchanged by every service: the platform migrations and the Prisma models', () => {

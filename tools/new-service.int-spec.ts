@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -35,6 +35,9 @@ describe('npm run new-service (in a throwaway copy of the workspace)', () => {
       copyFileSync(join(root, file), join(copy, file));
     }
     symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+    // The lock as old as the one installed from: tools/run.sh installs again (npm ci) when the lock is newer.
+    const lock = statSync(join(root, 'package-lock.json'));
+    utimesSync(join(copy, 'package-lock.json'), lock.atime, lock.mtime);
   });
 
   afterAll(() => {
@@ -42,9 +45,9 @@ describe('npm run new-service (in a throwaway copy of the workspace)', () => {
   });
 
   it('makes the service and refuses a name it cannot use or one taken', () => {
-    expect(run(copy, 'node', ['tools/new-service.js', 'Loyalty'])).toMatchObject({ status: 1, out: expect.stringContaining('3 to 20 lower-case letters and digits') });
-    expect(run(copy, 'node', ['tools/new-service.js', 'review'])).toMatchObject({ status: 1, out: expect.stringContaining('apps/review exists already') });
-    const made = run(copy, 'node', ['tools/new-service.js', NAME]);
+    expect(run(copy, 'sh', ['tools/run.sh', 'new-service', 'Loyalty'])).toMatchObject({ status: 1, out: expect.stringContaining('3 to 20 lower-case letters and digits') });
+    expect(run(copy, 'sh', ['tools/run.sh', 'new-service', 'review'])).toMatchObject({ status: 1, out: expect.stringContaining('apps/review exists already') });
+    const made = run(copy, 'sh', ['tools/run.sh', 'new-service', NAME]);
     expectOk(made, 'new-service');
     expect(made.out).toContain(`new-service: ${NAME} on port 3006, schema ${NAME}s, role svc_${NAME}`);
   });
@@ -79,7 +82,7 @@ describe('npm run new-service (in a throwaway copy of the workspace)', () => {
     const script = `
       const { createTestDatabase } = require('./dist/libs/testing/src/postgres');
       const { AppProcess } = require('./dist/libs/testing/src/app-process');
-      const { APPS } = require('./tools/apps');
+      const { APPS } = require('./dist/tools/apps');
       (async () => {
         const app = APPS.find((a) => a.name === '${NAME}');
         const db = await createTestDatabase();

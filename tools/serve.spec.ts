@@ -2,18 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@shop/testing';
-
-// Plain JS shared with `nx serve`.
-const { WatchRestart } = require('./serve') as {
-  WatchRestart: new (options: {
-    dirs: string[];
-    build: () => Promise<boolean>;
-    start: () => Promise<{ id: number }>;
-    stop: (child: { id: number }) => Promise<void>;
-    log: (line: string) => void;
-    settleMs?: number;
-  }) => { begin(): Promise<void>; end(): Promise<void>; restarts: number; child?: { id: number } };
-};
+import { WatchRestart } from './serve';
 
 /** The watch loop of `nx serve <app>`, on a folder of its own, with a build and a process that only record what happens. */
 describe('nx serve: rebuild and restart on a change', () => {
@@ -23,7 +12,7 @@ describe('nx serve: rebuild and restart on a change', () => {
   let started: number;
   let stopped: number[];
   let lines: string[];
-  let watcher: InstanceType<typeof WatchRestart>;
+  let watcher: WatchRestart<{ id: number }>;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'serve-spec-'));

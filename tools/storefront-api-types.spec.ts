@@ -13,7 +13,7 @@ const root = join(__dirname, '..');
 const committed = join(root, 'apps', 'storefront', 'src', 'api', 'schema.d.ts');
 
 function check(file: string) {
-  return spawnSync(process.execPath, [join(root, 'tools', 'storefront-api-types.js'), '--check', file], { cwd: root, encoding: 'utf8' });
+  return spawnSync('sh', [join(root, 'tools', 'run.sh'), 'storefront-api-types', '--check', file], { cwd: root, encoding: 'utf8' });
 }
 
 describe("the storefront's generated API types", () => {

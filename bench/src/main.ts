@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     if (parts.has('gateway')) {
       // The nginx baseline needs nginx: installed from Debian on a fresh machine (as root), like npm test's packages.
       try {
-        require(join(rootDir, 'tools', 'infra', 'system-packages.js')).ensurePackages(['nginx'], log);
+        require(join(rootDir, 'dist', 'tools', 'infra', 'system-packages.js')).ensurePackages(['nginx'], log);
       } catch (err) {
         log(`nginx: ${(err as Error).message}`);
         notes.push(`nginx baseline not measured: ${(err as Error).message}`);

@@ -22,9 +22,9 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** The fixed ports `npm start` binds (tools/apps.js) that something else holds now. */
+/** The fixed ports `npm start` binds (tools/apps.ts) that something else holds now. */
 export async function busyPorts(): Promise<number[]> {
-  const { APPS } = require(`${workspaceRoot()}/tools/apps.js`) as { APPS: Array<{ port: number }> };
+  const { APPS } = require(`${workspaceRoot()}/dist/tools/apps.js`) as { APPS: Array<{ port: number }> };
   const busy: number[] = [];
   for (const { port } of APPS) if (!(await portFree(port))) busy.push(port);
   return busy;
@@ -46,7 +46,7 @@ function alive(pgid: number): boolean {
  * it is left.
  */
 export async function npmStartRound(log: (line: string) => void): Promise<StartupResult> {
-  const { APPS } = require(`${workspaceRoot()}/tools/apps.js`) as { APPS: Array<{ name: string; port: number }> };
+  const { APPS } = require(`${workspaceRoot()}/dist/tools/apps.js`) as { APPS: Array<{ name: string; port: number }> };
   const started = performance.now();
   const child = spawn('npm', ['start'], {
     cwd: workspaceRoot(),

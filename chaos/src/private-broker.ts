@@ -9,7 +9,7 @@ interface KafkaTool {
 }
 
 /**
- * A Kafka broker of the chaos run's own (tools/infra/kafka.js, its own
+ * A Kafka broker of the chaos run's own (tools/infra/kafka.ts, its own
  * ports and data dir): the run kills it -9 and restarts it on the same port
  * and data, and never touches the shared broker on 9092.
  */

@@ -37,7 +37,7 @@ if [ -n "${DATABASE_PASSWORD:-}" ] && [ -n "${DATABASE_URL:-}" ]; then
 fi
 unset DATABASE_PASSWORD
 
-# The image's version (VERSION, tools/build/app-package.js) on the app's traces and metrics, unless the
+# The image's version (VERSION, tools/build/app-package.ts) on the app's traces and metrics, unless the
 # deployment names one: OpenTelemetry's resource attributes, which the apps' metrics read too.
 if [ -r VERSION ]; then
   case ",${OTEL_RESOURCE_ATTRIBUTES:-}" in
@@ -54,7 +54,7 @@ usage="usage: serve <app> | migrate <service> | demo-catalog <gateway-url>"
 case "$1" in
   serve)
     [ -f "dist/apps/$2/src/main.js" ] || fail "no app $2 in this image"
-    # tools/apps.js NODE_ARGS, the options every app runs with
+    # tools/apps.ts NODE_ARGS, the options every app runs with
     exec node --enable-source-maps --max-semi-space-size=8 "dist/apps/$2/src/main.js"
     ;;
   migrate)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kafka's health check in compose and Kubernetes: the broker on 127.0.0.1:${1:-9092} answers an ApiVersions
-# request as tools/infra/kafka.js asks it for `npm start`. Bash's /dev/tcp and coreutils only, no second JVM
+# request as tools/infra/kafka.ts asks it for `npm start`. Bash's /dev/tcp and coreutils only, no second JVM
 # beside the broker (kafka-broker-api-versions.sh starts one, with the broker's heap settings, every time).
 set -euo pipefail
 exec 3<> "/dev/tcp/127.0.0.1/${1:-9092}"

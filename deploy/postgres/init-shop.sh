@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates the platform database on a fresh Postgres: one schema per service,
 # each owned by its own login role with no rights anywhere else. The same
-# layout as tools/infra/postgres.js (provisionDatabase), which `npm start` and
+# layout as tools/infra/postgres.ts (provisionDatabase), which `npm start` and
 # the tests use; tools/deploy/postgres-init.int-spec.ts runs both and compares.
 # The postgres image runs it once, on an empty data directory
 # (/docker-entrypoint-initdb.d); compose mounts it, Kubernetes gets it from a
@@ -13,7 +13,7 @@
 # DATABASE_NAME defaults to shop.
 set -euo pipefail
 
-# service:schema:role, as SERVICES in tools/infra/postgres.js.
+# service:schema:role, as SERVICES in tools/infra/postgres.ts.
 SERVICES="catalog:catalog:svc_catalog order:orders:svc_order payment:payments:svc_payment delivery:deliveries:svc_delivery review:reviews:svc_review"
 DATABASE_NAME="${DATABASE_NAME:-shop}"
 

@@ -12,7 +12,7 @@
 # its own. Passwords go into postgresql:// URLs, so they hold letters, digits, '-' and '_' only.
 set -eu
 
-# JWT_SECRET, the Postgres superuser, and one login role per service (tools/infra/postgres.js, SERVICES).
+# JWT_SECRET, the Postgres superuser, and one login role per service (tools/infra/postgres.ts, SERVICES).
 NAMES="JWT_SECRET POSTGRES_PASSWORD SVC_CATALOG_PASSWORD SVC_ORDER_PASSWORD SVC_PAYMENT_PASSWORD SVC_DELIVERY_PASSWORD SVC_REVIEW_PASSWORD"
 
 fail() {

@@ -30,7 +30,7 @@ const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London
 /**
  * docker-compose.yml for real: one image per app built from this
  * repository's Dockerfile (Node 24), Postgres and Kafka from their pinned
- * images (or the stand-ins tools/infra/standins.js builds where no registry
+ * images (or the stand-ins tools/infra/standins.ts builds where no registry
  * serves them), started as a person starts it, with the secrets the stack makes
  * itself. Driven only through the published ports of the gateway and the
  * storefront, then taken down with its volumes. docker-compose.smoke.yml

@@ -349,7 +349,7 @@ describe('read-model import from the owner’s API (services as processes, real 
     const since = new Date(last.getTime() + 1).toISOString();
     await api.createProduct({ name: 'From the CLI', stock: 1 });
     const cli = (...args: string[]) =>
-      promisify(execFile)(process.execPath, [join(workspaceRoot(), 'tools', 'admin.js'), 'rebuild', ...args], { env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET } });
+      promisify(execFile)(process.execPath, [join(workspaceRoot(), 'dist', 'tools', 'admin.js'), 'rebuild', ...args], { env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET } });
     const partial = await cli('--service', 'order', '--url', platform.url('order'), '--source', 'api', '--since', since);
     expect(partial.stdout).toMatch(/^\rimported 1 from catalog \(\d+\/s\), \d updated\nimport done: 1 fetched, \d updated\n$/);
     const ratings = await cli('--service', 'catalog', '--url', platform.url('catalog'), '--source', 'api');

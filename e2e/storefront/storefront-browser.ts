@@ -30,7 +30,7 @@ export class StorefrontBrowser {
   /** Fails (never skips) when the browser is not installed. */
   static requireChromium(): void {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the storefront's browser test needs Debian's chromium (npm test installs it through tools/infra/system-packages.js)`);
+      throw new Error(`${CHROMIUM} is missing: the storefront's browser test needs Debian's chromium (npm test installs it through tools/infra/system-packages.ts)`);
     }
   }
 

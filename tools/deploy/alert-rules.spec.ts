@@ -4,17 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { appsRegistry, root } from './deploy-manifests';
-
-interface Target {
-  job: string;
-  address: string;
-}
-// The plain CommonJS tool npm start loads.
-const { alertRulesFile, appTargets, prometheusConfig } = require(join(root, 'tools', 'infra', 'prometheus.js')) as {
-  alertRulesFile(rootDir: string): string;
-  appTargets(apps: unknown[]): Target[];
-  prometheusConfig(options: { targets: Target[]; ruleFiles: string[] }): string;
-};
+import { alertRulesFile, appTargets, prometheusConfig } from '../infra/prometheus';
 const APPS = appsRegistry();
 const promtool = (...args: string[]) => {
   const r = spawnSync('promtool', args, { cwd: join(root, 'deploy', 'prometheus'), encoding: 'utf8' });

@@ -63,7 +63,7 @@ describe('deployment consistency with the code', () => {
     expect(checkMigrations(dataServices(), base, compose)).toEqual([]);
   });
 
-  it('sets only variables the apps read, with the values tools/apps.js gives', () => {
+  it('sets only variables the apps read, with the values tools/apps.ts gives', () => {
     expect(checkEnvironment(apps, registry, base, compose)).toEqual([]);
     expect(checkEnvironment(apps, registry, kind, compose)).toEqual([]);
   });
@@ -205,11 +205,11 @@ describe('the consistency checks fail on broken manifests', () => {
     expect(checkApps(['wishlist'], registry, base, compose)).toEqual(['compose: no service for app wishlist', 'k8s: no Deployment wishlist']);
   });
 
-  it('names a port that disagrees with tools/apps.js, and pods Prometheus cannot find', () => {
+  it('names a port that disagrees with tools/apps.ts, and pods Prometheus cannot find', () => {
     const moved = structuredClone(compose);
     moved.services.catalog.environment = { ...moved.services.catalog.environment, PORT: '3999' };
     expect(checkApps(['catalog'], registry, base, moved)).toEqual([
-      'compose catalog: PORT 3999, tools/apps.js says 3001',
+      'compose catalog: PORT 3999, tools/apps.ts says 3001',
       'catalog: compose PORT 3999 and k8s port 3001 differ',
     ]);
     const hidden = structuredClone(base);
@@ -435,7 +435,7 @@ describe('the consistency checks fail on broken manifests', () => {
     expect(checkEnvironment(['payment'], registry, base, compose, { payment: ['KAFKA_BROKERS'] })).toEqual(['payment: now reads KAFKA_BROKERS; drop it from PENDING_VARIABLES']);
   });
 
-  it('names a gateway upstream that points elsewhere than tools/apps.js does', () => {
+  it('names a gateway upstream that points elsewhere than tools/apps.ts does', () => {
     const wrong = structuredClone(compose);
     wrong.services['api-gateway'].environment = { ...wrong.services['api-gateway'].environment, ORDER_URL: 'http://order:3999' };
     expect(checkEnvironment(['api-gateway'], registry, base, wrong)).toEqual(['compose api-gateway: ORDER_URL=http://order:3999, expected http://order:3002']);

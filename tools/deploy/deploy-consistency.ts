@@ -61,14 +61,14 @@ export function appImages(compose: ComposeProject): string[] {
     .map((s) => s.image as string);
 }
 
-/** The port Prometheus scrapes an app on: its metrics listener where it has one of its own (tools/apps.js), else its port. */
+/** The port Prometheus scrapes an app on: its metrics listener where it has one of its own (tools/apps.ts), else its port. */
 export function metricsPort(app: string, port: number | undefined): number | undefined {
   return appsRegistry().find((a) => a.name === app)?.metricsPort ?? port;
 }
 
 /**
  * Every app in apps/: a compose service and a Deployment that run the app's
- * own image with `serve <app>`, on the port tools/apps.js gives (the code's
+ * own image with `serve <app>`, on the port tools/apps.ts gives (the code's
  * default), with probes, limits, a Service, a PDB, and the annotations that
  * let Prometheus find its pods.
  */
@@ -82,7 +82,7 @@ export function checkApps(apps: string[], registry: AppDefinition[], objects: K8
     else {
       if (c.image !== image || !sameList(c.command, ['serve', app])) problems.push(`compose ${app}: does not run ${image} with serve ${app}`);
       if (!c.healthcheck) problems.push(`compose ${app}: no healthcheck`);
-      if (expectedPort !== undefined && composePort(c) !== expectedPort) problems.push(`compose ${app}: PORT ${c.environment?.PORT}, tools/apps.js says ${expectedPort}`);
+      if (expectedPort !== undefined && composePort(c) !== expectedPort) problems.push(`compose ${app}: PORT ${c.environment?.PORT}, tools/apps.ts says ${expectedPort}`);
       if (c.mem_limit === undefined) problems.push(`compose ${app}: no mem_limit`);
     }
     const d = find(objects, 'Deployment', app);
@@ -100,7 +100,7 @@ export function checkApps(apps: string[], registry: AppDefinition[], objects: K8
     const env = containerEnv(objects, container);
     if (port === undefined) problems.push(`k8s Deployment ${app}: no container port named http`);
     if (String(port) !== env.PORT) problems.push(`k8s Deployment ${app}: containerPort ${port} but PORT=${env.PORT}`);
-    if (expectedPort !== undefined && port !== expectedPort) problems.push(`k8s Deployment ${app}: port ${port}, tools/apps.js says ${expectedPort}`);
+    if (expectedPort !== undefined && port !== expectedPort) problems.push(`k8s Deployment ${app}: port ${port}, tools/apps.ts says ${expectedPort}`);
     if (c && composePort(c) !== port) problems.push(`${app}: compose PORT ${c.environment?.PORT} and k8s port ${port} differ`);
     for (const [probe, path] of [
       ['readinessProbe', '/health/ready'],
@@ -130,7 +130,7 @@ export function checkApps(apps: string[], registry: AppDefinition[], objects: K8
 }
 
 /**
- * Every data-owning service (tools/infra/postgres.js) migrates before it
+ * Every data-owning service (tools/infra/postgres.ts) migrates before it
  * starts, as its own role in its own schema: in compose a one-shot
  * `<service>-migrate` the app waits for, in Kubernetes an init container of
  * the app's own pods (so a bare `kubectl apply` converges: no pod is ready
@@ -475,13 +475,13 @@ export const PENDING_VARIABLES: Record<string, string[]> = {};
 
 /**
  * Names must match what the apps read: a misspelt variable is silently
- * ignored by the app. Values from tools/apps.js (gateway upstreams, courier
+ * ignored by the app. Values from tools/apps.ts (gateway upstreams, courier
  * delays) must be the same in compose and Kubernetes, with container names
  * for hosts.
  */
 export function checkEnvironment(apps: string[], registry: AppDefinition[], objects: K8sObject[], compose: ComposeProject, pending = PENDING_VARIABLES): string[] {
   const problems: string[] = [];
-  // tools/apps.js points at 127.0.0.1:<port>; in containers the same app is <name>:<port>.
+  // tools/apps.ts points at 127.0.0.1:<port>; in containers the same app is <name>:<port>.
   const byPort = new Map(registry.map((a) => [a.port, a.name]));
   const containerUrl = (value: string) => {
     const m = /^http:\/\/(127\.0\.0\.1|localhost):(\d+)$/.exec(value);
@@ -631,7 +631,7 @@ export function inEngines(version: string, engines: string): boolean {
 /**
  * scripts/kind-up.sh as the kind path needs it: a kind version check (releases
  * before 0.24 do not enforce NetworkPolicies), each app's image built and
- * tagged with its version (tools/infra/images.js) and loaded with the Node
+ * tagged with its version (tools/infra/images.ts) and loaded with the Node
  * base image the secrets Job runs on as an image archive (`kind load
  * docker-image` fails under Docker's containerd image store), the overlay
  * applied with each app on its version (so a re-run rolls out exactly what
@@ -645,7 +645,7 @@ export function checkKindUp(text: string, hostPorts: { gateway: number; storefro
     .join('\n');
   const min = /^MIN_KIND=(\d+)\.(\d+)\.(\d+)$/m.exec(script);
   if (!min || Number(min[1]) !== 0 || Number(min[2]) < 24 || !/sort -V/.test(script)) problems.push('kind-up.sh: does not refuse kind releases before 0.24');
-  if (!/node tools\/infra\/images\.js build/.test(script)) problems.push("kind-up.sh: does not build each app's image with its version (tools/infra/images.js)");
+  if (!/sh tools\/run\.sh infra\/images build/.test(script)) problems.push("kind-up.sh: does not build each app's image with its version (tools/infra/images.ts)");
   if (/kind load docker-image/.test(script) || !/docker save /.test(script) || !/kind load image-archive/.test(script)) problems.push('kind-up.sh: does not load the images as an archive');
   if (!/NODE_IMAGE=/.test(script) || !/images=\("\$NODE_IMAGE"\)/.test(script)) problems.push('kind-up.sh: does not load the Node base image the secrets Job runs on');
   if (!/newTag:/.test(script) || !/kubectl apply -k "\$RELEASE"/.test(script)) problems.push("kind-up.sh: does not apply the overlay with each app on its version");

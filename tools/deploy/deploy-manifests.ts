@@ -2,7 +2,7 @@
  * Reads the deployment manifests the way the tools that run them do: compose
  * through docker-compose (1.29, Debian's), Kubernetes through kubectl's
  * kustomize, and validates rendered objects against the Kubernetes schemas
- * (k8s-schema-check.mjs). Used by the checks beside this file, in `npm test`.
+ * (k8s-schema-check.ts). Used by the checks beside this file, in `npm test`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -79,7 +79,7 @@ export interface SchemaResult {
 
 /** Every object of a multi-document YAML against the Kubernetes schemas, unknown fields rejected. */
 export function validateAgainstSchemas(yamlText: string): SchemaResult[] {
-  const r = run(process.execPath, [join(__dirname, 'k8s-schema-check.mjs')], { input: yamlText, env: { NODE_PATH: join(root, 'node_modules') } });
+  const r = run('sh', [join(root, 'tools', 'run.sh'), 'deploy/k8s-schema-check'], { input: yamlText });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (!last.startsWith('[')) throw new Error(`schema check crashed: ${r.stderr.trim()}`);
   return JSON.parse(last) as SchemaResult[];
@@ -152,9 +152,9 @@ export interface AppDefinition {
 }
 
 export function appsRegistry(): AppDefinition[] {
-  return (require(join(root, 'tools', 'apps.js')) as { APPS: AppDefinition[] }).APPS;
+  return (require(join(root, 'tools', 'apps')) as { APPS: AppDefinition[] }).APPS;
 }
 
 export function dataServices(): Array<{ service: string; schema: string; role: string }> {
-  return (require(join(root, 'tools', 'infra', 'postgres.js')) as { SERVICES: Array<{ service: string; schema: string; role: string }> }).SERVICES;
+  return (require(join(root, 'tools', 'infra', 'postgres')) as { SERVICES: Array<{ service: string; schema: string; role: string }> }).SERVICES;
 }

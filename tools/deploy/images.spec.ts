@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkDockerfile, inEngines } from './deploy-consistency';
 import { MAKE_SECRETS, root, secretsMade } from './deploy-manifests';
+import { NODE_ARGS } from '../apps';
 
 const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
 const satisfiesEngines = (version: string) => inEngines(version, engines);
@@ -112,8 +113,8 @@ describe('the image entrypoint (deploy/docker/entrypoint.sh)', () => {
     expect(Object.keys(r.out?.env ?? {})).not.toContain('DATABASE_PASSWORD');
   });
 
-  it('runs an app with the node options npm start and the tests give it (tools/apps.js)', () => {
-    expect(entrypoint(['serve', 'catalog'], {}).out?.execArgv).toEqual(require(join(root, 'tools', 'apps.js')).NODE_ARGS);
+  it('runs an app with the node options npm start and the tests give it (tools/apps.ts)', () => {
+    expect(entrypoint(['serve', 'catalog'], {}).out?.execArgv).toEqual(NODE_ARGS);
   });
 
   it('lets a value given in the environment win over the file, and a URL keep its own password', () => {

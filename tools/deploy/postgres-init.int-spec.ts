@@ -55,7 +55,7 @@ async function layout(adminUrl: string, dbName: string) {
   }
 }
 
-describe('deploy/postgres/init-shop.sh against tools/infra/postgres.js', () => {
+describe('deploy/postgres/init-shop.sh against tools/infra/postgres.ts', () => {
   const adminUrl = process.env.DATABASE_ADMIN_URL as string;
   const fromScript = `deploy_init_${uniqueSuffix()}`;
   const fromTools = `deploy_tools_${uniqueSuffix()}`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { checkKindUp, checkLineEndings } from './deploy-consistency';
 import { dataServices, readYaml, resolvedCompose, root, run } from './deploy-manifests';
 
-/** Every shell script of the deployment, and what it runs under. */
+/** Every shell script of the deployment and the tooling, and what it runs under. */
 const SCRIPTS: Array<[string, 'bash' | 'sh']> = [
   ['scripts/kind-up.sh', 'bash'],
   ['scripts/kind-down.sh', 'bash'],
@@ -14,6 +14,8 @@ const SCRIPTS: Array<[string, 'bash' | 'sh']> = [
   ['deploy/secrets/make-secrets.sh', 'sh'],
   ['tools/infra/standins/postgres/docker-entrypoint.sh', 'bash'],
   ['tools/infra/standins/kafka/run', 'bash'],
+  // npm start's and npm test's first step, before Node: installs, compiles the tools, runs one.
+  ['tools/run.sh', 'sh'],
 ];
 const SHELLCHECK = '/usr/bin/shellcheck';
 const gitCheckAttr = (paths: string[]) => run('git', ['check-attr', 'eol', '--', ...paths]).stdout;
@@ -28,7 +30,7 @@ describe('deployment shell scripts', () => {
   });
 
   it('are clean under shellcheck', () => {
-    // npm test installs shellcheck (tools/infra/system-packages.js); a bare jest run without it says so.
+    // npm test installs shellcheck (tools/infra/system-packages.ts); a bare jest run without it says so.
     if (!existsSync(SHELLCHECK)) throw new Error('shellcheck is missing: apt-get install -y shellcheck (npm test installs it)');
     const r = run(SHELLCHECK, SCRIPTS.map(([script]) => script));
     expect(r.stdout).toBe('');
@@ -70,7 +72,7 @@ describe('scripts/kind-up.sh', () => {
   it('names what the kind-up.sh of before got wrong', () => {
     expect(checkKindUp(readFileSync(join(__dirname, 'fixtures', 'kind-up-before.sh'), 'utf8'), ports)).toEqual([
       'kind-up.sh: does not refuse kind releases before 0.24',
-      "kind-up.sh: does not build each app's image with its version (tools/infra/images.js)",
+      "kind-up.sh: does not build each app's image with its version (tools/infra/images.ts)",
       'kind-up.sh: does not load the images as an archive',
       'kind-up.sh: does not load the Node base image the secrets Job runs on',
       'kind-up.sh: does not apply the overlay with each app on its version',
@@ -81,7 +83,7 @@ describe('scripts/kind-up.sh', () => {
 
   it('names what the kind-up.sh of the one platform image lacks', () => {
     expect(checkKindUp(readFileSync(join(__dirname, 'fixtures', 'kind-up-one-image.sh'), 'utf8'), ports)).toEqual([
-      "kind-up.sh: does not build each app's image with its version (tools/infra/images.js)",
+      "kind-up.sh: does not build each app's image with its version (tools/infra/images.ts)",
       'kind-up.sh: does not load the Node base image the secrets Job runs on',
       'kind-up.sh: does not apply the overlay with each app on its version',
       'kind-up.sh: does not wait for the secrets Job',
@@ -119,7 +121,7 @@ describe('scripts/kind-up.sh', () => {
 });
 
 describe('the Postgres init script', () => {
-  it('creates the schemas and roles of tools/infra/postgres.js SERVICES, in the same order', () => {
+  it('creates the schemas and roles of tools/infra/postgres.ts SERVICES, in the same order', () => {
     const text = readFileSync(join(root, 'deploy', 'postgres', 'init-shop.sh'), 'utf8');
     const list = /^SERVICES="([^"]+)"$/m.exec(text)?.[1] ?? '';
     const parsed = list.split(' ').map((entry) => {

@@ -3,11 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Plain JS shared with `npm start`.
-const { LocalInstances, serveControl } = require('./local-instances') as {
-  LocalInstances: new (options: Record<string, unknown>) => { releaseDir(dir: string): string };
-  serveControl(instances: unknown, socket: string): Promise<{ close(): void }>;
-};
+import { LocalInstances, serveControl } from './local-instances';
 
 /** One call on a control socket. */
 const send = (socketPath: string, method: string, path: string, body?: unknown) =>
@@ -68,7 +64,7 @@ describe("npm start's control socket", () => {
   });
 
   it('runs releases from .local/releases only', () => {
-    const local = new LocalInstances({ apps: [], infra: {}, say: () => undefined, colors: [], onExit: () => undefined });
+    const local = new LocalInstances({ apps: [], infra: { adminUrl: '', dbName: '', brokers: '' }, say: () => undefined, colors: [], onExit: () => undefined });
     expect(() => local.releaseDir('/tmp/anything')).toThrow('a release is a build under .local/releases (npm run release makes them)');
     expect(() => local.releaseDir(join(__dirname, '..', '..', '.local', 'releases', '..', 'x'))).toThrow(/^a release is a build/);
   });

@@ -5,8 +5,8 @@
  * topics (libs/shared/contracts, the handlers' `@EventPattern`s, the mappers'
  * `type:`), the gateway's upstreams, the services' calls to each other (the
  * `*_URL` of their manifests and the NetworkPolicies that allow them), each
- * service's port and Postgres schema (k8s manifests, tools/apps.js,
- * tools/infra/postgres.js, schema.prisma). `checkCatalog` answers one line per
+ * service's port and Postgres schema (k8s manifests, tools/apps.ts,
+ * tools/infra/postgres.ts, schema.prisma). `checkCatalog` answers one line per
  * disagreement; service-catalog.spec.ts holds the tree to none.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -48,10 +48,10 @@ export interface CodeFacts {
   /** Event type → the topics of all its versions (a newer version of an event has a topic of its own). */
   versionTopics: Record<string, string[]>;
   gatewayUpstreams: string[];
-  /** Each app's port: its k8s Service, and tools/apps.js. */
+  /** Each app's port: its k8s Service, and tools/apps.ts. */
   k8sPorts: Record<string, number>;
   localPorts: Record<string, number>;
-  /** Each service's schema and role: its k8s Deployment's DATABASE_SCHEMA, and tools/infra/postgres.js. */
+  /** Each service's schema and role: its k8s Deployment's DATABASE_SCHEMA, and tools/infra/postgres.ts. */
   k8sSchemas: Record<string, string>;
   databases: Record<string, { schema: string; role: string }>;
   /** The apps each app's Deployment is told to call (`<NAME>_URL: http://<app>:<port>`). */
@@ -157,8 +157,8 @@ export function readCode(repoRoot = root): CodeFacts {
   }
 
   // The plain CommonJS registries npm start and the provisioning read.
-  const { APPS } = require(join(repoRoot, 'tools', 'apps.js')) as { APPS: Array<{ name: string; port: number }> };
-  const { SERVICES } = require(join(repoRoot, 'tools', 'infra', 'postgres.js')) as { SERVICES: Array<{ service: string; schema: string; role: string }> };
+  const { APPS } = require(join(repoRoot, 'tools', 'apps')) as { APPS: Array<{ name: string; port: number }> };
+  const { SERVICES } = require(join(repoRoot, 'tools', 'infra', 'postgres')) as { SERVICES: Array<{ service: string; schema: string; role: string }> };
 
   return {
     apps,
@@ -269,7 +269,7 @@ export function checkCatalog(entities: CatalogEntity[], facts: CodeFacts, repoRo
     // Its port.
     const port = Number(annotations['shop/port']);
     if (facts.k8sPorts[app] !== port) errors.push(`${where}: port ${annotations['shop/port'] ?? 'missing'}, its k8s Service says ${facts.k8sPorts[app] ?? 'nothing'}`);
-    if (facts.localPorts[app] !== port) errors.push(`${where}: port ${annotations['shop/port'] ?? 'missing'}, tools/apps.js says ${facts.localPorts[app] ?? 'nothing'}`);
+    if (facts.localPorts[app] !== port) errors.push(`${where}: port ${annotations['shop/port'] ?? 'missing'}, tools/apps.ts says ${facts.localPorts[app] ?? 'nothing'}`);
 
     // Its bars and its runbook.
     const slos = Object.entries(annotations).filter(([k]) => k.startsWith('shop/slo-'));
@@ -319,12 +319,12 @@ export function checkCatalog(entities: CatalogEntity[], facts: CodeFacts, repoRo
       .filter((r): r is CatalogEntity => Boolean(r?.metadata.annotations?.['shop/postgres-schema']));
     const declared = schemas.map((s) => s.metadata.annotations?.['shop/postgres-schema'] as string);
     const expected = database ? [database.schema] : [];
-    if (!same(declared, expected)) errors.push(`${where}: owns the schemas ${show(declared)}; tools/infra/postgres.js gives it ${show(expected)}`);
-    if (facts.k8sSchemas[app] !== database?.schema) errors.push(`${where}: its k8s Deployment uses the schema ${facts.k8sSchemas[app] ?? 'none'}, tools/infra/postgres.js ${database?.schema ?? 'none'}`);
+    if (!same(declared, expected)) errors.push(`${where}: owns the schemas ${show(declared)}; tools/infra/postgres.ts gives it ${show(expected)}`);
+    if (facts.k8sSchemas[app] !== database?.schema) errors.push(`${where}: its k8s Deployment uses the schema ${facts.k8sSchemas[app] ?? 'none'}, tools/infra/postgres.ts ${database?.schema ?? 'none'}`);
     for (const s of schemas) {
       const a = s.metadata.annotations ?? {};
       if (s.file !== c.file) errors.push(`${at(s)}: the schema ${a['shop/postgres-schema']} is ${app}'s, so is its entity`);
-      if (database && a['shop/postgres-role'] !== database.role) errors.push(`${at(s)}: role ${a['shop/postgres-role']}, tools/infra/postgres.js says ${database.role}`);
+      if (database && a['shop/postgres-role'] !== database.role) errors.push(`${at(s)}: role ${a['shop/postgres-role']}, tools/infra/postgres.ts says ${database.role}`);
       const prisma = join(repoRoot, a['shop/prisma-schema'] ?? '');
       if (!a['shop/prisma-schema'] || !existsSync(prisma)) errors.push(`${at(s)}: shop/prisma-schema ${a['shop/prisma-schema'] ?? 'missing'} does not exist`);
       else if (!readFileSync(prisma, 'utf8').includes(`Postgres schema \`${a['shop/postgres-schema']}\`, role \`${a['shop/postgres-role']}\``)) {

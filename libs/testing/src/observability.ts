@@ -26,7 +26,7 @@ export interface ZipkinSpan {
   tags?: Record<string, string>;
 }
 
-/** Zipkin, as npm start runs it (tools/infra/zipkin.js), on a port of its own for one suite. */
+/** Zipkin, as npm start runs it (tools/infra/zipkin.ts), on a port of its own for one suite. */
 export class TestZipkin {
   private constructor(
     readonly url: string,
@@ -66,7 +66,7 @@ export interface PrometheusAlert {
 }
 
 /**
- * Prometheus, as npm start runs it (tools/infra/prometheus.js), on a port of
+ * Prometheus, as npm start runs it (tools/infra/prometheus.ts), on a port of
  * its own, scraping the targets given every second. `forDurations` replaces
  * the shipped rules' `for:` (the rules are otherwise the shipped ones), so a
  * test sees an alert fire in seconds rather than minutes.

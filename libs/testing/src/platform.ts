@@ -121,7 +121,7 @@ export class TestPlatform {
 
   /**
    * The other services an app calls (`CATALOG_URL` for the order service, as
-   * tools/apps.js has it) at their ports here; one not started here gets an
+   * tools/apps.ts has it) at their ports here; one not started here gets an
    * address nothing answers on, never a local stack's port.
    */
   private peerUrls(env: Record<string, string>): Record<string, string> {

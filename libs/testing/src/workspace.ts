@@ -17,16 +17,24 @@ export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** The local infrastructure tooling (plain JS, shared with `npm start`, `npm run compose` and CI). */
-export function infra<T>(name: 'postgres' | 'kafka' | 'docker' | 'standins' | 'containers' | 'compose-stack' | 'zipkin' | 'prometheus'): T {
-  return require(join(workspaceRoot(), 'tools', 'infra', `${name}.js`)) as T;
+/**
+ * A module of the workspace's tools (tools/, shared with `npm start`, `npm run compose` and CI): its
+ * TypeScript source where this file runs as one (under Jest), else its build in dist/tools (tools/run.sh).
+ */
+function tool(...path: string[]): string {
+  return __filename.endsWith('.ts') ? join(workspaceRoot(), 'tools', ...path) : join(workspaceRoot(), 'dist', 'tools', ...path);
 }
 
-/** The platform's app list, as `npm start` runs it (tools/apps.js). */
+/** The local infrastructure tooling (tools/infra). */
+export function infra<T>(name: 'postgres' | 'kafka' | 'docker' | 'standins' | 'containers' | 'compose-stack' | 'zipkin' | 'prometheus'): T {
+  return require(tool('infra', name)) as T;
+}
+
+/** The platform's app list, as `npm start` runs it (tools/apps.ts). */
 export function appsRegistry(): {
   APPS: Array<{ name: string; port: number; database?: { role: string; schema: string }; env?: Record<string, string> }>;
   /** The node options every app runs with. */
   NODE_ARGS: string[];
 } {
-  return require(join(workspaceRoot(), 'tools', 'apps.js'));
+  return require(tool('apps'));
 }

@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const root = workspaceRoot();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const { APPS, localJwtSecret } = require(join(root, 'tools', 'apps.js')) as { APPS: Array<{ name: string; port: number; database?: unknown }>; localJwtSecret: () => string };
+  const { APPS, localJwtSecret } = require(join(root, 'dist', 'tools', 'apps.js')) as { APPS: Array<{ name: string; port: number; database?: unknown }>; localJwtSecret: () => string };
   const services = APPS.filter((a) => a.database).map((a) => a.name);
   if (!services.includes(args.service)) throw new Error(`${args.service}: a canary is released for a service behind the gateway (${services.join(', ')})`);
   const built = spawnSync(process.execPath, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run', `${args.service}:build`, '--outputStyle=static'], {

@@ -1,6 +1,6 @@
 /**
  * Provisions Postgres and Kafka once for the integration and end-to-end
- * suites, where tools/infra/containers.js's testInfra() decides:
+ * suites, where tools/infra/containers.ts's testInfra() decides:
  * - containers: testcontainers on a Docker engine, from the very images and
  *   broker settings docker-compose.yml pins (the stand-ins where no registry
  *   serves them), so that the tests and compose run the same servers;
@@ -56,7 +56,7 @@ async function startContainers(rootDir: string, state: State, log: (line: string
     new PostgreSqlContainer(postgres.image)
       .withUsername('postgres')
       .withPassword('postgres')
-      // As the private cluster tools/infra/postgres.js starts: the suites open many pools at once.
+      // As the private cluster tools/infra/postgres.ts starts: the suites open many pools at once.
       .withCommand(['postgres', '-c', 'max_connections=300'])
       .start(),
     new GenericContainer(kafka.image)

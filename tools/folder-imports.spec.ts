@@ -8,6 +8,7 @@ const sourceRoots = [
   ...['apps', 'libs'].flatMap((top) => projectSources(join(root, top))),
   join(root, 'bench', 'src'),
   join(root, 'chaos', 'src'),
+  join(root, 'tools'),
 ];
 
 function projectSources(dir: string): string[] {
@@ -26,7 +27,7 @@ const isTest = (name: string) => /\.(spec|int-spec|e2e-spec)\.tsx?$/.test(name);
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'generated' || entry.name === 'test' ? [] : sourceFiles(path);
+    if (entry.isDirectory()) return ['generated', 'test', 'files', 'fixtures'].includes(entry.name) ? [] : sourceFiles(path);
     return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') && !isTest(entry.name) ? [path] : [];
   });
 }

@@ -15,7 +15,7 @@ import { createProjectGraphAsync } from '@nx/devkit';
 import { root, nx } from './lib/workspace';
 import type { Log } from './lib/workspace';
 import { APPS } from './apps';
-import { localEnv, migrateApp, provisionInfra, sayAs, spawnApp, stopChild, upUrl, waitReady } from './lib/local-platform';
+import { localEnv, migrateApp, provisionInfra, sayAs, spawnApp, stopChild, upUrl, waitReady } from './local/local-platform';
 
 export interface WatchRestartOptions<C> {
   dirs: string[];

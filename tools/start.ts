@@ -6,14 +6,14 @@
  * Ctrl-C or SIGTERM stops everything it started. `npm start -- --lean` (or
  * SHOP_LEAN=1) leaves out the trace server, Prometheus and tracing. While
  * it runs, `npm run release` can start a canary of an app beside it and
- * promote it, through its control socket (tools/lib/local-instances.ts).
+ * promote it, through its control socket (tools/local/local-instances.ts).
  */
 import type { Server } from 'node:http';
 import * as path from 'node:path';
 import { root, build } from './lib/workspace';
 import { App, APPS } from './apps';
-import { COLORS, migrateApp, provisionInfra, sayAs } from './lib/local-platform';
-import { LocalInstances, serveControl } from './lib/local-instances';
+import { COLORS, migrateApp, provisionInfra, sayAs } from './local/local-platform';
+import { LocalInstances, serveControl } from './local/local-instances';
 import { startObservability } from './observability';
 
 const say = sayAs('start');
@@ -75,7 +75,7 @@ async function main() {
     for (const app of APPS.filter((a) => a.database)) say(await migrateApp(app, infra));
 
     const observability = await observing;
-    // Each instance waits for its app's whole status (tools/lib/local-platform.ts, upUrl): "all ready" means at work.
+    // Each instance waits for its app's whole status (tools/local/local-platform.ts, upUrl): "all ready" means at work.
     instances = new LocalInstances({
       apps: APPS,
       infra,

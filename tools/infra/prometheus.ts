@@ -9,8 +9,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { answers, startServer } from './local-server';
 import { ensurePackages } from './system-packages';
-import type { App } from '../apps';
 import type { Log } from '../lib/workspace';
+
+/** What Prometheus needs to know of an app to scrape it (the app registry, tools/apps.ts, has more). */
+export interface ScrapedApp {
+  name: string;
+  port: number;
+  metricsPort?: number;
+}
 
 /** One scrape job: an app's name and where it serves /metrics. */
 export interface Target {
@@ -50,7 +56,7 @@ function prometheusConfig({ targets, ruleFiles, interval = '5s' }: { targets: Ta
 }
 
 /** Where npm start's apps serve /metrics: each service on its port, the gateway on its metrics listener. */
-function appTargets(apps: readonly App[]): Target[] {
+function appTargets(apps: readonly ScrapedApp[]): Target[] {
   return apps.map((app) => ({ job: app.name, address: `${HOST}:${app.metricsPort ?? app.port}` }));
 }
 
@@ -116,7 +122,7 @@ async function ensurePrometheus({
   log = console.log,
 }: {
   rootDir: string;
-  apps: readonly App[];
+  apps: readonly ScrapedApp[];
   port?: number;
   log?: Log;
 }): Promise<{ url?: string; stop?: () => Promise<void>; skipped?: string }> {

@@ -7,7 +7,7 @@ export interface LocalInstance {
   pid?: number;
 }
 
-/** One call on npm start's control socket (tools/lib/local-instances.ts). */
+/** One call on npm start's control socket (tools/local/local-instances.ts). */
 function control<T>(socketPath: string, method: string, path: string, body?: unknown): Promise<T> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {

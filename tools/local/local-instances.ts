@@ -11,9 +11,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { root } from './workspace';
+import { root } from '../lib/workspace';
 import { AppChild, localEnv, migrateApp, spawnApp, stopChild, upUrl, waitReady } from './local-platform';
-import type { Log } from './workspace';
+import type { Log } from '../lib/workspace';
 import type { App, Infra } from '../apps';
 
 /** An instance's process; `expectedExit` once it is being stopped on purpose. */

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { CatalogDataAccessModule } from '@shop/catalog/data-access';
 import { serviceTokenSigner } from '@shop/platform/auth';
+import { eventHistory } from '@shop/platform/messaging-nest';
 import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import { reviewExportPageSchema } from '@shop/shared/contracts';
 import { CatalogEventOptions } from './catalog.mapper';
@@ -19,7 +20,6 @@ import { UpdateProductHandler } from './products/update-product/update-product.h
 import { UpdateProductHttpController } from './products/update-product/update-product.http.controller';
 import { ImportRatingsHandler } from './ratings/rebuild-ratings/import-ratings.handler';
 import { ReviewExport } from './ratings/rebuild-ratings/review-export';
-import { KafkaReviewHistory, ReviewHistory } from './ratings/rebuild-ratings/review-history';
 import { RebuildRatingsHandler } from './ratings/rebuild-ratings/rebuild-ratings.handler';
 import { RebuildRatingsHttpController } from './ratings/rebuild-ratings/rebuild-ratings.http.controller';
 import { RecordRatingEventController } from './ratings/record-rating/record-rating.event.controller';
@@ -60,7 +60,7 @@ export class AppModule {
         ReserveStockHandler,
         ReleaseStockHandler,
         RebuildRatingsHandler,
-        { provide: ReviewHistory, useClass: KafkaReviewHistory },
+        eventHistory('review.created'),
         RecordRatingHandler,
         ImportRatingsHandler,
         {

@@ -1,32 +1,7 @@
-import { decodeChangeCursor, encodeChangeCursor, ReviewCreatedV1, ReviewExportItem, ReviewExportPage, reviewExportPageSchema } from '@shop/shared/contracts';
+import { decodeChangeCursor, encodeChangeCursor, ReviewExportItem, ReviewExportPage, reviewExportPageSchema } from '@shop/shared/contracts';
 import { ReviewExport } from '../src/ratings/rebuild-ratings/review-export';
-import { ReviewHistory } from '../src/ratings/rebuild-ratings/review-history';
 
 const copy = <T>(value: T): T => structuredClone(value);
-
-/**
- * The review topic's `review.created` records in memory, handed to the
- * rebuild `batchSize` at a time, each batch once the last was applied; the
- * read stops at the end the topic had when it started. `during(batch)` runs
- * before a batch is handed over, to put a live event or a lost broker exactly there.
- */
-export class InMemoryReviewHistory extends ReviewHistory {
-  readonly records: ReviewCreatedV1[] = [];
-  batchSize = 2;
-  during?: (batch: number) => void | Promise<void>;
-
-  async read(apply: (reviews: ReviewCreatedV1[]) => Promise<void>): Promise<number> {
-    const records = copy(this.records);
-    let read = 0;
-    for (let batch = 0; batch * this.batchSize < records.length; batch++) {
-      await this.during?.(batch);
-      const reviews = records.slice(batch * this.batchSize, (batch + 1) * this.batchSize);
-      await apply(reviews);
-      read += reviews.length;
-    }
-    return read;
-  }
-}
 
 /**
  * The review service's export in memory, paged as it pages it: reviews in the

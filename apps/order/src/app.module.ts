@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { OrderDataAccessModule } from '@shop/order/data-access';
 import { serviceTokenSigner } from '@shop/platform/auth';
+import { eventHistory } from '@shop/platform/messaging-nest';
 import { databaseOptions, ServiceModule } from '@shop/platform/service';
 import { productExportPageSchema } from '@shop/shared/contracts';
 import type { OrderConfig } from './config/order.config';
@@ -15,7 +16,6 @@ import { OrderLifecycleMetrics } from './orders/order-lifecycle.metrics';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { CheckoutHttpController } from './checkout/checkout.http.controller';
 import { CatalogProductExport } from './products/rebuild-product-snapshots/catalog-product-export';
-import { CatalogProductHistory, KafkaCatalogProductHistory } from './products/rebuild-product-snapshots/catalog-product-history';
 import { ImportProductSnapshotsHandler } from './products/rebuild-product-snapshots/import-product-snapshots.handler';
 import { RebuildProductSnapshotsHandler } from './products/rebuild-product-snapshots/rebuild-product-snapshots.handler';
 import { RebuildProductSnapshotsHttpController } from './products/rebuild-product-snapshots/rebuild-product-snapshots.http.controller';
@@ -60,7 +60,7 @@ export class AppModule {
         AdvanceOrderHandler,
         RecordProductSnapshotHandler,
         RebuildProductSnapshotsHandler,
-        { provide: CatalogProductHistory, useClass: KafkaCatalogProductHistory },
+        eventHistory('catalog.product-upserted'),
         ImportProductSnapshotsHandler,
         WaitingRoomService,
         {

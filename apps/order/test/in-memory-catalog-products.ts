@@ -1,32 +1,7 @@
-import { decodeChangeCursor, encodeChangeCursor, ProductExportItem, ProductExportPage, productExportPageSchema, ProductUpsertedV1 } from '@shop/shared/contracts';
+import { decodeChangeCursor, encodeChangeCursor, ProductExportItem, ProductExportPage, productExportPageSchema } from '@shop/shared/contracts';
 import { CatalogProductExport } from '../src/products/rebuild-product-snapshots/catalog-product-export';
-import { CatalogProductHistory } from '../src/products/rebuild-product-snapshots/catalog-product-history';
 
 const copy = <T>(value: T): T => structuredClone(value);
-
-/**
- * The catalog topic's `catalog.product-upserted` records in memory, handed to
- * the rebuild `batchSize` at a time, each batch once the last was applied; the
- * read stops at the end the topic had when it started. `during(batch)` runs
- * before a batch is handed over, to put a live event or a lost broker exactly there.
- */
-export class InMemoryCatalogProductHistory extends CatalogProductHistory {
-  readonly records: ProductUpsertedV1[] = [];
-  batchSize = 2;
-  during?: (batch: number) => void | Promise<void>;
-
-  async read(apply: (products: ProductUpsertedV1[]) => Promise<void>): Promise<number> {
-    const records = copy(this.records);
-    let read = 0;
-    for (let batch = 0; batch * this.batchSize < records.length; batch++) {
-      await this.during?.(batch);
-      const products = records.slice(batch * this.batchSize, (batch + 1) * this.batchSize);
-      await apply(products);
-      read += products.length;
-    }
-    return read;
-  }
-}
 
 /**
  * The catalog's export in memory, paged as the catalog pages it: rows in

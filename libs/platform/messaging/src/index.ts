@@ -14,6 +14,7 @@ export * from './consumer/event-consumer';
 export * from './consumer/offset-tracker';
 export * from './consumer/supervised-consumer';
 export * from './topic-reader';
+export * from './event-history';
 export * from './dead-letters/dead-letters';
 export * from './messaging-status';
 export * from './kafka-requests';

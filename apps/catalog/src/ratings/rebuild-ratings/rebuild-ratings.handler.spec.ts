@@ -4,12 +4,12 @@ import { lockShared } from '@shop/platform/database';
 import type { ReviewCreatedV1 } from '@shop/shared/contracts';
 import { inMemoryCatalog } from '../../../test/in-memory-catalog';
 import { toProductView } from '../../catalog.mapper';
-import { InMemoryReviewHistory } from '../../../test/in-memory-review-sources';
+import { InMemoryEventHistory } from '@shop/platform/messaging';
 import { RebuildRatingsHandler } from './rebuild-ratings.handler';
 
 function setup() {
   const world = inMemoryCatalog();
-  const topic = new InMemoryReviewHistory();
+  const topic = new InMemoryEventHistory<'review.created'>();
   const handler = new RebuildRatingsHandler(world.unitOfWork.asUnitOfWork, world.ratings, topic);
   const product = (sku: string) => world.products.stored({ id: randomUUID(), sku, name: sku, priceCents: 1000, currency: 'EUR', stock: 5 }).id;
   const kettle = product('KETTLE');

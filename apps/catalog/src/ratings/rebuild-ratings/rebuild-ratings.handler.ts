@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PRODUCT_ROWS } from '@shop/catalog/data-access';
 import { RatingRepository } from '@shop/catalog/domain';
 import { lockShared } from '@shop/platform/database';
-import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
-import { ReviewHistory } from './review-history';
+import { EventHistory, UnitOfWork, UnitTx } from '@shop/platform/messaging';
 
 /**
  * Rebuilds the rating read model from the review topic, from its beginning,
@@ -16,7 +15,7 @@ export class RebuildRatingsHandler {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly ratings: RatingRepository<UnitTx>,
-    private readonly reviews: ReviewHistory,
+    private readonly reviews: EventHistory<'review.created'>,
   ) {}
 
   async execute(): Promise<{ events: number; imported: number; products: number }> {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ProductUpsertedV1 } from '@shop/shared/contracts';
-import { InMemoryCatalogProductHistory } from '../../../test/in-memory-catalog-products';
+import { InMemoryEventHistory } from '@shop/platform/messaging';
 import { inMemoryOrders } from '../../../test/in-memory-orders';
 import { RebuildProductSnapshotsHandler } from './rebuild-product-snapshots.handler';
 
 function setup() {
   const world = inMemoryOrders();
-  const topic = new InMemoryCatalogProductHistory();
+  const topic = new InMemoryEventHistory<'catalog.product-upserted'>();
   const handler = new RebuildProductSnapshotsHandler(world.unitOfWork.asUnitOfWork, world.products, topic);
   const kettleId = randomUUID();
   const mugId = randomUUID();

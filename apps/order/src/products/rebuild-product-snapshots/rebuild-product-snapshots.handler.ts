@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProductSnapshotRepository } from '@shop/order/domain';
-import { UnitOfWork, UnitTx } from '@shop/platform/messaging';
-import { CatalogProductHistory } from './catalog-product-history';
+import { EventHistory, UnitOfWork, UnitTx } from '@shop/platform/messaging';
 
 /**
  * Rebuilds the product snapshot from the catalog topic, from its beginning,
@@ -13,7 +12,7 @@ export class RebuildProductSnapshotsHandler {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly snapshots: ProductSnapshotRepository<UnitTx>,
-    private readonly catalog: CatalogProductHistory,
+    private readonly catalog: EventHistory<'catalog.product-upserted'>,
   ) {}
 
   /** `events` read from the catalog topic, `updated` snapshot rows that were missing or older. */

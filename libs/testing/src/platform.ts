@@ -8,6 +8,9 @@ import { groupBehind, topicEnds, useKafka, TestKafka } from './kafka';
 import { createTestDatabase, ServiceName, TestDatabase } from './postgres';
 import { appsRegistry } from './workspace';
 
+/** What each app consumes; an app that handles no event (a service just generated, say) has no entry. */
+const SUBSCRIPTIONS: Partial<Record<ServiceName, readonly EventType[]>> = EventSubscriptions;
+
 export interface PlatformOptions {
   apps: ServiceName[];
   /** Extra environment per app, e.g. courier delays. */
@@ -268,7 +271,7 @@ export class TestPlatform {
     const existing = await admin.listTopics();
     const groups: ConsumingGroup[] = [];
     for (const app of apps) {
-      const subscribed: readonly EventType[] = EventSubscriptions[app] ?? [];
+      const subscribed = SUBSCRIPTIONS[app] ?? [];
       if (subscribed.length === 0) continue;
       const group = `${this.kafka.prefix}.${app}`;
       const sources = [...new Set(subscribed.map((type) => this.kafka.topic(topicOf(type))))];
